@@ -1,0 +1,45 @@
+# Pacer build. `make demo` and `make test` are the two set-up commands.
+GO       ?= go
+VERSION  ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
+LDFLAGS  := -X pacer/share/version.Version=$(VERSION)
+GOFLAGS_BUILD := -trimpath -ldflags "$(LDFLAGS)"
+
+.PHONY: all build test bench demo clean man compat fuzz FORCE
+
+all: build
+
+build: bin/pacerd bin/pacer
+
+bin/pacerd: FORCE
+	$(GO) build $(GOFLAGS_BUILD) -o $@ ./daemon/cmd/pacerd
+
+bin/pacer: FORCE
+	$(GO) build $(GOFLAGS_BUILD) -o $@ ./shell/cmd/pacer
+
+# Tests use the binaries (end-to-end), real agents and ../shared cases.
+test: build
+	$(GO) vet ./...
+	PACER_BIN=$(CURDIR)/bin $(GO) test -count=1 -timeout 25m ./...
+
+bench: build
+	PACER_BIN=$(CURDIR)/bin $(GO) test -run '^$$' -bench . -benchmem -timeout 30m ./...
+
+# Each fuzz target for a while; FUZZTIME=1m for the foundation's acceptance run.
+FUZZTIME ?= 20s
+fuzz:
+	$(GO) test ./share/xmltree -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME)
+
+demo: build
+	@./scripts/demo
+
+compat: build
+	PACER_COMPAT=all PACER_BIN=$(CURDIR)/bin $(GO) test -count=1 -timeout 60m -run Compat ./shell/...
+
+man: build
+	./bin/pacer help --man > man/pacer.8
+
+clean:
+	rm -rf bin
+	$(GO) clean -testcache
+
+FORCE:
