@@ -23,11 +23,11 @@ type Attr struct {
 type MiscKind uint8
 
 const (
-	Comment MiscKind = iota + 1 // <!--...-->
-	Text                        // character data that is not only white space
-	CData                       // <![CDATA[...]]>
-	ProcInst                    // <?target ...?>
-	Directive                   // <!DOCTYPE ...> and friends
+	Comment   MiscKind = iota + 1 // <!--...-->
+	Text                          // character data that is not only white space
+	CData                         // <![CDATA[...]]>
+	ProcInst                      // <?target ...?>
+	Directive                     // <!DOCTYPE ...> and friends
 )
 
 // Misc is content other than a child element. Before is the index in Children
