@@ -206,8 +206,14 @@ type Resource struct {
 	Promotable bool `json:"promotable,omitempty"`
 	// Unique is globally-unique=true on a clone.
 	Unique bool `json:"unique,omitempty"`
-	// Children of a group, clone or bundle (see the type comment).
+	// Children of a group, clone or bundle (see the type comment). A clone
+	// carries all its clone-max instances, the stopped ones with RoleStopped
+	// and no Nodes, so the instance count is right.
 	Children []Resource `json:"children,omitempty"`
+	// AllowedNodes of a clone are the nodes it may run on; its "Stopped: [ ]"
+	// list is these minus the nodes with an active instance. When empty, all
+	// nodes of the snapshot are assumed.
+	AllowedNodes []string `json:"allowed_nodes,omitempty"`
 }
 
 // FailedAction is an operation whose recorded result is a failure
