@@ -262,6 +262,12 @@ func ParseInterval(s string) (time.Duration, error) {
 	t := strings.TrimSpace(s)
 	if strings.HasPrefix(t, "P") {
 		d, err := ParseDuration(t)
+		if err != nil && !strings.Contains(t, "T") && strings.ContainsAny(t, "HS") && !strings.ContainsAny(t, "YWD") {
+			// Pacemaker reads "P40S" as forty seconds (its regression
+			// suite relies on it), so a time-only duration without the T
+			// is read as if the T were there.
+			d, err = ParseDuration("PT" + t[1:])
+		}
 		if err != nil {
 			return 0, ierr("%v", err)
 		}
