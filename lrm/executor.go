@@ -366,7 +366,7 @@ func (e *Executor) execScript(a Agent, op Op, timeout time.Duration, killRun <-c
 		res.RC = lsbToOCF(action, pr.exitCode)
 	case ClassStonith:
 		res.RC = fenceToOCF(action, pr.exitCode)
-		if res.RC != OCFSuccess && res.ExitReason == "" {
+		if res.RC == OCFErrGeneric && res.ExitReason == "" {
 			res.ExitReason = fenceFailureReason(pr.stderr, pr.exitCode)
 		}
 	}

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 const (
@@ -16,6 +18,13 @@ const (
 
 // needFile skips a test whose real agent is not installed here (CI
 // installs resource-agents and fence-agents, so there they run).
+func TestMain(m *testing.M) {
+	// Daemons started by test agents detach (setsid) and would be
+	// reparented to init, which may not reap them here; make them ours.
+	_ = unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+	os.Exit(m.Run())
+}
+
 func needFile(t *testing.T, path, pkg string) {
 	t.Helper()
 	if _, err := os.Stat(path); err != nil {
