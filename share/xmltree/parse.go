@@ -7,6 +7,7 @@ import (
 	"os"
 	"strconv"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // SyntaxError is malformed XML, with where it was found.
@@ -34,7 +35,13 @@ func ParseFile(path string) (*Document, error) {
 	if err != nil {
 		return nil, err
 	}
-	doc, err := ParseBytes(data)
+	// The buffer is ours and never written again, so the parser may
+	// share it instead of copying it.
+	var src string
+	if len(data) > 0 {
+		src = unsafe.String(&data[0], len(data))
+	}
+	doc, err := parse(data, src)
 	if se, ok := err.(*SyntaxError); ok {
 		se.File = path
 	}
@@ -68,16 +75,27 @@ func ParseElement(s string) (*Element, error) {
 // encoding/xml would drop (attribute order is the same, but comments and
 // their positions come for free here).
 func ParseBytes(data []byte) (*Document, error) {
-	p := &parser{data: data, line: 1, names: make(map[string]string, 256)}
+	return parse(data, string(data))
+}
+
+func parse(data []byte, src string) (*Document, error) {
+	p := &parser{data: data, src: src, line: 1, names: make(map[string]string, 256)}
 	return p.document()
 }
 
 type parser struct {
 	data      []byte
+	src       string // one copy of data: values without escapes are substrings of it
 	pos       int
 	line      int
 	lineStart int
 	names     map[string]string // interning: CIBs repeat the same few names
+	// Slabs: elements and attributes are allocated in chunks, since a
+	// large CIB has hundreds of thousands of each.
+	elems []Element
+	attrs []Attr     // scratch stack of attributes being read
+	slab  []Attr     // where finished attribute lists live
+	kids  []*Element // scratch stack for children being collected
 }
 
 func (p *parser) errf(format string, args ...any) error {
@@ -261,7 +279,9 @@ func (p *parser) element(parent *Element, depth int) (*Element, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &Element{Name: name, Parent: parent, Line: startLine}
+	e := p.newElement()
+	e.Name, e.Parent, e.Line = name, parent, startLine
+	attrStart := len(p.attrs)
 	// attributes
 	for {
 		hadSpace := p.pos < len(p.data) && isSpace(p.data[p.pos])
@@ -273,12 +293,14 @@ func (p *parser) element(parent *Element, depth int) (*Element, error) {
 		if c == '/' {
 			if p.pos+1 < len(p.data) && p.data[p.pos+1] == '>' {
 				p.pos += 2
+				e.Attrs = p.takeAttrs(attrStart)
 				return e, nil
 			}
 			return nil, p.errf("expected '/>' in <%s>", name)
 		}
 		if c == '>' {
 			p.pos++
+			e.Attrs = p.takeAttrs(attrStart)
 			break
 		}
 		if !hadSpace {
@@ -301,14 +323,17 @@ func (p *parser) element(parent *Element, depth int) (*Element, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%w (attribute %s of <%s>)", err, aname, name)
 		}
-		for _, a := range e.Attrs {
+		for _, a := range p.attrs[attrStart:] {
 			if a.Name == aname {
 				return nil, p.errf("attribute %s repeated in <%s>", aname, name)
 			}
 		}
-		e.Attrs = append(e.Attrs, Attr{aname, val})
+		p.attrs = append(p.attrs, Attr{aname, val})
 	}
-	// content
+	// content: children are collected on a shared stack and copied out
+	// at the end tag, so each element gets an exactly sized slice.
+	kidStart := len(p.kids)
+	defer func() { p.kids = p.kids[:kidStart] }()
 	for {
 		textStart := p.pos
 		i := bytes.IndexByte(p.data[p.pos:], '<')
@@ -324,7 +349,7 @@ func (p *parser) element(parent *Element, depth int) (*Element, error) {
 				if err != nil {
 					return nil, err
 				}
-				e.Misc = append(e.Misc, Misc{Kind: Text, Data: txt, Before: len(e.Children)})
+				e.Misc = append(e.Misc, Misc{Kind: Text, Data: txt, Before: len(p.kids) - kidStart})
 			}
 		}
 		if p.pos+1 >= len(p.data) {
@@ -345,13 +370,17 @@ func (p *parser) element(parent *Element, depth int) (*Element, error) {
 				return nil, p.errf("end tag </%s> not closed", name)
 			}
 			p.pos++
+			if n := len(p.kids) - kidStart; n > 0 {
+				e.Children = make([]*Element, n)
+				copy(e.Children, p.kids[kidStart:])
+			}
 			return e, nil
 		case isNameStart(c):
 			child, err := p.element(e, depth+1)
 			if err != nil {
 				return nil, err
 			}
-			e.Children = append(e.Children, child)
+			p.kids = append(p.kids, child)
 		default:
 			m, err := p.misc()
 			if err != nil {
@@ -360,10 +389,37 @@ func (p *parser) element(parent *Element, depth int) (*Element, error) {
 			if m.Kind == Directive {
 				return nil, p.errf("directive inside <%s>", name)
 			}
-			m.Before = len(e.Children)
+			m.Before = len(p.kids) - kidStart
 			e.Misc = append(e.Misc, m)
 		}
 	}
+}
+
+func (p *parser) newElement() *Element {
+	if len(p.elems) == 0 {
+		p.elems = make([]Element, 512)
+	}
+	e := &p.elems[0]
+	p.elems = p.elems[1:]
+	return e
+}
+
+// takeAttrs moves the attributes collected since start into a slice of
+// their own (capacity-limited so that a later SetAttr cannot overwrite a
+// neighbour's attributes).
+func (p *parser) takeAttrs(start int) []Attr {
+	n := len(p.attrs) - start
+	if n == 0 {
+		p.attrs = p.attrs[:start]
+		return nil
+	}
+	if p.slab == nil || len(p.slab)+n > cap(p.slab) {
+		p.slab = make([]Attr, 0, max(4096, n))
+	}
+	off := len(p.slab)
+	p.slab = append(p.slab, p.attrs[start:]...)
+	p.attrs = p.attrs[:start]
+	return p.slab[off : off+n : off+n]
 }
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
@@ -393,7 +449,7 @@ func (p *parser) quoted() (string, error) {
 	}
 	var val string
 	if bytes.IndexByte(raw, '&') < 0 && bytes.IndexByte(raw, '\n') < 0 {
-		val = p.intern(raw)
+		val = p.src[start : start+end]
 		p.pos = start + end + 1
 		return val, nil
 	}
