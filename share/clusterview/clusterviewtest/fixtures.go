@@ -83,7 +83,7 @@ func Mixed() *cv.Snapshot {
 				Message: "node4 fenced (reboot) by node2"},
 			{Seq: 2, Time: T0.Add(-time.Minute), Kind: cv.EventActionFinished, Node: "node1", Resource: "www", Op: "start",
 				Result: "ok", OK: true, DurationMS: 2000, Message: "www start on node1: ok (2s)"},
-			{Seq: 3, Time: failedAt, Kind: cv.EventActionFinished, Node: "node1", Resource: "ip", Op: "monitor",
+			{Seq: 3, Time: T0.Add(-30 * time.Second), Kind: cv.EventActionFinished, Node: "node1", Resource: "ip", Op: "monitor",
 				IntervalMS: 10000, Result: "not running", RC: 7, DurationMS: 12,
 				Message: "ip monitor (10s) on node1: not running (12ms)"},
 		},
