@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"runtime"
 	"slices"
 	"strconv"
@@ -453,6 +454,9 @@ func (e *Executor) fetchMeta(a Agent) (*AgentMeta, error) {
 		}
 		return lsbMeta(a.String(), path)
 	}
+	if _, err := e.loc.Path(a); err != nil {
+		return nil, fmt.Errorf("meta-data: %w", err)
+	}
 	r := e.exec(nil, nil, Op{Agent: a.String(), Action: "meta-data", Timeout: 30 * time.Second}, int(e.callID.Add(1)))
 	if r.Status != StatusDone || r.RC != OCFSuccess {
 		if r.Status == StatusNotInstalled {
@@ -474,7 +478,27 @@ func firstLine(ss ...string) string {
 	return ""
 }
 
-var defaultExec = sync.OnceValue(func() *Executor { return New(Config{}) })
+var (
+	defaultMu    sync.Mutex
+	defaultExecs = map[string]*Executor{}
+)
+
+// defaultExec is the executor the package-level functions use, configured
+// from the environment (OCF_ROOT, PACER_FENCE_PATH); one per distinct
+// environment so that a changed OCF_ROOT is honoured and caches stay valid.
+func defaultExec() *Executor {
+	key := os.Getenv("OCF_ROOT") + "\x00" + os.Getenv("PACER_FENCE_PATH")
+	defaultMu.Lock()
+	defer defaultMu.Unlock()
+	e, ok := defaultExecs[key]
+	if !ok {
+		// Callers of the package-level functions (the CLI, completion)
+		// report errors themselves; executor logs would only be noise.
+		e = New(Config{Logger: slog.New(slog.DiscardHandler)})
+		defaultExecs[key] = e
+	}
+	return e
+}
 
 // Metadata returns an agent's parsed meta-data using the default
 // (environment-configured) executor; cached for the life of the process.
