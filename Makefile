@@ -26,8 +26,14 @@ bench: build
 
 # Each fuzz target for a while; FUZZTIME=1m for the foundation's acceptance run.
 FUZZTIME ?= 20s
+# Every package with fuzz targets, one target at a time (go test -fuzz takes one).
+FUZZ_TARGETS ?= ./share/xmltree:FuzzParse ./share/iso8601:FuzzParse ./shell/crm:FuzzParse
 fuzz:
-	$(GO) test ./share/xmltree -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME)
+	@for t in $(FUZZ_TARGETS); do \
+		pkg=$${t%%:*}; fn=$${t##*:}; \
+		echo "== $$pkg $$fn ($(FUZZTIME))"; \
+		$(GO) test $$pkg -run '^$$' -fuzz "^$$fn$$" -fuzztime $(FUZZTIME) || exit 1; \
+	done
 
 demo: build
 	@./scripts/demo
