@@ -206,3 +206,24 @@ func TestValidateAcceptsAGoodConfiguration(t *testing.T) {
 		t.Errorf("problems on a good CIB: %v", ps)
 	}
 }
+
+func TestTypedViewReadsBundlesAndACLs(t *testing.T) {
+	c := load(t, `<cib><configuration><crm_config/><nodes/><resources>
+<bundle id="web"><podman image="localhost/http" replicas="3"/><network control-port="9999"><port-mapping id="web-port" port="80"/></network>
+<storage><storage-mapping id="web-log" source-dir="/dev/log" target-dir="/dev/log" options="rw"/></storage>
+<primitive id="httpd" class="ocf" provider="heartbeat" type="apache"/></bundle></resources><constraints/>
+<acls><acl_role id="ro"><acl_permission id="ro-read" kind="read" xpath="/cib"/></acl_role>
+<acl_target id="alice"><role id="ro"/></acl_target></acls></configuration></cib>`)
+	b := c.Config.Resource("web")
+	if b.Bundle == nil || b.Bundle.Runtime != "podman" || b.Bundle.Settings["replicas"] != "3" ||
+		b.Bundle.Network["control-port"] != "9999" || b.Bundle.Ports[0]["port"] != "80" || b.Bundle.Storage[0]["options"] != "rw" {
+		t.Errorf("bundle = %+v", b.Bundle)
+	}
+	if b.Children[0].ID != "httpd" {
+		t.Errorf("bundle child = %+v", b.Children)
+	}
+	a := c.Config.ACLs
+	if a == nil || a.Roles[0].Permissions[0].Kind != "read" || a.Subjects[0].ID != "alice" || a.Subjects[0].Roles[0] != "ro" {
+		t.Errorf("acls = %+v", a)
+	}
+}

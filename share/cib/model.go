@@ -93,7 +93,46 @@ type Resource struct {
 	Ops                       []Op
 	Children                  []*Resource
 	Parent                    *Resource
+	Bundle                    *Bundle // for bundles only
 	X                         *xmltree.Element
+}
+
+// Bundle is what a <bundle> adds to a resource: the container it runs its
+// replicas in, their network and storage.
+type Bundle struct {
+	Runtime  string            // docker, podman or rkt
+	Settings map[string]string // the runtime element's attributes: image, replicas, run-command, options, network...
+	Network  map[string]string // ip-range-start, host-interface, host-netmask, control-port, add-host
+	Ports    []map[string]string
+	Storage  []map[string]string // storage-mapping attributes
+}
+
+func attrMap(e *xmltree.Element) map[string]string {
+	m := make(map[string]string, len(e.Attrs))
+	for _, a := range e.Attrs {
+		m[a.Name] = a.Value
+	}
+	return m
+}
+
+func decodeBundle(e *xmltree.Element) *Bundle {
+	b := &Bundle{}
+	for _, c := range e.Children {
+		switch c.Name {
+		case "docker", "podman", "rkt":
+			b.Runtime, b.Settings = c.Name, attrMap(c)
+		case "network":
+			b.Network = attrMap(c)
+			for _, p := range c.ChildrenNamed("port-mapping") {
+				b.Ports = append(b.Ports, attrMap(p))
+			}
+		case "storage":
+			for _, m := range c.ChildrenNamed("storage-mapping") {
+				b.Storage = append(b.Storage, attrMap(m))
+			}
+		}
+	}
+	return b
 }
 
 // Agent is "class:provider:type" or "class:type".
@@ -197,8 +236,63 @@ type Configuration struct {
 	FencingTopology []*FencingLevel
 	Tags            []*Tag
 	Alerts          []*Alert
-	ACLs            *xmltree.Element // acl_target/acl_role/acl_group kept as the tree
+	ACLs            *ACLs
 	X               *xmltree.Element
+}
+
+// ACLPermission is one read/write/deny rule of an ACL role.
+type ACLPermission struct {
+	ID, Kind, XPath, Reference, ObjectType, Attribute, Description string
+	X                                                              *xmltree.Element
+}
+
+// ACLRole is an acl_role.
+type ACLRole struct {
+	ID, Description string
+	Permissions     []ACLPermission
+	X               *xmltree.Element
+}
+
+// ACLSubject is an acl_target (3.x; acl_user in the 1.x schema) or an
+// acl_group, with the roles it holds.
+type ACLSubject struct {
+	Kind  string // acl_target, acl_user or acl_group
+	ID    string
+	Name  string // "name" attribute (targets may use it instead of id)
+	Roles []string
+	X     *xmltree.Element
+}
+
+// ACLs is the <acls> section.
+type ACLs struct {
+	Roles    []ACLRole
+	Subjects []ACLSubject
+	X        *xmltree.Element
+}
+
+func decodeACLs(e *xmltree.Element) *ACLs {
+	a := &ACLs{X: e}
+	for _, c := range e.Children {
+		switch c.Name {
+		case "acl_role":
+			r := ACLRole{ID: c.ID(), Description: c.Attr("description"), X: c}
+			for _, p := range c.ChildrenNamed("acl_permission") {
+				r.Permissions = append(r.Permissions, ACLPermission{ID: p.ID(), Kind: p.Attr("kind"),
+					XPath: p.Attr("xpath"), Reference: p.Attr("reference"), ObjectType: p.Attr("object-type"),
+					Attribute: p.Attr("attribute"), Description: p.Attr("description"), X: p})
+			}
+			a.Roles = append(a.Roles, r)
+		case "acl_target", "acl_user", "acl_group":
+			s := ACLSubject{Kind: c.Name, ID: c.ID(), Name: c.Attr("name"), X: c}
+			for _, r := range c.Children {
+				if r.Name == "role" || r.Name == "role_ref" {
+					s.Roles = append(s.Roles, r.ID())
+				}
+			}
+			a.Subjects = append(a.Subjects, s)
+		}
+	}
+	return a
 }
 
 // LRMOp is an lrm_rsc_op: one recorded operation result. All attributes are
@@ -350,7 +444,7 @@ func DecodeConfiguration(e *xmltree.Element) *Configuration {
 				c.Alerts = append(c.Alerts, al)
 			}
 		case "acls":
-			c.ACLs = sec
+			c.ACLs = decodeACLs(sec)
 		}
 	}
 	return c
@@ -368,6 +462,9 @@ func decodeResource(e *xmltree.Element, parent *Resource) *Resource {
 		Template: e.Attr("template"), Description: e.Attr("description"), Parent: parent, X: e,
 		Params: decodeNVSets(e, "instance_attributes"), Meta: decodeNVSets(e, "meta_attributes"),
 		Utilization: decodeNVSets(e, "utilization")}
+	if kind == KindBundle {
+		r.Bundle = decodeBundle(e)
+	}
 	for _, c := range e.Children {
 		switch c.Name {
 		case "operations":
