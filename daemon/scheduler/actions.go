@@ -1,0 +1,537 @@
+package scheduler
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"time"
+)
+
+// action is one step the transition may contain. Optional actions exist so
+// orderings can refer to them; only required, runnable ones are executed.
+type action struct {
+	id          int
+	rsc         *Resource
+	task        string // start, stop, monitor, stonith, do_shutdown, running, stopped, ...
+	node        *Node
+	interval    time.Duration
+	pseudo      bool
+	required    bool
+	runnable    bool
+	reason      string
+	op          *Op
+	seq         int
+	fenceTarget *Node
+	implied     bool // stop implied by fencing
+	attrs       map[string]string
+}
+
+type orderFlag uint
+
+const (
+	fImpliesThen  orderFlag = 1 << iota // first required => then required
+	fImpliesFirst                       // then required => first required
+	fRunnableLeft                       // first unrunnable => then unrunnable
+	fRestart                            // then unrunnable => first required (stop/start of one resource)
+	fStopStart                          // stop required => start required when the resource stays
+)
+
+type order struct {
+	first, then *action
+	flags       orderFlag
+	anyOf       []*action // then runnable if any of these is
+}
+
+func (a *action) name() string {
+	if a.rsc == nil {
+		if a.node != nil {
+			return a.task + " " + a.node.Name
+		}
+		return a.task
+	}
+	return a.rsc.ID + " " + a.task
+}
+
+// key is Pacemaker's operation key RSC_TASK_INTERVALMS.
+func (a *action) key() string {
+	ms := strconv.FormatInt(int64(a.interval/time.Millisecond), 10)
+	if a.rsc == nil {
+		return a.task
+	}
+	return a.rsc.ID + "_" + a.task + "_" + ms
+}
+
+func (c *cluster) newAction(r *Resource, task string, n *Node) *action {
+	a := &action{rsc: r, task: task, node: n, runnable: true, seq: len(c.actions)}
+	c.actions = append(c.actions, a)
+	return a
+}
+
+func (c *cluster) addOrder(first, then *action, f orderFlag) {
+	if first == nil || then == nil || first == then {
+		return
+	}
+	c.orders = append(c.orders, &order{first: first, then: then, flags: f})
+}
+
+func (c *cluster) markRequired(a *action, reason string) bool {
+	if a.required {
+		return false
+	}
+	a.required = true
+	if a.reason == "" {
+		a.reason = reason
+	}
+	return true
+}
+
+func (c *cluster) markUnrunnable(a *action, reason string) bool {
+	if !a.runnable {
+		return false
+	}
+	a.runnable = false
+	if a.reason == "" || a.required {
+		if reason != "" {
+			a.reason = reason
+		}
+	}
+	return true
+}
+
+// canFence reports whether the cluster may fence nodes now.
+func (c *cluster) canFence() bool {
+	if !c.opts.FencingEnabled {
+		return false
+	}
+	return c.opts.HaveQuorum || c.opts.NoQuorumPolicy == "ignore"
+}
+
+func (c *cluster) noQuorumBlocks() bool {
+	return !c.opts.HaveQuorum && c.opts.NoQuorumPolicy != "ignore"
+}
+
+// createActions builds actions for every resource and node.
+func (c *cluster) createActions() {
+	c.fenceOps = map[*Node]*action{}
+	// Fencing
+	if c.opts.NoQuorumPolicy == "fence" && !c.opts.HaveQuorum && c.opts.FencingEnabled {
+		for _, n := range c.nodes {
+			if n.Online && !n.Unclean {
+				n.Unclean = true
+				n.FenceReason = "cluster does not have quorum"
+			}
+		}
+	}
+	for _, n := range c.nodes {
+		if n.Unclean && (c.canFence() || (c.opts.NoQuorumPolicy == "fence" && c.opts.FencingEnabled)) {
+			a := c.newAction(nil, "stonith", n)
+			a.required = true
+			a.fenceTarget = n
+			a.reason = n.FenceReason
+			n.Fence = true
+			n.FenceAction = c.opts.FencingAction
+			c.fenceOps[n] = a
+		}
+	}
+	for _, r := range c.allList {
+		switch r.Kind {
+		case Group:
+			if r.inCollective() {
+				continue
+			}
+			r.gStart = c.newAction(r, "start", nil)
+			r.gStart.pseudo = true
+			r.gRunning = c.newAction(r, "running", nil)
+			r.gRunning.pseudo = true
+			r.gStop = c.newAction(r, "stop", nil)
+			r.gStop.pseudo = true
+			r.gStopped = c.newAction(r, "stopped", nil)
+			r.gStopped.pseudo = true
+		case Primitive:
+			if r.fixed && r.inCollective() {
+				continue
+			}
+			c.primitiveActions(r)
+		}
+	}
+	// group internals
+	for _, g := range c.allList {
+		if g.Kind != Group || g.gStart == nil {
+			continue
+		}
+		ordered := true
+		if v, ok := g.Meta["ordered"]; ok && !isTrue(v) {
+			ordered = false
+		}
+		for i, m := range g.Children {
+			c.addOrder(g.gStart, c.startOf(m), fImpliesThen|fRunnableLeft)
+			c.addOrder(c.startOf(m), g.gRunning, fImpliesThen|fRunnableLeft)
+			for _, s := range c.stopsOf(m) {
+				c.addOrder(g.gStop, s, fImpliesThen)
+				c.addOrder(s, g.gStopped, fImpliesThen)
+			}
+			if i > 0 && ordered {
+				p := g.Children[i-1]
+				c.addOrder(c.startOf(p), c.startOf(m), fImpliesThen|fRunnableLeft)
+				for _, ms := range c.stopsOf(m) {
+					for _, ps := range c.stopsOf(p) {
+						c.addOrder(ms, ps, fImpliesFirst)
+					}
+				}
+			}
+		}
+	}
+	// configured orderings
+	for _, o := range c.orderings {
+		c.orderActions(o.First, o.FirstAction, o.Then, o.ThenAction, o.Kind, false)
+		if o.Symmetrical && o.Kind != "Serialize" {
+			inv := map[string]string{"start": "stop", "stop": "start", "promote": "demote", "demote": "promote"}
+			fa, ok1 := inv[o.FirstAction]
+			ta, ok2 := inv[o.ThenAction]
+			if ok1 && ok2 {
+				c.orderActions(o.Then, ta, o.First, fa, o.Kind, true)
+			}
+		}
+	}
+	for _, ao := range c.anyOf {
+		var firsts []*action
+		for _, f := range ao.firsts {
+			firsts = append(firsts, c.actionsFor(f, ao.fa, true)...)
+		}
+		for _, t := range ao.thens {
+			for _, ta := range c.actionsFor(t, ao.ta, false) {
+				c.orders = append(c.orders, &order{then: ta, anyOf: firsts})
+				for _, f := range firsts {
+					c.addOrder(f, ta, 0)
+				}
+			}
+		}
+	}
+}
+
+func (c *cluster) startOf(r *Resource) *action {
+	if r.Kind == Group {
+		return r.gStart
+	}
+	return r.start
+}
+
+func (c *cluster) stopsOf(r *Resource) []*action {
+	if r.Kind == Group {
+		if r.gStop == nil {
+			return nil
+		}
+		return []*action{r.gStop}
+	}
+	var out []*action
+	for _, n := range r.Running {
+		if s := r.stops[n]; s != nil {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// actionsFor maps a constraint's resource+action to actions; as first, a
+// group's start is its "running" and its stop its "stopped".
+func (c *cluster) actionsFor(r *Resource, task string, asFirst bool) []*action {
+	if r.Kind == Group {
+		if r.gStart == nil {
+			return nil
+		}
+		switch task {
+		case "start":
+			if asFirst {
+				return []*action{r.gRunning}
+			}
+			return []*action{r.gStart}
+		case "stop":
+			if asFirst {
+				return []*action{r.gStopped}
+			}
+			return []*action{r.gStop}
+		}
+		return nil
+	}
+	if r.Kind != Primitive {
+		return nil
+	}
+	switch task {
+	case "start":
+		if r.start != nil {
+			return []*action{r.start}
+		}
+	case "stop":
+		return c.stopsOf(r)
+	}
+	return nil
+}
+
+func (c *cluster) orderActions(first *Resource, fa string, then *Resource, ta string, kind string, inverse bool) {
+	fs := c.actionsFor(first, fa, true)
+	ts := c.actionsFor(then, ta, false)
+	var f orderFlag
+	if kind == "Mandatory" {
+		if inverse {
+			f = fImpliesFirst
+		} else {
+			f = fImpliesThen | fRunnableLeft
+			if fa == "stop" && ta == "stop" {
+				f = fImpliesThen
+			}
+		}
+	}
+	for _, x := range fs {
+		for _, y := range ts {
+			c.addOrder(x, y, f)
+		}
+	}
+}
+
+// primitiveActions creates start/stop actions for a primitive and decides
+// which are needed on their own (before orderings propagate).
+func (c *cluster) primitiveActions(r *Resource) {
+	r.stops = map[*Node]*action{}
+	next := r.Assigned
+	multi := len(r.Running) > 1
+	for _, n := range r.Running {
+		s := c.newAction(r, "stop", n)
+		r.stops[n] = s
+		if n.Fence {
+			s.pseudo = true
+			s.implied = true
+			c.addOrder(c.fenceOps[n], s, fImpliesThen|fRunnableLeft)
+		} else if n.Unclean || !n.Online {
+			s.runnable = false
+		}
+		if r.fixed {
+			if n.Fence && r.Managed {
+				s.required = true
+			}
+			continue
+		}
+		switch {
+		case next == nil:
+			c.markRequired(s, "node availability")
+		case next != n:
+			c.markRequired(s, "node availability")
+		case r.FailedOn[n] && !r.failIgnored:
+			c.markRequired(s, "")
+		case multi:
+			c.markRequired(s, "")
+		case r.restartNeed[n] != "":
+			c.markRequired(s, r.restartNeed[n])
+		}
+	}
+	st := c.newAction(r, "start", next)
+	r.start = st
+	if next == nil {
+		st.runnable = false
+		return
+	}
+	if r.fixed {
+		if !r.runningOn(next) {
+			st.runnable = false
+		}
+		return
+	}
+	if !r.runningOn(next) || (r.FailedOn[next] && !r.failIgnored) || multi {
+		st.required = true
+	}
+	if rs := r.restartNeed[next]; rs != "" {
+		c.markRequired(st, rs)
+	}
+	if c.noQuorumBlocks() && r.Requires != "nothing" {
+		if c.opts.NoQuorumPolicy == "stop" || !r.runningOn(next) {
+			st.runnable = false
+			st.reason = "no quorum"
+		}
+	}
+	// A move waits for the stop; an unrunnable stop (unfenceable node)
+	// blocks the start elsewhere so no second copy can run.
+	for n, s := range r.stops {
+		f := fImpliesThen | fRestart
+		if n != next {
+			f = fRunnableLeft
+			if s.runnable || s.pseudo {
+				f = 0
+			}
+		}
+		c.addOrder(s, st, f)
+	}
+}
+
+// propagate applies ordering implications until nothing changes.
+func (c *cluster) propagate() {
+	for iter := 0; iter < 10000; iter++ {
+		changed := false
+		for _, o := range c.orders {
+			if o.anyOf != nil {
+				any := false
+				for _, f := range o.anyOf {
+					if f.runnable {
+						any = true
+					}
+				}
+				if !any && c.markUnrunnable(o.then, "unrunnable "+o.anyOf[0].rsc.ID+" "+o.anyOf[0].task) {
+					changed = true
+				}
+				continue
+			}
+			f, t := o.first, o.then
+			if o.flags&fRunnableLeft != 0 && !f.runnable && t.runnable && (f.required || f.rsc == nil || !f.rsc.fixedRunning()) {
+				reason := "unrunnable " + f.rsc.ID + " " + f.task
+				if f.rsc == nil {
+					reason = "unrunnable " + f.task
+				}
+				if c.markUnrunnable(t, reason) {
+					changed = true
+				}
+			}
+			if o.flags&fImpliesThen != 0 && f.required && !t.required && t.node != nil || (o.flags&fImpliesThen != 0 && f.required && !t.required && t.pseudo) {
+				if t.rsc != nil && t.rsc.fixed && !t.pseudo {
+					// unmanaged: never forced
+				} else if c.markRequired(t, "required "+f.rsc.ID+" "+f.task) {
+					changed = true
+				}
+			}
+			if o.flags&fImpliesFirst != 0 && t.required && !f.required && (f.node != nil || f.pseudo) {
+				if f.rsc != nil && f.rsc.fixed && !f.pseudo {
+				} else if c.markRequired(f, "required "+t.rsc.ID+" "+t.task) {
+					changed = true
+				}
+			}
+			if o.flags&fRestart != 0 && !t.runnable && !f.required && f.rsc != nil && f.rsc.Managed && !f.rsc.fixed {
+				f.required = true
+				changed = true
+			}
+			if o.flags&fRestart != 0 && t.required && !f.required && f.node == t.node && f.rsc != nil && !f.rsc.fixed {
+				f.required = true
+				changed = true
+			}
+		}
+		if !changed {
+			return
+		}
+	}
+}
+
+func (r *Resource) fixedRunning() bool { return false }
+
+// summaryLines describes what happens to each resource, as crm_simulate's
+// Transition Summary does.
+func (c *cluster) summaryLines() []string {
+	var out []string
+	for _, n := range c.nodes {
+		if a := c.fenceOps[n]; a != nil {
+			out = append(out, fmt.Sprintf("  * Fence (%s) %s '%s'", n.FenceAction, n.Name, n.FenceReason))
+		}
+	}
+	for _, r := range c.allList {
+		if r.Kind != Primitive || r.stops == nil {
+			continue
+		}
+		if l := c.rscSummary(r); l != "" {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+func withReason(reason string, blocked bool) string {
+	s := ""
+	if reason != "" {
+		s = " due to " + reason
+	}
+	if blocked {
+		s += " (blocked)"
+	}
+	return s
+}
+
+func (c *cluster) rscSummary(r *Resource) string {
+	st := r.start
+	next := r.Assigned
+	if st == nil || next == nil || (!st.runnable && len(r.Running) > 0) {
+		next = nil
+	}
+	if len(r.Running) == 0 {
+		if st != nil && st.node != nil && st.required {
+			if st.runnable {
+				return fmt.Sprintf("  * Start      %-20s ( %s )", r.ID, st.node.Name)
+			}
+			return fmt.Sprintf("  * Start      %-20s ( %s )%s", r.ID, st.node.Name, withReason(st.reason, true))
+		}
+		return ""
+	}
+	cur := r.Running[0]
+	if len(r.Running) > 1 {
+		// Multiply active: stops everywhere, then one start.
+		var parts []string
+		for _, n := range r.Running {
+			s := r.stops[n]
+			if s == nil || !s.required {
+				continue
+			}
+			if next == n && st.required {
+				continue
+			}
+			parts = append(parts, fmt.Sprintf("  * Stop       %-20s ( %s )%s", r.ID, n.Name, withReason("", !s.runnable && !s.pseudo)))
+		}
+		if next != nil && st.required {
+			if r.runningOn(next) {
+				parts = append(parts, fmt.Sprintf("  * Restart    %-20s ( %s )", r.ID, next.Name))
+			} else {
+				parts = append(parts, fmt.Sprintf("  * Move       %-20s ( %s -> %s )", r.ID, cur.Name, next.Name))
+			}
+		}
+		return joinLines(parts)
+	}
+	stop := r.stops[cur]
+	blocked := !stop.runnable && !stop.pseudo
+	if next == nil {
+		if !stop.required {
+			return ""
+		}
+		reason := stop.reason
+		if st != nil && st.node != nil && !st.runnable && st.reason != "" {
+			reason = st.reason
+		}
+		if reason == "" && st != nil && st.node == nil {
+			reason = "node availability"
+		}
+		return fmt.Sprintf("  * Stop       %-20s ( %s )%s", r.ID, cur.Name, withReason(reason, blocked))
+	}
+	failed := r.FailedOn[cur] && !r.failIgnored
+	if next == cur {
+		if !stop.required && !st.required {
+			return ""
+		}
+		if failed {
+			return fmt.Sprintf("  * Recover    %-20s ( %s )%s", r.ID, cur.Name, withReason("", blocked))
+		}
+		reason := st.reason
+		if reason == "" {
+			reason = stop.reason
+		}
+		return fmt.Sprintf("  * Restart    %-20s ( %s )%s", r.ID, cur.Name, withReason(reason, blocked))
+	}
+	verb := "Move   "
+	if failed {
+		verb = "Recover"
+	}
+	return fmt.Sprintf("  * %s    %-20s ( %s -> %s )%s", verb, r.ID, cur.Name, next.Name, withReason("", blocked))
+}
+
+func joinLines(ls []string) string {
+	s := ""
+	for i, l := range ls {
+		if i > 0 {
+			s += "\n"
+		}
+		s += l
+	}
+	return s
+}
+
+var _ = sort.Strings

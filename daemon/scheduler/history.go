@@ -1,0 +1,415 @@
+package scheduler
+
+import (
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"pacer/share/iso8601"
+	"pacer/share/score"
+	"pacer/share/xmltree"
+)
+
+// histOp is one recorded operation.
+type histOp struct {
+	e        *xmltree.Element
+	id       string
+	task     string
+	interval time.Duration
+	callID   int
+	rc       int
+	status   int
+	target   int
+	lastRC   time.Time
+	digest   string
+	pending  bool
+}
+
+// rscHistory is a resource's operation history on one node.
+type rscHistory struct {
+	node         *Node
+	ops          []*histOp
+	last         *histOp // last op that decided the state
+	failures     []*histOp
+	monitors     map[time.Duration]*histOp // latest recurring monitors, active
+	lastStart    *histOp
+	notInstalled bool
+}
+
+func atoiDef(s string, def int) int {
+	n, err := strconv.Atoi(strings.TrimSpace(s))
+	if err != nil {
+		return def
+	}
+	return n
+}
+
+func parseHistOp(e *xmltree.Element) *histOp {
+	h := &histOp{e: e, id: e.ID(), task: e.Attr("operation")}
+	h.interval = time.Duration(atoiDef(e.Attr("interval"), 0)) * time.Millisecond
+	h.callID = atoiDef(e.Attr("call-id"), -1)
+	h.rc = atoiDef(e.Attr("rc-code"), 0)
+	h.status = atoiDef(e.Attr("op-status"), 0)
+	h.target = -1
+	if tk := e.Attr("transition-key"); tk != "" {
+		parts := strings.Split(tk, ":")
+		if len(parts) >= 3 {
+			h.target = atoiDef(parts[2], -1)
+		}
+	}
+	if v := e.Attr("last-rc-change"); v != "" {
+		if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+			h.lastRC = time.Unix(n, 0).UTC()
+		}
+	}
+	h.digest = e.Attr("op-digest")
+	h.pending = h.status == -1 || h.callID == -1
+	return h
+}
+
+// isProbe reports whether the op is a one-shot monitor.
+func (h *histOp) isProbe() bool { return h.task == "monitor" && h.interval == 0 }
+
+// unpackStatus reads the operation history of every node whose history
+// counts: online nodes, and unclean nodes (they may still run things).
+func (c *cluster) unpackStatus() {
+	st := c.root.Child("status")
+	if st == nil {
+		return
+	}
+	for _, ns := range st.ChildrenNamed("node_state") {
+		n := c.byID[ns.Attr("id")]
+		if n == nil {
+			n = c.byName[ns.Attr("uname")]
+		}
+		if n == nil {
+			continue
+		}
+		lrm := ns.Child("lrm")
+		if lrm == nil {
+			continue
+		}
+		lrs := lrm.Child("lrm_resources")
+		if lrs == nil {
+			continue
+		}
+		for _, le := range lrs.ChildrenNamed("lrm_resource") {
+			r := c.historyResource(le)
+			if r == nil {
+				continue
+			}
+			c.unpackRscHistory(r, n, le)
+		}
+	}
+	for _, r := range c.allList {
+		c.failCounts(r)
+	}
+}
+
+// historyResource finds (or creates, for clone instances and orphans) the
+// resource an lrm_resource entry belongs to.
+func (c *cluster) historyResource(le *xmltree.Element) *Resource {
+	id := le.ID()
+	if r := c.all[id]; r != nil {
+		if r.Kind == Primitive {
+			if r.inCollective() {
+				return c.cloneInstance(r, id, le)
+			}
+			return r
+		}
+		return nil
+	}
+	base := id
+	if i := strings.LastIndexByte(id, ':'); i > 0 {
+		base = id[:i]
+	}
+	if r := c.all[base]; r != nil && r.Kind == Primitive && r.inCollective() {
+		return c.cloneInstance(r, id, le)
+	}
+	// Orphan: in the status but no longer configured.
+	r := &Resource{ID: id, Kind: Primitive, Orphan: true, Class: le.Attr("class"), Provider: le.Attr("provider"), Type: le.Attr("type"),
+		Meta: map[string]string{}, Params: map[string]string{}, Util: map[string]int{}}
+	merge(r.Meta, c.rscDefaults)
+	c.resMeta(r)
+	c.addRsc(r)
+	c.resources = append(c.resources, r)
+	return r
+}
+
+// cloneInstance maps "rsc:N" history onto an instance of the clone's
+// primitive; the instances are shown and never moved by this scheduler.
+func (c *cluster) cloneInstance(tmpl *Resource, id string, le *xmltree.Element) *Resource {
+	if !strings.Contains(id, ":") {
+		id = id + ":0"
+	}
+	parent := tmpl.Parent
+	if r := c.all[id]; r != nil {
+		return r
+	}
+	r := &Resource{ID: id, Kind: Primitive, Parent: parent, Class: tmpl.Class, Provider: tmpl.Provider, Type: tmpl.Type,
+		Meta: tmpl.Meta, Params: tmpl.Params, Util: tmpl.Util, Ops: tmpl.Ops}
+	c.resMeta(r)
+	c.addRsc(r)
+	r.Elem = tmpl.Elem
+	parent.Children = append(parent.Children, r)
+	return r
+}
+
+func (c *cluster) unpackRscHistory(r *Resource, n *Node, le *xmltree.Element) {
+	if r.Probed == nil {
+		r.Probed = map[*Node]bool{}
+		r.history = map[*Node]*rscHistory{}
+	}
+	r.Probed[n] = true
+	if !n.Online && !n.Unclean {
+		// A node that left cleanly runs nothing; its history only
+		// tells that the resource was probed there.
+		return
+	}
+	h := &rscHistory{node: n, monitors: map[time.Duration]*histOp{}}
+	r.history[n] = h
+	seen := map[string]bool{}
+	for _, oe := range le.ChildrenNamed("lrm_rsc_op") {
+		op := parseHistOp(oe)
+		key := strconv.Itoa(op.callID) + "/" + op.task + "/" + op.interval.String()
+		if op.callID >= 0 && seen[key] {
+			continue
+		}
+		seen[key] = true
+		h.ops = append(h.ops, op)
+	}
+	sort.SliceStable(h.ops, func(i, j int) bool {
+		a, b := h.ops[i], h.ops[j]
+		if a.pending != b.pending {
+			return !a.pending
+		}
+		return a.callID < b.callID
+	})
+	role := "Stopped"
+	failed := false
+	var failOp *histOp
+	for _, op := range h.ops {
+		switch op.task {
+		case "notify", "meta-data", "reload-agent", "reload":
+			continue
+		}
+		if op.status == 1 { // cancelled
+			continue
+		}
+		if op.pending {
+			r.Pending = op.task
+			switch op.task {
+			case "start", "stop", "migrate_to", "migrate_from":
+				role = "Started"
+			case "promote", "demote":
+				role = "Promoted"
+			}
+			h.last = op
+			continue
+		}
+		expected := op.target
+		if expected < 0 {
+			expected = 0
+			if op.isProbe() {
+				expected = 7
+			}
+		}
+		rc := op.rc
+		ok := op.status == 0 && (rc == expected || (op.isProbe() && (rc == 0 || rc == 7 || rc == 8)))
+		if op.status == 0 && op.task == "monitor" && op.interval > 0 && rc == 0 && expected == 8 {
+			ok = false
+		}
+		if op.status == 0 && rc == 7 && op.task == "stop" {
+			ok = true
+		}
+		// An expired failure no longer counts.
+		if !ok && r.FailureTimeout > 0 && !op.lastRC.IsZero() && !c.now.Before(op.lastRC.Add(r.FailureTimeout)) && op.task == "monitor" {
+			continue
+		}
+		if ok {
+			switch op.task {
+			case "start", "migrate_from":
+				role = "Started"
+				failed = false
+				h.lastStart = op
+				h.monitors = map[time.Duration]*histOp{}
+			case "stop", "migrate_to":
+				role = "Stopped"
+				failed = false
+				h.monitors = map[time.Duration]*histOp{}
+			case "promote":
+				role = "Promoted"
+			case "demote":
+				role = "Unpromoted"
+			case "monitor":
+				switch rc {
+				case 0:
+					if role == "Stopped" || op.isProbe() {
+						role = "Started"
+					}
+					if r.Parent != nil && r.Parent.Promotable && role == "Started" {
+						role = "Unpromoted"
+					}
+				case 8:
+					role = "Promoted"
+				case 7:
+					role = "Stopped"
+					if op.isProbe() {
+						failed = false
+					}
+				}
+				if op.interval > 0 {
+					h.monitors[op.interval] = op
+				}
+			}
+			h.last = op
+			continue
+		}
+		// failure
+		if op.isProbe() && (rc == 5 || op.status == 7) {
+			// agent not installed: not running here, and never can be
+			role = "Stopped"
+			h.notInstalled = true
+			continue
+		}
+		h.failures = append(h.failures, op)
+		failOp = op
+		failed = true
+		switch op.task {
+		case "start":
+			role = "Started"
+		case "stop":
+			role = "Started"
+		case "monitor":
+			if op.isProbe() {
+				if rc == 8 || rc == 9 {
+					role = "Promoted"
+				} else {
+					role = "Started"
+				}
+			} else if role == "Stopped" {
+				role = "Started"
+			}
+			if op.interval > 0 {
+				h.monitors[op.interval] = op
+			}
+		case "promote":
+			role = "Promoted"
+		case "demote":
+			role = "Promoted"
+		}
+		h.last = op
+	}
+	if h.notInstalled {
+		r.banNodes = append(r.banNodes, n)
+	}
+	if role != "Stopped" {
+		r.Running = append(r.Running, n)
+		if r.Role == "" || r.Role == "Stopped" || role == "Promoted" {
+			r.Role = role
+		}
+	} else if r.Role == "" {
+		r.Role = "Stopped"
+	}
+	if failed && failOp != nil {
+		of := c.onFail(r, failOp.task, failOp.interval)
+		if failOp.isProbe() {
+			of = c.onFail(r, "monitor", 0)
+			if of == "fence" || of == "block" {
+				of = "restart"
+			}
+		}
+		switch of {
+		case "ignore":
+			r.failIgnored = true
+			return
+		case "block":
+			r.Blocked = true
+		case "fence":
+			if !n.Unclean {
+				n.Unclean = true
+				n.FenceReason = r.ID + " failed there"
+			}
+		case "standby":
+			n.StandbyFail = true
+		case "stop":
+			r.stopOnFail = true
+		}
+		if role != "Stopped" {
+			r.Failed = true
+			if r.FailedOn == nil {
+				r.FailedOn = map[*Node]bool{}
+			}
+			r.FailedOn[n] = true
+		}
+	}
+}
+
+// failCounts turns fail-count node attributes into bans (migration-threshold).
+func (c *cluster) failCounts(r *Resource) {
+	if r.Kind != Primitive {
+		return
+	}
+	for _, n := range c.nodes {
+		fc, last := c.failCount(r, n)
+		if fc <= 0 {
+			continue
+		}
+		if r.FailureTimeout > 0 && !last.IsZero() && !c.now.Before(last.Add(r.FailureTimeout)) {
+			// expired: the controller clears it
+			if r.expired == nil {
+				r.expired = map[*Node]bool{}
+			}
+			r.expired[n] = true
+			continue
+		}
+		if r.failCount == nil {
+			r.failCount = map[*Node]int{}
+		}
+		r.failCount[n] = fc
+	}
+}
+
+// failCount sums the fail-count attributes of r on n and returns the
+// latest last-failure.
+func (c *cluster) failCount(r *Resource, n *Node) (int, time.Time) {
+	total := score.Score(0)
+	var last time.Time
+	ids := []string{r.ID}
+	if i := strings.LastIndexByte(r.ID, ':'); i > 0 {
+		ids = append(ids, r.ID[:i])
+	}
+	for k, v := range n.Attrs {
+		var rest string
+		var isFC bool
+		switch {
+		case strings.HasPrefix(k, "fail-count-"):
+			rest, isFC = k[len("fail-count-"):], true
+		case strings.HasPrefix(k, "last-failure-"):
+			rest = k[len("last-failure-"):]
+		default:
+			continue
+		}
+		match := false
+		for _, id := range ids {
+			if rest == id || strings.HasPrefix(rest, id+"#") {
+				match = true
+			}
+		}
+		if !match {
+			continue
+		}
+		if isFC {
+			s, _ := score.Lenient(v)
+			total = score.Add(total, s)
+		} else if t, err := strconv.ParseInt(v, 10, 64); err == nil {
+			if tt := time.Unix(t, 0).UTC(); tt.After(last) {
+				last = tt
+			}
+		}
+	}
+	return int(total), last
+}
+
+var _ = iso8601.ParseInterval

@@ -1,0 +1,280 @@
+package scheduler
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"pacer/share/graph"
+)
+
+// Status is the unpacked cluster state.
+type Status struct {
+	Nodes      []NodeStatus
+	Resources  []RscStatus // top level, configuration order
+	HaveQuorum bool
+	DC         string
+}
+
+// NodeStatus is one node's state.
+type NodeStatus struct {
+	Name, ID                                                 string
+	Online, Unclean, Pending, Standby, Maintenance, Shutdown bool
+	StandbyOnFail                                            bool
+	FenceReason                                              string
+	Health                                                   string
+	Attrs                                                    map[string]string
+	Util                                                     map[string]int
+}
+
+// RscStatus is one resource (tree) and where it runs.
+type RscStatus struct {
+	ID                    string
+	Kind                  string // primitive, group, clone
+	Promotable            bool
+	Agent                 string
+	Class, Provider, Type string
+	Role                  string
+	Nodes                 []string
+	Failed                bool
+	Managed               bool
+	Blocked               bool
+	Orphan                bool
+	TargetRole            string
+	Pending               string
+	Children              []RscStatus
+	FailIgnored           bool
+}
+
+func (c *cluster) status() *Status {
+	s := &Status{HaveQuorum: c.opts.HaveQuorum}
+	if c.dc != nil {
+		s.DC = c.dc.Name
+	}
+	for _, n := range c.nodes {
+		s.Nodes = append(s.Nodes, NodeStatus{Name: n.Name, ID: n.ID, Online: n.Online, Unclean: n.Unclean, Pending: n.Pending,
+			Standby: n.Standby, Maintenance: n.Maintenance, Shutdown: n.Shutdown, StandbyOnFail: n.StandbyFail, FenceReason: n.FenceReason,
+			Attrs: n.Attrs, Util: n.Util})
+	}
+	for _, r := range c.resources {
+		if r.Orphan && len(r.Running) == 0 {
+			continue
+		}
+		s.Resources = append(s.Resources, rscStatus(r))
+	}
+	return s
+}
+
+func rscStatus(r *Resource) RscStatus {
+	rs := RscStatus{ID: r.ID, Promotable: r.Promotable, Class: r.Class, Provider: r.Provider, Type: r.Type, Role: r.Role,
+		Failed: r.Failed, Managed: r.Managed, Blocked: r.Blocked, Orphan: r.Orphan, TargetRole: r.TargetRole, Pending: r.Pending, FailIgnored: r.failIgnored}
+	switch r.Kind {
+	case Primitive:
+		rs.Kind = "primitive"
+		rs.Agent = r.agent()
+	case Group:
+		rs.Kind = "group"
+	case Clone:
+		rs.Kind = "clone"
+	}
+	if rs.Role == "" {
+		rs.Role = "Stopped"
+	}
+	for _, n := range r.Running {
+		rs.Nodes = append(rs.Nodes, n.Name)
+	}
+	for _, ch := range r.Children {
+		rs.Children = append(rs.Children, rscStatus(ch))
+	}
+	return rs
+}
+
+// scoreLines renders allocation scores like crm_simulate -s.
+func (c *cluster) scoreLines() []string {
+	var out []string
+	for _, r := range c.allList {
+		if r.inCollective() || r.Orphan {
+			continue
+		}
+		switch r.Kind {
+		case Group:
+			for _, n := range c.nodes {
+				out = append(out, fmt.Sprintf("pcmk__group_assign: %s allocation score on %s: %s", r.ID, n.Name, groupScore(r, n)))
+			}
+			for _, m := range r.Children {
+				for _, n := range c.nodes {
+					v, ok := m.Allowed[n]
+					if !ok {
+						continue
+					}
+					out = append(out, fmt.Sprintf("pcmk__group_assign: %s allocation score on %s: %s", m.ID, n.Name, v))
+				}
+			}
+		case Primitive:
+			s := r.final
+			if s == nil {
+				s = r.Allowed
+			}
+			for _, n := range c.nodes {
+				v, ok := s[n]
+				if !ok {
+					continue
+				}
+				out = append(out, fmt.Sprintf("pcmk__primitive_assign: %s allocation score on %s: %s", r.ID, n.Name, v))
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func groupScore(g *Resource, n *Node) string {
+	if len(g.Children) == 0 {
+		return "0"
+	}
+	return g.Children[0].Allowed[n].String()
+}
+
+// buildGraph turns the required, runnable actions into a transition graph.
+func (c *cluster) buildGraph(id int) *graph.Graph {
+	g := &graph.Graph{TransitionID: id, ClusterDelay: c.opts.ClusterDelay, FencingTimeout: c.opts.FencingTimeout}
+	var in []*action
+	for _, a := range c.actions {
+		if c.inGraph(a) {
+			in = append(in, a)
+		}
+	}
+	for i, a := range in {
+		a.id = i
+	}
+	idx := map[*action]*graph.Action{}
+	for _, a := range in {
+		ga := &graph.Action{ID: a.id, Task: a.task, Attrs: map[string]string{}}
+		switch {
+		case a.task == "stonith" || a.task == "do_shutdown":
+			ga.Kind = graph.Event
+			ga.Key = a.task
+			if a.task == "stonith" {
+				ga.Key = "stonith-" + a.node.Name + "-" + c.opts.FencingAction
+				ga.Attrs["CRM_meta_stonith_action"] = c.opts.FencingAction
+			}
+		case a.pseudo:
+			ga.Kind = graph.Pseudo
+			ga.Key = a.rsc.ID + "_" + a.task + "_0"
+		default:
+			ga.Kind = graph.RscOp
+			ga.Key = a.key()
+			ga.Resource = &graph.Resource{ID: a.rsc.ID, Class: a.rsc.Class, Provider: a.rsc.Provider, Type: a.rsc.Type}
+			for k, v := range a.rsc.Params {
+				ga.Attrs[k] = v
+			}
+			ga.Attrs["CRM_meta_timeout"] = strconv.FormatInt(int64(c.opTimeout(a.rsc, a.task, a.interval)/time.Millisecond), 10)
+			if a.interval > 0 {
+				ga.Attrs["CRM_meta_interval"] = strconv.FormatInt(int64(a.interval/time.Millisecond), 10)
+				ga.Attrs["CRM_meta_name"] = a.task
+			}
+		}
+		if a.node != nil && !a.pseudo {
+			ga.Node = a.node.Name
+			ga.NodeUUID = a.node.ID
+			ga.Attrs["CRM_meta_on_node"] = a.node.Name
+			ga.Attrs["CRM_meta_on_node_uuid"] = a.node.ID
+		}
+		idx[a] = ga
+		g.Actions = append(g.Actions, ga)
+	}
+	seen := map[[2]int]bool{}
+	for _, o := range c.orders {
+		if o.first == nil {
+			continue
+		}
+		f, t := idx[o.first], idx[o.then]
+		if f == nil || t == nil {
+			continue
+		}
+		k := [2]int{f.ID, t.ID}
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		t.Inputs = append(t.Inputs, f.ID)
+	}
+	for _, a := range g.Actions {
+		sort.Ints(a.Inputs)
+	}
+	return g
+}
+
+func (c *cluster) inGraph(a *action) bool {
+	if !a.required || !a.runnable {
+		return false
+	}
+	if a.rsc != nil && a.node == nil && !a.pseudo {
+		return false
+	}
+	return true
+}
+
+func (c *cluster) opTimeout(r *Resource, task string, interval time.Duration) time.Duration {
+	if o := r.findOp(task, interval); o != nil && o.Timeout > 0 {
+		return o.Timeout
+	}
+	if v, ok := c.opDefaults["timeout"]; ok {
+		if d, err := parseIntervalLoose(v); err == nil {
+			return d
+		}
+	}
+	return 20 * time.Second
+}
+
+// executedLines lists the graph's actions in a dependency order.
+func (c *cluster) executedLines(g *graph.Graph) []string {
+	done := map[int]bool{}
+	var out []string
+	remaining := append([]*graph.Action(nil), g.Actions...)
+	for len(remaining) > 0 {
+		var next []*graph.Action
+		progressed := false
+		for _, a := range remaining {
+			ready := true
+			for _, in := range a.Inputs {
+				if !done[in] {
+					ready = false
+				}
+			}
+			if !ready {
+				next = append(next, a)
+				continue
+			}
+			done[a.ID] = true
+			progressed = true
+			out = append(out, execLine(a))
+		}
+		if !progressed {
+			break
+		}
+		remaining = next
+	}
+	return out
+}
+
+func execLine(a *graph.Action) string {
+	switch a.Kind {
+	case graph.Event:
+		if a.Task == "stonith" {
+			return fmt.Sprintf("  * Fencing %s (%s)", a.Node, a.Attrs["CRM_meta_stonith_action"])
+		}
+		return fmt.Sprintf("  * Cluster action:  %s on %s", a.Task, a.Node)
+	case graph.Pseudo:
+		return fmt.Sprintf("  * Pseudo action:   %s", a.Key)
+	}
+	task := a.Task
+	if iv := a.Attrs["CRM_meta_interval"]; iv != "" && iv != "0" {
+		task = a.Task + "=" + iv
+	}
+	return fmt.Sprintf("  * Resource action: %-15s %s on %s", a.Resource.ID, task, a.Node)
+}
+
+var _ = strings.TrimSpace

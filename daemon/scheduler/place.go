@@ -1,0 +1,575 @@
+package scheduler
+
+import (
+	"sort"
+	"strings"
+
+	"pacer/share/score"
+)
+
+type scores map[*Node]score.Score
+
+func (s scores) copy() scores {
+	o := make(scores, len(s))
+	for k, v := range s {
+		o[k] = v
+	}
+	return o
+}
+
+func (c *cluster) contribute(r *Resource, n *Node, s score.Score, src string) {
+	if s == 0 {
+		return
+	}
+	r.Why = append(r.Why, Contribution{Node: n.Name, Score: s, Source: src})
+}
+
+// ancestors returns r and its parents, innermost first.
+func (r *Resource) chain() []*Resource {
+	var out []*Resource
+	for x := r; x != nil; x = x.Parent {
+		out = append(out, x)
+	}
+	return out
+}
+
+// baseScores computes a primitive's node scores before colocation.
+func (c *cluster) baseScores(r *Resource) scores {
+	s := scores{}
+	if c.opts.Symmetric {
+		for _, n := range c.nodes {
+			s[n] = 0
+		}
+	}
+	exclusive := map[*Node]bool{}
+	hasExclusive := false
+	for _, l := range c.locations {
+		match := false
+		for _, x := range r.chain() {
+			if l.Rsc == x {
+				match = true
+			}
+		}
+		if !match {
+			continue
+		}
+		if l.Role != "" && l.Role != "Started" && !(r.Parent != nil && r.Parent.Promotable) {
+			continue
+		}
+		if l.Role == "Promoted" || l.Role == "Unpromoted" {
+			continue
+		}
+		if l.Discovery == "exclusive" {
+			hasExclusive = true
+		}
+		if l.Node != "" {
+			n := c.byName[l.Node]
+			if n == nil {
+				continue
+			}
+			if l.Discovery == "exclusive" {
+				exclusive[n] = true
+			}
+			s[n] = score.Add(s[n], l.Score)
+			c.contribute(r, n, l.Score, "location "+l.ID)
+			continue
+		}
+		for _, n := range c.nodes {
+			for _, rule := range l.Rules {
+				ctx := &ruleCtx{now: c.now, nodeAttrs: n.Attrs, rscParams: r.Params, rscMeta: r.Meta}
+				if !evalRule(rule, ctx, c.root) {
+					continue
+				}
+				sc, ok := ruleScore(rule, n.Attrs)
+				if !ok {
+					continue
+				}
+				if l.Discovery == "exclusive" {
+					exclusive[n] = true
+				}
+				s[n] = score.Add(s[n], sc)
+				c.contribute(r, n, sc, "location "+l.ID)
+			}
+		}
+	}
+	if hasExclusive {
+		for n := range s {
+			if !exclusive[n] {
+				s[n] = score.MinusInfinity
+			}
+		}
+	}
+	// Stickiness keeps a healthy resource where it is.
+	if r.Managed && len(r.Running) == 1 {
+		n := r.Running[0]
+		if v, ok := s[n]; ok || c.opts.Symmetric {
+			s[n] = score.Add(v, r.Stickiness)
+			c.contribute(r, n, r.Stickiness, "stickiness")
+		}
+	}
+	for _, n := range c.nodes {
+		if _, ok := s[n]; !ok {
+			continue
+		}
+		if fc := r.failCount[n]; fc > 0 && fc >= r.MigrationThreshold {
+			s[n] = score.MinusInfinity
+			c.contribute(r, n, score.MinusInfinity, "failed "+itoa(fc)+" times (migration-threshold "+itoa(r.MigrationThreshold)+")")
+		}
+		if n.Health != 0 {
+			s[n] = score.Add(s[n], n.Health)
+			c.contribute(r, n, n.Health, "node health")
+		}
+	}
+	for _, n := range r.banNodes {
+		s[n] = score.MinusInfinity
+		c.contribute(r, n, score.MinusInfinity, "agent not installed")
+	}
+	return s
+}
+
+func itoa(n int) string { return score.Score(n).String() }
+
+// runnable reports whether nodes may host the resource at all.
+func (c *cluster) nodeUsable(r *Resource, n *Node) bool {
+	if !n.canRun() {
+		return false
+	}
+	return true
+}
+
+// place assigns every resource to a node (or none).
+func (c *cluster) place() {
+	for _, r := range c.allList {
+		if r.Kind == Primitive {
+			r.Allowed = c.baseScores(r)
+		}
+	}
+	// implicit group colocations
+	for _, g := range c.allList {
+		if g.Kind != Group || g.inCollective() {
+			continue
+		}
+		if v, ok := g.Meta["collocated"]; ok && !isTrue(v) {
+			continue
+		}
+		for i := 1; i < len(g.Children); i++ {
+			c.colocations = append(c.colocations, &Colocation{ID: g.ID + "-members", Dep: g.Children[i], Prim: g.Children[i-1], Score: score.Infinity, Influence: true, implicit: true})
+		}
+	}
+	c.assignedCount = map[*Node]int{}
+	order := c.assignOrder()
+	for _, r := range order {
+		c.assign(r)
+	}
+}
+
+// assignOrder sorts top-level resources: higher priority first, then the
+// ones with a higher score on their current node, then configuration order.
+func (c *cluster) assignOrder() []*Resource {
+	var out []*Resource
+	for _, r := range c.resources {
+		out = append(out, r)
+	}
+	cur := func(r *Resource) (score.Score, bool) {
+		p := r
+		for p.Kind != Primitive {
+			if len(p.Children) == 0 {
+				return 0, false
+			}
+			p = p.Children[0]
+		}
+		if len(p.Running) == 0 {
+			return 0, false
+		}
+		return p.Allowed[p.Running[0]], true
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.Priority != b.Priority {
+			return a.Priority > b.Priority
+		}
+		sa, oka := cur(a)
+		sb, okb := cur(b)
+		if oka && okb && sa != sb {
+			return sa > sb
+		}
+		return false
+	})
+	return out
+}
+
+func (c *cluster) assign(r *Resource) {
+	if r.assigned || r.assigning {
+		return
+	}
+	switch r.Kind {
+	case Group:
+		r.assigning = true
+		for _, ch := range r.Children {
+			c.assign(ch)
+		}
+		r.assigning = false
+		r.assigned = true
+		if len(r.Children) > 0 {
+			r.Assigned = r.Children[0].Assigned
+		}
+		return
+	case Clone:
+		// Collective placement is not done here: instances stay as they are.
+		for _, ch := range r.Children {
+			for _, p := range ch.primitives() {
+				p.assigned = true
+				if len(p.Running) > 0 {
+					p.Assigned = p.Running[0]
+				}
+				p.fixed = true
+			}
+		}
+		r.assigned = true
+		return
+	}
+	r.assigning = true
+	defer func() { r.assigning = false; r.assigned = true }()
+	if r.inCollective() {
+		if len(r.Running) > 0 {
+			r.Assigned = r.Running[0]
+		}
+		r.fixed = true
+		return
+	}
+	// Primaries first.
+	for _, col := range c.colocations {
+		if col.Dep == r {
+			c.assign(col.Prim.top())
+			c.assign(col.Prim)
+		}
+	}
+	// Unmanaged resources stay where they are.
+	if !r.Managed || r.Blocked {
+		if len(r.Running) > 0 {
+			r.Assigned = r.Running[0]
+			c.assignedCount[r.Assigned]++
+		}
+		r.fixed = true
+		return
+	}
+	if r.Orphan {
+		return
+	}
+	s := r.Allowed.copy()
+	for _, n := range c.nodes {
+		if v, ok := s[n]; ok && !c.nodeUsable(r, n) && v > score.MinusInfinity {
+			s[n] = score.MinusInfinity
+		}
+	}
+	if c.disabled(r) {
+		for n := range s {
+			s[n] = score.MinusInfinity
+		}
+	}
+	// Colocations with already placed primaries.
+	for _, col := range c.colocations {
+		if col.Dep != r {
+			continue
+		}
+		c.applyColocation(r, col, s)
+	}
+	// Preferences of resources that will follow this one.
+	s = c.mergeDependents(r, s, 1.0, map[*Resource]bool{r: true})
+	r.final = s
+	// Utilization
+	best := c.choose(r, s)
+	if best != nil {
+		r.Assigned = best
+		c.assignedCount[best]++
+		c.useCapacity(r, best)
+	}
+}
+
+// disabled reports whether target-role or tickets keep r stopped.
+func (c *cluster) disabled(r *Resource) bool {
+	if c.opts.StopAll {
+		return true
+	}
+	for _, x := range r.chain() {
+		if x.TargetRole == "Stopped" {
+			return true
+		}
+		if x.stopOnFailOf() {
+			return true
+		}
+	}
+	for _, t := range c.tickets {
+		match := false
+		for _, x := range r.chain() {
+			if t.Rsc == x {
+				match = true
+			}
+		}
+		if !match {
+			continue
+		}
+		st := c.ticketState[t.Ticket]
+		granted := st != nil && st.Granted
+		standby := st != nil && st.Standby
+		if !granted || standby {
+			if t.LossPolicy == "freeze" && len(r.Running) > 0 && granted == false && !standby {
+				continue
+			}
+			if t.LossPolicy == "freeze" && (!granted || standby) {
+				if len(r.Running) > 0 {
+					continue
+				}
+				return true
+			}
+			return true
+		}
+	}
+	return false
+}
+
+func (r *Resource) stopOnFailOf() bool { return r.stopOnFail }
+
+// nodesLike returns the nodes sharing the node-attribute value with n.
+func (c *cluster) sameAttr(attr string, a, b *Node) bool {
+	if attr == "" || attr == "#uname" {
+		return a == b
+	}
+	va, oka := a.Attrs[attr]
+	vb, okb := b.Attrs[attr]
+	return oka && okb && va == vb
+}
+
+func (c *cluster) primNode(p *Resource) *Node {
+	if p.Kind == Group {
+		if len(p.Children) == 0 {
+			return nil
+		}
+		return p.Children[0].Assigned
+	}
+	if p.Kind == Clone {
+		return nil
+	}
+	return p.Assigned
+}
+
+func (c *cluster) applyColocation(r *Resource, col *Colocation, s scores) {
+	if col.PrimRole == "Promoted" || col.PrimRole == "Unpromoted" || col.DepRole == "Promoted" || col.DepRole == "Unpromoted" {
+		if col.Prim.Kind != Clone {
+			// role-specific colocation with a non-promotable resource never matches
+		}
+		return
+	}
+	if col.Prim.Kind == Clone {
+		c.applyCloneColocation(r, col, s)
+		return
+	}
+	pn := c.primNode(col.Prim)
+	src := "colocation " + col.ID + " with " + col.Prim.ID
+	if col.Score >= score.Infinity {
+		for n := range s {
+			if pn == nil || !c.sameAttr(col.NodeAttribute, n, pn) {
+				if s[n] != score.MinusInfinity {
+					s[n] = score.MinusInfinity
+					c.contribute(r, n, score.MinusInfinity, src)
+				}
+			}
+		}
+		return
+	}
+	if pn == nil {
+		return
+	}
+	for n := range s {
+		if c.sameAttr(col.NodeAttribute, n, pn) {
+			s[n] = score.Add(s[n], col.Score)
+			c.contribute(r, n, col.Score, src)
+		}
+	}
+}
+
+// applyCloneColocation: a primitive with a clone may run where an instance runs.
+func (c *cluster) applyCloneColocation(r *Resource, col *Colocation, s scores) {
+	where := map[*Node]bool{}
+	for _, p := range col.Prim.primitives() {
+		if p.Assigned != nil {
+			where[p.Assigned] = true
+		}
+	}
+	for n := range s {
+		if col.Score >= score.Infinity && !where[n] {
+			s[n] = score.MinusInfinity
+		} else if where[n] && col.Score < score.Infinity {
+			s[n] = score.Add(s[n], col.Score)
+		}
+	}
+}
+
+// mergeDependents adds the scaled preferences of resources colocated with r
+// that are not placed yet, so r goes where they can follow. A dependent
+// whose preferences would leave r nowhere to run is ignored.
+func (c *cluster) mergeDependents(r *Resource, s scores, factor float64, seen map[*Resource]bool) scores {
+	for _, col := range c.colocations {
+		if col.Prim != r && !(col.Prim.Kind == Group && len(col.Prim.Children) > 0 && col.Prim.Children[0] == r && false) {
+			continue
+		}
+		d := col.Dep
+		if seen[d] || d.assigned || !col.Influence {
+			continue
+		}
+		if col.PrimRole == "Promoted" || col.PrimRole == "Unpromoted" || col.DepRole == "Promoted" || col.DepRole == "Unpromoted" {
+			continue
+		}
+		f := factor * float64(col.Score) / float64(score.Infinity)
+		if f == 0 {
+			continue
+		}
+		var dsc scores
+		if d.Kind == Primitive {
+			seen[d] = true
+			dsc = d.Allowed.copy()
+			if !d.Managed || c.disabled(d) {
+				seen[d] = false
+				continue
+			}
+			dsc = c.mergeDependents(d, dsc, f, seen)
+			seen[d] = false
+		} else {
+			continue
+		}
+		work := s.copy()
+		for n := range work {
+			dv, ok := dsc[n]
+			if !ok {
+				if col.NodeAttribute == "" {
+					continue
+				}
+			}
+			// scale
+			var add score.Score
+			switch {
+			case dv >= score.Infinity:
+				if f > 0 {
+					add = score.Infinity
+				} else {
+					add = score.MinusInfinity
+				}
+			case dv <= score.MinusInfinity:
+				if f > 0 {
+					add = score.MinusInfinity
+				} else {
+					add = score.Infinity
+				}
+			default:
+				add = score.Clip(int64(float64(dv) * f))
+			}
+			if f < 1 && f > -1 && (dv >= score.Infinity || dv <= score.MinusInfinity) {
+				add = score.Clip(int64(float64(dv) * f))
+			}
+			work[n] = score.Add(work[n], add)
+		}
+		if anyAvailable(work) || !anyAvailable(s) {
+			s = work
+		}
+	}
+	return s
+}
+
+func anyAvailable(s scores) bool {
+	for _, v := range s {
+		if v >= 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// choose picks the best node: highest score, then the current node, then
+// the node with fewest resources, then configuration order.
+func (c *cluster) choose(r *Resource, s scores) *Node {
+	var cands []*Node
+	for n, v := range s {
+		if v < 0 || !c.nodeUsable(r, n) {
+			continue
+		}
+		if !c.fits(r, n) {
+			continue
+		}
+		cands = append(cands, n)
+	}
+	if len(cands) == 0 {
+		return nil
+	}
+	var cur *Node
+	if len(r.Running) == 1 {
+		cur = r.Running[0]
+	}
+	sort.Slice(cands, func(i, j int) bool {
+		a, b := cands[i], cands[j]
+		if s[a] != s[b] {
+			return s[a] > s[b]
+		}
+		if c.opts.PlacementStrategy == "balanced" || c.opts.PlacementStrategy == "minimal" {
+			// more remaining capacity first for balanced
+			ca, cb := c.freeCapacity(a), c.freeCapacity(b)
+			if c.opts.PlacementStrategy == "balanced" && ca != cb {
+				return ca > cb
+			}
+		}
+		if c.assignedCount[a] != c.assignedCount[b] && c.opts.PlacementStrategy != "minimal" {
+			return c.assignedCount[a] < c.assignedCount[b]
+		}
+		return a.Index < b.Index
+	})
+	best := cands[0]
+	if cur != nil && s[cur] == s[best] && cur != best {
+		for _, n := range cands {
+			if n == cur {
+				return cur
+			}
+		}
+	}
+	return best
+}
+
+func (c *cluster) fits(r *Resource, n *Node) bool {
+	if c.opts.PlacementStrategy == "default" || c.opts.PlacementStrategy == "" {
+		return true
+	}
+	need := r.Util
+	if c.usage == nil {
+		c.usage = map[*Node]map[string]int{}
+	}
+	for k, v := range need {
+		capV, ok := n.Util[k]
+		if !ok {
+			capV = 0
+		}
+		if c.usage[n][k]+v > capV {
+			return false
+		}
+	}
+	return true
+}
+
+func (c *cluster) useCapacity(r *Resource, n *Node) {
+	if c.usage == nil {
+		c.usage = map[*Node]map[string]int{}
+	}
+	if c.usage[n] == nil {
+		c.usage[n] = map[string]int{}
+	}
+	for k, v := range r.Util {
+		c.usage[n][k] += v
+	}
+}
+
+func (c *cluster) freeCapacity(n *Node) int {
+	total := 0
+	for k, v := range n.Util {
+		total += v - c.usage[n][k]
+	}
+	return total
+}
+
+var _ = strings.TrimSpace

@@ -1,0 +1,119 @@
+// Package scheduler decides what a Pacemaker-compatible cluster must do: a
+// pure function from the CIB (configuration + status), the time "now" and
+// options to a transition graph, a summary of changes and the allocation
+// scores. It reads no clock and no randomness; the same input always gives
+// byte-identical output.
+//
+// The rules implemented are Pacemaker's documented behaviour (Pacemaker
+// Explained) checked against Pacemaker's own regression cases; see the
+// conformance test.
+package scheduler
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"pacer/share/iso8601"
+
+	"pacer/share/graph"
+	"pacer/share/xmltree"
+)
+
+// Input is what a run depends on besides the CIB.
+type Input struct {
+	// Now is the time rules and failure timeouts are evaluated at.
+	Now time.Time
+	// TransitionID numbers the produced graph.
+	TransitionID int
+}
+
+// Result is what the scheduler decided.
+type Result struct {
+	Graph *graph.Graph
+	// Summary is the Transition Summary, one line per change, in
+	// crm_simulate's layout ("  * Start      rsc1   ( node1 )").
+	Summary []string
+	// Scores are the allocation score lines in the layout of
+	// crm_simulate -s ("pcmk__primitive_assign: rsc1 allocation score on node1: 0").
+	Scores []string
+	// Why holds, per resource, the contributions to its node scores.
+	Why map[string][]Contribution
+	// Status is the unpacked state the decisions were made from.
+	Status *Status
+	// Executed lists the transition's actions in an order the controller
+	// may run them, as crm_simulate prints them.
+	Executed []string
+	// Warnings are problems found in the input that did not stop the run.
+	Warnings []string
+}
+
+// Run computes a transition for the CIB in doc.
+func Run(doc *xmltree.Document, in Input) (*Result, error) {
+	if doc == nil || doc.Root == nil {
+		return nil, fmt.Errorf("scheduler: empty CIB")
+	}
+	if doc.Root.Name != "cib" {
+		return nil, fmt.Errorf("scheduler: root element is <%s>, want <cib> (line %d)", doc.Root.Name, doc.Root.Line)
+	}
+	c, err := unpack(doc, in.Now)
+	if err != nil {
+		return nil, err
+	}
+	c.place()
+	c.decide()
+	c.createActions()
+	c.propagate()
+	res := &Result{Summary: c.summaryLines(), Why: map[string][]Contribution{}, Warnings: c.warnings}
+	for _, r := range c.allList {
+		if len(r.Why) > 0 {
+			res.Why[r.ID] = r.Why
+		}
+	}
+	res.Scores = c.scoreLines()
+	res.Graph = c.buildGraph(in.TransitionID)
+	res.Executed = c.executedLines(res.Graph)
+	res.Status = c.status()
+	return res, nil
+}
+
+func unpack(doc *xmltree.Document, now time.Time) (*cluster, error) {
+	c := &cluster{root: doc.Root, now: now}
+	c.unpackOptions()
+	c.unpackNodes()
+	if err := c.unpackResources(); err != nil {
+		return nil, err
+	}
+	c.unpackTickets()
+	c.unpackStatus()
+	c.unpackConstraints()
+	return c, nil
+}
+
+// ExecutionDate returns the cib element's execution-date (seconds since
+// the epoch), which crm_simulate uses as "now" when no time is given.
+func ExecutionDate(doc *xmltree.Document) (time.Time, bool) {
+	if doc == nil || doc.Root == nil {
+		return time.Time{}, false
+	}
+	v, ok := doc.Root.AttrOK("execution-date")
+	if !ok {
+		return time.Time{}, false
+	}
+	n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+	if err != nil {
+		return time.Time{}, false
+	}
+	return time.Unix(n, 0).UTC(), true
+}
+
+// ParseNow reads a -t argument: ISO 8601 ("2005-020T12:30") or
+// "YYYY-MM-DD HH:MM:SS".
+func ParseNow(s string) (time.Time, error) {
+	t, err := iso8601.ParseTime(s, time.UTC)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("bad time %q: %w", s, err)
+	}
+	return t, nil
+}

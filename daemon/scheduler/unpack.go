@@ -1,0 +1,646 @@
+package scheduler
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"pacer/share/iso8601"
+	"pacer/share/score"
+	"pacer/share/xmltree"
+)
+
+// Options are the cluster options the scheduler uses.
+type Options struct {
+	FencingEnabled     bool
+	FencingAction      string
+	Symmetric          bool
+	NoQuorumPolicy     string
+	StopOrphans        bool
+	StopOrphanActions  bool
+	StartFailureFatal  bool
+	MaintenanceMode    bool
+	StopAll            bool
+	PlacementStrategy  string
+	StartupFencing     bool
+	HealthStrategy     string
+	HealthRed          score.Score
+	HealthYellow       score.Score
+	HealthGreen        score.Score
+	HealthBase         score.Score
+	ShutdownLock       bool
+	ShutdownLockLimit  time.Duration
+	ConcurrentFencing  bool
+	DefaultStickiness  score.Score
+	ClusterDelay       time.Duration
+	FencingTimeout     time.Duration
+	PriorityFenceDelay time.Duration
+	HaveQuorum         bool
+	Raw                map[string]string
+}
+
+// cluster is the working set of one scheduler run.
+type cluster struct {
+	root   *xmltree.Element
+	now    time.Time
+	opts   Options
+	nodes  []*Node
+	byName map[string]*Node
+	byID   map[string]*Node
+
+	resources []*Resource // top level, configuration order
+	all       map[string]*Resource
+	allList   []*Resource
+	templates map[string]*xmltree.Element
+	tags      map[string][]string
+
+	rscDefaults  map[string]string
+	opDefaults   map[string]string
+	opDefaultsE  *xmltree.Element
+	rscDefaultsE *xmltree.Element
+
+	locations   []*Location
+	colocations []*Colocation
+	orderings   []*Ordering
+	tickets     []*TicketDep
+	ticketState map[string]*ticketState
+
+	dc       *Node
+	warnings []string
+
+	actions       []*action
+	orders        []*order
+	summary       []string
+	fenceOps      map[*Node]*action
+	allStopped    *action
+	stonithDone   *action
+	hasStonithRsc bool
+	digests       map[string]string
+	anyOf         []*anyOrder
+	assignedCount map[*Node]int
+	usage         map[*Node]map[string]int
+}
+
+func (c *cluster) option(names ...string) (string, bool) {
+	for _, n := range names {
+		if v, ok := c.opts.Raw[n]; ok {
+			return v, true
+		}
+	}
+	return "", false
+}
+
+func (c *cluster) boolOpt(def bool, names ...string) bool {
+	if v, ok := c.option(names...); ok {
+		return isTrue(v)
+	}
+	return def
+}
+
+func (c *cluster) durOpt(def time.Duration, names ...string) time.Duration {
+	if v, ok := c.option(names...); ok {
+		if d, err := iso8601.ParseInterval(v); err == nil {
+			return d
+		}
+	}
+	return def
+}
+
+func (c *cluster) unpackOptions() {
+	cfg := c.root.Child("configuration")
+	raw := map[string]string{}
+	if cfg != nil {
+		raw = unpackNVSets(cfg.Child("crm_config"), "cluster_property_set", &ruleCtx{now: c.now}, c.root)
+	}
+	c.opts.Raw = raw
+	o := &c.opts
+	o.FencingEnabled = c.boolOpt(true, "fencing-enabled", "stonith-enabled")
+	o.FencingAction = "reboot"
+	if v, ok := c.option("fencing-action", "stonith-action"); ok && v != "" {
+		o.FencingAction = v
+		if v == "poweroff" {
+			o.FencingAction = "off"
+		}
+	}
+	o.Symmetric = c.boolOpt(true, "symmetric-cluster")
+	o.NoQuorumPolicy = "stop"
+	if v, ok := c.option("no-quorum-policy"); ok {
+		o.NoQuorumPolicy = strings.ToLower(v)
+		if o.NoQuorumPolicy == "suicide" {
+			o.NoQuorumPolicy = "fence"
+		}
+	}
+	o.StopOrphans = c.boolOpt(true, "stop-removed-resources", "stop-orphan-resources")
+	o.StopOrphanActions = c.boolOpt(true, "cancel-removed-actions", "stop-orphan-actions")
+	o.StartFailureFatal = c.boolOpt(true, "start-failure-is-fatal")
+	o.MaintenanceMode = c.boolOpt(false, "maintenance-mode")
+	o.StopAll = c.boolOpt(false, "stop-all-resources")
+	o.PlacementStrategy = "default"
+	if v, ok := c.option("placement-strategy"); ok {
+		o.PlacementStrategy = v
+	}
+	o.StartupFencing = c.boolOpt(true, "startup-fencing")
+	o.HealthStrategy = "none"
+	if v, ok := c.option("node-health-strategy"); ok {
+		o.HealthStrategy = v
+	}
+	o.HealthRed, o.HealthYellow, o.HealthGreen = 0, 0, 0
+	switch o.HealthStrategy {
+	case "migrate-on-red":
+		o.HealthRed = score.MinusInfinity
+	case "only-green":
+		o.HealthRed, o.HealthYellow = score.MinusInfinity, score.MinusInfinity
+	case "progressive", "custom":
+		o.HealthRed = score.MinusInfinity
+		if v, ok := c.option("node-health-red"); ok {
+			o.HealthRed, _ = score.Lenient(v)
+		}
+		if v, ok := c.option("node-health-yellow"); ok {
+			o.HealthYellow, _ = score.Lenient(v)
+		}
+		if v, ok := c.option("node-health-green"); ok {
+			o.HealthGreen, _ = score.Lenient(v)
+		}
+	}
+	if v, ok := c.option("node-health-base"); ok {
+		o.HealthBase, _ = score.Lenient(v)
+	}
+	o.ShutdownLock = c.boolOpt(false, "shutdown-lock")
+	o.ShutdownLockLimit = c.durOpt(0, "shutdown-lock-limit")
+	o.ConcurrentFencing = c.boolOpt(true, "concurrent-fencing")
+	if v, ok := c.option("default-resource-stickiness"); ok {
+		o.DefaultStickiness, _ = score.Lenient(v)
+	}
+	o.ClusterDelay = c.durOpt(60*time.Second, "cluster-delay")
+	o.FencingTimeout = c.durOpt(60*time.Second, "fencing-timeout", "stonith-timeout")
+	o.PriorityFenceDelay = c.durOpt(0, "priority-fencing-delay")
+	hq := c.root.Attr("have-quorum")
+	o.HaveQuorum = isTrue(hq)
+}
+
+func (c *cluster) unpackNodes() {
+	cfg := c.root.Child("configuration")
+	var nodesE *xmltree.Element
+	if cfg != nil {
+		nodesE = cfg.Child("nodes")
+	}
+	c.byName = map[string]*Node{}
+	c.byID = map[string]*Node{}
+	if nodesE == nil {
+		return
+	}
+	for _, ne := range nodesE.ChildrenNamed("node") {
+		t := ne.Attr("type")
+		if t == "ping" || t == "remote" {
+			continue
+		}
+		n := &Node{ID: ne.Attr("id"), Name: ne.Attr("uname"), Index: len(c.nodes), Attrs: map[string]string{}, Util: map[string]int{}}
+		if n.Name == "" {
+			n.Name = n.ID
+		}
+		ctx := &ruleCtx{now: c.now, nodeAttrs: map[string]string{"#uname": n.Name, "#id": n.ID}}
+		merge(n.Attrs, unpackNVSets(ne, "instance_attributes", ctx, c.root))
+		for k, v := range unpackNVSets(ne, "utilization", ctx, c.root) {
+			iv, _ := strconv.Atoi(v)
+			n.Util[k] = iv
+		}
+		c.nodes = append(c.nodes, n)
+		c.byName[n.Name] = n
+		c.byID[n.ID] = n
+	}
+	dcUUID := c.root.Attr("dc-uuid")
+	st := c.root.Child("status")
+	for _, n := range c.nodes {
+		n.Attrs["#uname"] = n.Name
+		n.Attrs["#id"] = n.ID
+		n.Attrs["#kind"] = "cluster"
+		if n.ID == dcUUID {
+			n.DC = true
+			c.dc = n
+		}
+		n.Attrs["#is_dc"] = strconv.FormatBool(n.DC)
+		if v, ok := c.opts.Raw["cluster-name"]; ok {
+			n.Attrs["#cluster-name"] = v
+		}
+	}
+	if st != nil {
+		for _, ns := range st.ChildrenNamed("node_state") {
+			n := c.byID[ns.Attr("id")]
+			if n == nil {
+				n = c.byName[ns.Attr("uname")]
+			}
+			if n == nil {
+				continue
+			}
+			n.HasState = true
+			if ta := ns.Child("transient_attributes"); ta != nil {
+				ctx := &ruleCtx{now: c.now}
+				merge(n.Attrs, unpackNVSets(ta, "instance_attributes", ctx, c.root))
+			}
+			c.nodeStatus(n, ns)
+		}
+	}
+	for _, n := range c.nodes {
+		if !n.HasState {
+			// Never seen: with startup-fencing it might be running anything.
+			if c.opts.FencingEnabled && c.opts.StartupFencing {
+				n.Unclean = true
+				n.FenceReason = "node is unclean"
+			}
+		}
+		if isTrue(n.Attrs["standby"]) {
+			n.Standby = true
+		}
+		if isTrue(n.Attrs["maintenance"]) {
+			n.Maintenance = true
+		}
+		if v := n.Attrs["shutdown"]; v != "" && v != "0" && n.Online {
+			n.Shutdown = true
+		}
+		if c.opts.HealthStrategy != "none" && c.opts.HealthStrategy != "" {
+			n.Health = c.nodeHealth(n)
+		}
+	}
+}
+
+func (c *cluster) nodeHealth(n *Node) score.Score {
+	var total score.Score = c.opts.HealthBase
+	keys := make([]string, 0)
+	for k := range n.Attrs {
+		if strings.HasPrefix(k, "#health") {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		v := strings.ToLower(n.Attrs[k])
+		var s score.Score
+		switch v {
+		case "red":
+			s = c.opts.HealthRed
+		case "yellow":
+			s = c.opts.HealthYellow
+		case "green":
+			s = c.opts.HealthGreen
+		default:
+			s, _ = score.Lenient(v)
+		}
+		total = score.Add(total, s)
+	}
+	return total
+}
+
+// stateFlag reads in_ccm/crmd values: "true"/"online" or (3.x) a timestamp.
+func stateFlag(v string, word string) bool {
+	if v == word || isTrue(v) {
+		return true
+	}
+	if n, err := strconv.ParseInt(v, 10, 64); err == nil && n > 0 {
+		return true
+	}
+	return false
+}
+
+func (c *cluster) nodeStatus(n *Node, ns *xmltree.Element) {
+	inCCMv, ccmKnown := ns.AttrOK("in_ccm")
+	inCCM := stateFlag(inCCMv, "true")
+	crmd := stateFlag(ns.Attr("crmd"), "online")
+	join := ns.Attr("join")
+	expected := ns.Attr("expected")
+	n.ExpectedUp = expected == "member"
+	terminate := false
+	if v := n.Attrs["terminate"]; v != "" && v != "0" && !strings.EqualFold(v, "false") {
+		terminate = true
+	}
+	n.Terminate = terminate
+	if !c.opts.FencingEnabled {
+		// Without fencing a node is simply up or down.
+		if inCCM && crmd && join == "member" {
+			n.Online = true
+		} else if inCCM && crmd || (inCCM && join != "member" && join != "") {
+			n.Pending = join != "member" && join != "down"
+		}
+		if inCCM && (join == "pending" || join == "down" || join == "") && (crmd || expected != "down") {
+			if !(inCCM && crmd && join == "member") && join != "" {
+				n.Pending = join == "pending"
+			}
+		}
+		return
+	}
+	switch {
+	case inCCM && crmd && join == "member":
+		n.Online = true
+		if terminate {
+			n.Unclean, n.FenceReason = true, "termination was requested"
+		}
+	case !ccmKnown && !inCCM:
+		n.Unclean, n.FenceReason = true, "peer has not been seen by the cluster"
+	case join == "banned" || join == "nack":
+		n.Online = inCCM && crmd
+		n.Unclean, n.FenceReason = true, "peer failed Pacemaker membership criteria"
+	case !terminate && expected == "down":
+		if inCCM || crmd {
+			n.Pending = true
+		}
+	case terminate && join == "down" && !inCCM && !crmd:
+		// just fenced
+	case !inCCM:
+		if !crmd && (join == "down" || join == "") {
+			// cleanly gone
+			return
+		}
+		n.Unclean, n.FenceReason = true, "peer is no longer part of the cluster"
+	case !crmd:
+		if join == "down" || join == "" {
+			n.Pending = true
+			return
+		}
+		n.Online = true
+		n.Unclean, n.FenceReason = true, "peer process is no longer available"
+	case join == "pending" || join == "down" || join == "":
+		n.Pending = true
+	default:
+		n.Online = true
+		n.Unclean, n.FenceReason = true, "peer was in an unknown state"
+	}
+}
+
+// unpackResources reads the resources section.
+func (c *cluster) unpackResources() error {
+	c.all = map[string]*Resource{}
+	c.templates = map[string]*xmltree.Element{}
+	c.tags = map[string][]string{}
+	cfg := c.root.Child("configuration")
+	if cfg == nil {
+		return fmt.Errorf("cib has no configuration section")
+	}
+	ctx := &ruleCtx{now: c.now}
+	if d := cfg.Child("rsc_defaults"); d != nil {
+		c.rscDefaultsE = d
+		c.rscDefaults = unpackNVSets(d, "meta_attributes", ctx, c.root)
+	} else {
+		c.rscDefaults = map[string]string{}
+	}
+	if d := cfg.Child("op_defaults"); d != nil {
+		c.opDefaultsE = d
+		c.opDefaults = unpackNVSets(d, "meta_attributes", ctx, c.root)
+	} else {
+		c.opDefaults = map[string]string{}
+	}
+	if tg := cfg.Child("tags"); tg != nil {
+		for _, t := range tg.ChildrenNamed("tag") {
+			for _, r := range t.ChildrenNamed("obj_ref") {
+				c.tags[t.ID()] = append(c.tags[t.ID()], r.ID())
+			}
+		}
+	}
+	res := cfg.Child("resources")
+	if res == nil {
+		return nil
+	}
+	for _, e := range res.ChildrenNamed("template") {
+		c.templates[e.ID()] = e
+	}
+	for _, e := range res.Children {
+		r, err := c.unpackResource(e, nil)
+		if err != nil {
+			return err
+		}
+		if r != nil {
+			c.resources = append(c.resources, r)
+		}
+	}
+	return nil
+}
+
+func (c *cluster) addRsc(r *Resource) {
+	r.Index = len(c.allList)
+	c.allList = append(c.allList, r)
+	c.all[r.ID] = r
+}
+
+func (c *cluster) unpackResource(e *xmltree.Element, parent *Resource) (*Resource, error) {
+	r := &Resource{ID: e.ID(), Parent: parent, Elem: e, Meta: map[string]string{}, Params: map[string]string{}, Util: map[string]int{}}
+	switch e.Name {
+	case "primitive":
+		r.Kind = Primitive
+	case "group":
+		r.Kind = Group
+	case "clone", "master":
+		r.Kind = Clone
+		r.Promotable = e.Name == "master"
+	default:
+		return nil, nil
+	}
+	if r.ID == "" {
+		return nil, fmt.Errorf("%s at line %d has no id", e.Name, e.Line)
+	}
+	ctx := &ruleCtx{now: c.now}
+	// Meta attributes: rsc_defaults < parent < template < own.
+	merge(r.Meta, c.rscDefaults)
+	if parent != nil {
+		merge(r.Meta, parent.Meta)
+	}
+	var tmpl *xmltree.Element
+	if r.Kind == Primitive {
+		if t := e.Attr("template"); t != "" {
+			tmpl = c.templates[t]
+		}
+		r.Class, r.Provider, r.Type = e.Attr("class"), e.Attr("provider"), e.Attr("type")
+		if tmpl != nil {
+			if r.Class == "" {
+				r.Class, r.Provider, r.Type = tmpl.Attr("class"), tmpl.Attr("provider"), tmpl.Attr("type")
+			}
+			merge(r.Meta, unpackNVSets(tmpl, "meta_attributes", ctx, c.root))
+			merge(r.Params, unpackNVSets(tmpl, "instance_attributes", ctx, c.root))
+		}
+	}
+	merge(r.Meta, unpackNVSets(e, "meta_attributes", ctx, c.root))
+	merge(r.Params, unpackNVSets(e, "instance_attributes", ctx, c.root))
+	for k, v := range unpackNVSets(e, "utilization", ctx, c.root) {
+		iv, _ := strconv.Atoi(v)
+		r.Util[k] = iv
+	}
+	if tmpl != nil {
+		for k, v := range unpackNVSets(tmpl, "utilization", ctx, c.root) {
+			if _, ok := r.Util[k]; !ok {
+				iv, _ := strconv.Atoi(v)
+				r.Util[k] = iv
+			}
+		}
+	}
+	if r.Kind == Primitive {
+		if tmpl != nil {
+			c.unpackOps(r, tmpl.Child("operations"))
+		}
+		c.unpackOps(r, e.Child("operations"))
+	}
+	c.resMeta(r)
+	c.addRsc(r)
+	if r.Promotable {
+		r.Meta["promotable"] = "true"
+	}
+	if isTrue(r.Meta["promotable"]) && r.Kind == Clone {
+		r.Promotable = true
+	}
+	for _, ce := range e.Children {
+		ch, err := c.unpackResource(ce, r)
+		if err != nil {
+			return nil, err
+		}
+		if ch != nil {
+			r.Children = append(r.Children, ch)
+		}
+	}
+	return r, nil
+}
+
+func (c *cluster) resMeta(r *Resource) {
+	m := r.Meta
+	r.Managed = true
+	if v, ok := m["is-managed"]; ok {
+		r.Managed = isTrue(v)
+	} else if v, ok := c.opts.Raw["is-managed-default"]; ok {
+		r.Managed = isTrue(v)
+	}
+	if isTrue(m["maintenance"]) || c.opts.MaintenanceMode {
+		r.Managed = false
+	}
+	r.Stickiness = c.opts.DefaultStickiness
+	if v, ok := m["resource-stickiness"]; ok {
+		r.Stickiness, _ = score.Lenient(v)
+	} else if v, ok := m["stickiness"]; ok {
+		r.Stickiness, _ = score.Lenient(v)
+	}
+	r.Priority, _ = score.Lenient(m["priority"])
+	r.MigrationThreshold = int(score.Infinity)
+	if v, ok := m["migration-threshold"]; ok {
+		s, _ := score.Lenient(v)
+		r.MigrationThreshold = int(s)
+	}
+	if v, ok := m["failure-timeout"]; ok {
+		r.FailureTimeout, _ = iso8601.ParseInterval(v)
+	}
+	r.TargetRole = ""
+	if v, ok := m["target-role"]; ok {
+		r.TargetRole = normRole(v)
+	}
+	r.MultipleActive = m["multiple-active"]
+	if r.MultipleActive == "" {
+		r.MultipleActive = "stop_start"
+	}
+	r.Critical = true
+	if v, ok := m["critical"]; ok {
+		r.Critical = isTrue(v)
+	}
+	r.Requires = m["requires"]
+	if r.Requires == "" {
+		switch {
+		case r.Class == "stonith":
+			r.Requires = "nothing"
+		case !c.opts.FencingEnabled:
+			r.Requires = "quorum"
+		default:
+			r.Requires = "fencing"
+		}
+	}
+	if r.Class == "stonith" {
+		r.Requires = "nothing"
+	}
+}
+
+func (c *cluster) unpackOps(r *Resource, ops *xmltree.Element) {
+	if ops == nil {
+		return
+	}
+	if ref := ops.Attr("id-ref"); ref != "" {
+		if t := findByID(c.root, ref); t != nil {
+			ops = t
+		}
+	}
+	for _, oe := range ops.ChildrenNamed("op") {
+		if ref := oe.Attr("id-ref"); ref != "" {
+			if t := findByID(c.root, ref); t != nil {
+				oe = t
+			}
+		}
+		iv, _ := iso8601.ParseInterval(orStr(oe.Attr("interval"), "0"))
+		op := &Op{ID: oe.ID(), Name: oe.Attr("name"), Interval: iv, Role: normRole(oe.Attr("role")), OnFail: oe.Attr("on-fail"), Enabled: true, Elem: oe}
+		ctx := &ruleCtx{now: c.now, op: op.Name, interval: iv, rsc: r}
+		op.Meta = map[string]string{}
+		merge(op.Meta, unpackNVSets(c.opDefaultsE, "meta_attributes", ctx, c.root))
+		merge(op.Meta, unpackNVSets(oe, "meta_attributes", ctx, c.root))
+		op.Params = unpackNVSets(oe, "instance_attributes", ctx, c.root)
+		for _, a := range oe.Attrs {
+			switch a.Name {
+			case "id", "name", "interval", "description":
+			default:
+				op.Meta[a.Name] = a.Value
+			}
+		}
+		if v, ok := op.Meta["enabled"]; ok {
+			op.Enabled = isTrue(v)
+		}
+		if v, ok := op.Meta["on-fail"]; ok {
+			op.OnFail = v
+		}
+		if v, ok := op.Meta["role"]; ok && op.Role == "" {
+			op.Role = normRole(v)
+		}
+		if v, ok := op.Meta["timeout"]; ok {
+			op.Timeout, _ = iso8601.ParseInterval(v)
+		}
+		r.Ops = append(r.Ops, op)
+	}
+}
+
+func orStr(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+// findOp returns the configured op with the name and interval.
+func (r *Resource) findOp(name string, interval time.Duration) *Op {
+	for _, o := range r.Ops {
+		if o.Name == name && o.Interval == interval {
+			return o
+		}
+	}
+	return nil
+}
+
+// onFail returns the effective on-fail for a failed operation.
+func (c *cluster) onFail(r *Resource, name string, interval time.Duration) string {
+	var of string
+	if o := r.findOp(name, interval); o != nil && o.OnFail != "" {
+		of = o.OnFail
+	} else if name == "monitor" && interval == 0 {
+		// probes use the policy of the recurring monitor? no: default
+		of = ""
+	}
+	if of == "" {
+		if v, ok := c.opDefaults["on-fail"]; ok {
+			of = v
+		}
+	}
+	if of == "" {
+		switch name {
+		case "stop":
+			if c.opts.FencingEnabled {
+				of = "fence"
+			} else {
+				of = "block"
+			}
+		default:
+			of = "restart"
+		}
+	}
+	if of == "fence" && !c.opts.FencingEnabled {
+		of = "block"
+	}
+	return of
+}
