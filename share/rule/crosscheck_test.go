@@ -8,7 +8,9 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
+	"pacer/share/iso8601"
 	"pacer/share/score"
 )
 
@@ -173,6 +175,75 @@ func TestClusterOptionSetsMatchCrmSimulate(t *testing.T) {
 		opts := UnpackNVSets(crm.Children, &Context{Now: now, FirstSetID: "cib-bootstrap-options"})
 		if got := opts["symmetric-cluster"] == "true"; got != pmSymmetric {
 			t.Errorf("%s\n  Pacer symmetric-cluster=%s; crm_simulate symmetric=%v", sets, opts["symmetric-cluster"], pmSymmetric)
+		}
+	}
+}
+
+// TestDateSpecMatchesCrmSimulateOverTheCalendar runs date_spec rules at
+// times chosen to cross week-year, leap-year and month boundaries, and
+// every moon phase, and compares with crm_simulate -t.
+func TestDateSpecMatchesCrmSimulateOverTheCalendar(t *testing.T) {
+	bin, err := exec.LookPath("crm_simulate")
+	if err != nil {
+		t.Skip("crm_simulate not installed (apt install pacemaker-cli-utils)")
+	}
+	spec := func(attrs string) string {
+		return dexpr(`operation="date_spec"`, `<date_spec id="s" `+attrs+`/>`)
+	}
+	rules := []string{
+		spec(`weekyears="2004"`), spec(`weekyears="2005"`), spec(`weeks="53"`), spec(`weeks="1"`),
+		spec(`years="2005"`), spec(`yeardays="366"`), spec(`yeardays="60"`), spec(`monthdays="29" months="2"`),
+		spec(`weekdays="6-7"`), spec(`weekdays="1"`), spec(`hours="0" minutes="0-1"`), spec(`seconds="59"`),
+		spec(`monthdays="31"`), spec(`months="12-"`),
+		dexpr(`operation="in_range" start="2004-02-29"`, `<duration id="u" years="1"/>`),
+		dexpr(`operation="in_range" start="2005-01-31"`, `<duration id="u" months="1"/>`),
+	}
+	for m := 0; m < 8; m++ {
+		rules = append(rules, spec(fmt.Sprintf(`moon="%d"`, m)))
+	}
+	times := []string{"2005-01-01 00:00:59", "2005-01-02 23:59:59", "2005-01-03 00:01:00", "2004-12-31 12:00:00",
+		"2004-02-29 00:00:00", "2005-03-01 00:00:00", "2005-02-28 23:00:00", "2004-03-01 06:00:00",
+		"2008-12-29 00:00:00", "2010-01-03 10:00:00", "2012-06-15 12:00:00", "2020-10-31 09:00:00"}
+	ctx := nodeCtx()
+	var rscs, cons strings.Builder
+	for i, r := range rules {
+		r = regexp.MustCompile(`id="([^"]*)"`).ReplaceAllString(r, fmt.Sprintf(`id="${1}-%d"`, i))
+		fmt.Fprintf(&rscs, `<primitive id="r%d" class="ocf" provider="pacemaker" type="Dummy"/>`, i)
+		fmt.Fprintf(&cons, `<rsc_location id="l%d" rsc="r%d">%s</rsc_location>`, i, i, r)
+	}
+	cib := `<cib crm_feature_set="3.16.2" validate-with="pacemaker-3.9" epoch="1" num_updates="0" admin_epoch="0">
+<configuration><crm_config><cluster_property_set id="o"><nvpair id="o1" name="stonith-enabled" value="false"/></cluster_property_set></crm_config>
+<nodes><node id="1" uname="n1"/></nodes><resources>` + rscs.String() + `</resources><constraints>` + cons.String() + `</constraints></configuration><status/></cib>`
+	file := filepath.Join(t.TempDir(), "cib.xml")
+	if err := os.WriteFile(file, []byte(cib), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	re := regexp.MustCompile(`(?m)\br(\d+) allocation score on n1: (\S+)`)
+	for _, at := range times {
+		cmd := exec.Command(bin, "-x", file, "-s", "-t", at)
+		cmd.Env = append(os.Environ(), "TZ=UTC")
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("crm_simulate -t %s: %v\n%s", at, err, out)
+		}
+		got := map[string]string{}
+		for _, m := range re.FindAllStringSubmatch(string(out), -1) {
+			got[m[1]] = m[2]
+		}
+		now, err := iso8601.ParseTime(at, time.UTC)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx.Now = now
+		for i, r := range rules {
+			res, _ := Evaluate(el(t, r), ctx)
+			want := "0"
+			if res.Matched {
+				want = res.Score.String()
+			}
+			if pm := got[fmt.Sprint(i)]; pm != want {
+				t.Errorf("at %s %s: Pacer %s, crm_simulate %q", at, r, want, pm)
+			}
 		}
 	}
 }
