@@ -1,0 +1,41 @@
+// Package crm is the crmsh configuration language: it parses
+// `crm configure` text into CIB XML and prints CIB XML as crm text, in
+// crmsh 4.4's syntax, layout and object order, so admins can paste what
+// `crm configure show` printed and read what Pacer prints with crmsh.
+//
+// The pieces, for the shell:
+//
+//	sts, err := crm.Parse(text)            // []*crm.Statement; err is *crm.SyntaxError
+//	err = crm.Apply(cfg, sts, crm.Replace)  // cfg is the <configuration> element
+//	text = crm.Show(cfg)                    // whole configuration
+//	text = crm.Show(cfg, "p1", "g1")        // just these objects
+//	el, err := crm.ParseObject("primitive p1 Dummy op monitor interval=10s")
+//	crm.Keywords()                          // words for completion
+//	crm.CompletionContext("primitive p1 ocf:heartbeat:IPaddr2 params ip=1.2.3.4 cidr_")
+//	crm.Equivalent(a, b)                    // same configuration, up to generated ids and order
+//
+// Parse reads one statement per logical line: a trailing backslash joins
+// the next line and lines starting with '#' are comments. Besides objects
+// (node, primitive, rsc_template, group, clone, ms, bundle, location,
+// colocation, order, rsc_ticket, property, rsc_defaults, op_defaults,
+// fencing_topology, tag, alert, role, acl_target, acl_group and crmsh's
+// raw "xml <...>" form) it knows the commands delete and rename. Errors
+// name the line, column, object and offending token and never panic.
+// Generated ids follow crmsh: p1-instance_attributes,
+// p1-instance_attributes-ip, p1-monitor-10s, l1-rule, l1-rule-expression,
+// c1-0 for resource sets, cib-bootstrap-options for properties.
+//
+// Apply works on a copy and swaps it in only on success, so a failed
+// Apply leaves the configuration exactly as it was. In Update mode objects
+// replace same-id objects and the rest stays; in Replace mode the
+// statements become the whole configuration (like crm configure load
+// replace|update). property, rsc_defaults and op_defaults merge into an
+// existing set of the same id. group/clone/ms/bundle statements move their
+// member resources into place. delete removes objects and the constraint
+// and tag references to them (a deleted container's members stay as
+// top-level resources); rename also renames references.
+//
+// Show checks every object it prints by parsing it back; an object whose
+// crm text would not mean the same XML is printed in crmsh's
+// "xml <...>" form instead, so Show loses nothing.
+package crm
