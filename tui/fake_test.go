@@ -200,3 +200,5 @@ func collect(cmd tea.Cmd) []tea.Msg {
 		return nil
 	}
 }
+
+func windowSize(w, h int) tea.WindowSizeMsg { return tea.WindowSizeMsg{Width: w, Height: h} }

@@ -41,7 +41,7 @@ type KeyMap struct {
 func DefaultKeyMap() KeyMap {
 	return KeyMap{
 		Quit:     key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
-		NextPane: key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next pane")),
+		NextPane: key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "pane")),
 		PrevPane: key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous pane")),
 		Pane:     key.NewBinding(key.WithKeys("1", "2", "3", "4", "5", "6"), key.WithHelp("1-6", "go to pane")),
 		Up:       key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
@@ -50,18 +50,18 @@ func DefaultKeyMap() KeyMap {
 		PageDown: key.NewBinding(key.WithKeys("pgdown", "ctrl+f"), key.WithHelp("pgdn", "page down")),
 		Top:      key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("g/home", "top")),
 		Bottom:   key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("G/end", "bottom")),
-		Filter:   key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter by name or node")),
+		Filter:   key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
 		Help:     key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 
-		Attrs:  key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "node attributes")),
-		Expand: key.NewBinding(key.WithKeys("enter", "e"), key.WithHelp("enter", "expand clone")),
+		Attrs:  key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "attributes")),
+		Expand: key.NewBinding(key.WithKeys("enter", "e"), key.WithHelp("enter", "expand")),
 
-		Standby: key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "standby node")),
-		Online:  key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "online node")),
+		Standby: key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "standby")),
+		Online:  key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "online")),
 		Start:   key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "start")),
 		Stop:    key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "stop")),
 		Cleanup: key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "cleanup")),
-		Move:    key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "move to node")),
+		Move:    key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "move")),
 		Clear:   key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "clear move")),
 
 		Confirm: key.NewBinding(key.WithKeys("y", "Y"), key.WithHelp("y", "confirm")),

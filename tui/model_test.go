@@ -280,7 +280,7 @@ func TestHelpComesFromKeyMap(t *testing.T) {
 			}
 		}
 	}
-	if !strings.Contains(v, "standby node") || strings.Contains(v, "move to node") {
+	if !strings.Contains(v, "s standby") || strings.Contains(v, "m move") {
 		t.Errorf("help on the nodes pane must list node actions only:\n%s", v)
 	}
 	press(m, "x") // any key closes help and does nothing else
@@ -289,7 +289,7 @@ func TestHelpComesFromKeyMap(t *testing.T) {
 	}
 	// On the resources pane the resource actions are listed.
 	press(m, "tab", "?")
-	if v = m.View(); !strings.Contains(v, "move to node") || strings.Contains(v, "standby node") {
+	if v = m.View(); !strings.Contains(v, "m move") || strings.Contains(v, "s standby") {
 		t.Errorf("help on the resources pane:\n%s", v)
 	}
 }

@@ -32,8 +32,9 @@ type row struct {
 	depth  int
 	name   string // first column
 	agent  string // second column (resources), dim
-	status string // the rest
+	status string // the part styled by tone
 	tone   tone
+	detail string // after the status, dim
 
 	// What an action on this row acts on.
 	rsc    string // resource id to start/stop/move/clear/cleanup
@@ -72,15 +73,16 @@ func nodeTone(n *cv.Node) tone {
 
 func nodeRows(s *cv.Snapshot, filter string, attrs bool) []row {
 	var rows []row
+	stateW := 0
+	for i := range s.Nodes {
+		stateW = max(stateW, len(nodeStatus(&s.Nodes[i])))
+	}
 	for i := range s.Nodes {
 		n := &s.Nodes[i]
 		if !matches(filter, n.Name) {
 			continue
 		}
-		status := cv.NodeStateText(n)
-		if n.BeingFenced {
-			status += ", being fenced"
-		}
+		status := nodeStatus(n)
 		var extra []string
 		if n.Name == s.DC {
 			extra = append(extra, "DC")
@@ -89,7 +91,7 @@ func nodeRows(s *cv.Snapshot, filter string, attrs bool) []row {
 			extra = append(extra, string(n.Type))
 		}
 		extra = append(extra, fmt.Sprintf("%d active", n.RunningResources))
-		rows = append(rows, row{name: n.Name, status: fmt.Sprintf("%-18s %s", status, strings.Join(extra, " · ")), tone: nodeTone(n), node: n.Name})
+		rows = append(rows, row{name: n.Name, status: fmt.Sprintf("%-*s", stateW, status), detail: strings.Join(extra, " · "), tone: nodeTone(n), node: n.Name})
 		if !attrs {
 			continue
 		}
@@ -104,6 +106,14 @@ func nodeRows(s *cv.Snapshot, filter string, attrs bool) []row {
 		}
 	}
 	return rows
+}
+
+func nodeStatus(n *cv.Node) string {
+	status := cv.NodeStateText(n)
+	if n.BeingFenced {
+		status += ", being fenced"
+	}
+	return status
 }
 
 func primitiveTone(r *cv.Resource) tone {
@@ -287,7 +297,7 @@ func appendClone(rows []row, s *cv.Snapshot, r *cv.Resource, depth int, filter s
 			}
 			return true
 		})
-		if role, node, ok := plainInstance(c); ok {
+		if role, node, ok := plainInstance(c); ok && !unclean(s, node) {
 			byRole[role] = append(byRole[role], node)
 			continue
 		}
@@ -326,6 +336,11 @@ func appendClone(rows []row, s *cv.Snapshot, r *cv.Resource, depth int, filter s
 		rows = append(rows, row{depth: depth + 1, name: "Stopped:", status: "[ " + strings.Join(stopped, " ") + " ]", tone: toneStopped, rsc: r.ID})
 	}
 	return rows
+}
+
+func unclean(s *cv.Snapshot, node string) bool {
+	n := s.Node(node)
+	return n != nil && (n.State == cv.NodeUnclean || n.BeingFenced)
 }
 
 // plainInstance: a clone instance with nothing to say but role and node.

@@ -326,10 +326,14 @@ func (m *Model) renderRow(r *row, w, nameW, agentW int, selected bool) string {
 		agent = "  " + pad(agent, agentW)
 	}
 	status := "  " + r.status
+	detail := ""
+	if r.detail != "" {
+		detail = "  " + r.detail
+	}
 	if selected {
 		// One reverse-video bar over the whole line; the "›" carries the
 		// selection where reverse video is unavailable.
-		line := ansi.Truncate(mark+name+agent+status, w, "…")
+		line := ansi.Truncate(mark+name+agent+status+detail, w, "…")
 		return m.styles.Cursor.Render(pad(line, w))
 	}
 	st := &m.styles
@@ -337,7 +341,7 @@ func (m *Model) renderRow(r *row, w, nameW, agentW int, selected bool) string {
 	if r.header {
 		nameStyle = &st.Section
 	}
-	return fit(w, seg{mark, nil}, seg{name, nameStyle}, seg{agent, &st.Dim}, seg{status, m.toneStyle(r.tone)})
+	return fit(w, seg{mark, nil}, seg{name, nameStyle}, seg{agent, &st.Dim}, seg{status, m.toneStyle(r.tone)}, seg{detail, &st.Dim})
 }
 
 func (m *Model) pickerScreen(w int) []string {
