@@ -1,0 +1,435 @@
+package daemon
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"pacer/daemon/cibedit"
+	"pacer/daemon/controller"
+	"pacer/share/cib"
+	"pacer/share/clusterview"
+	"pacer/share/graph"
+	"pacer/share/protocol"
+	"pacer/share/xmltree"
+)
+
+// dcHost is the Node seen by its controller.
+type dcHost Node
+
+func (h *dcHost) n() *Node { return (*Node)(h) }
+
+func (h *dcHost) CIB() *xmltree.Document { return h.n().CIB() }
+
+func (h *dcHost) ExecOp(ctx context.Context, tid int, a *graph.Action) controller.Result {
+	n := h.n()
+	wa := toWireAction(tid, a, n.uuid)
+	var rec cibedit.OpRecord
+	if a.Node == n.name || a.Node == "" {
+		rec = n.execLocal(wa)
+	} else {
+		timeout := time.Until(deadline(ctx, time.Minute))
+		r, err := n.rpc(ctx, a.Node, &wireMsg{T: msgExec, Action: wa}, timeout)
+		if err != nil {
+			// The node is gone or did not answer in time: the action failed
+			// (op-status Timeout), the membership change or the next run
+			// decides what follows.
+			n.log.Warn("action lost", "action", a.Key, "node", a.Node, "err", err)
+			return controller.Result{RC: 1, OpStatus: 2, Err: err}
+		}
+		rec = *r.Record
+	}
+	n.recordResult(a.Node, rec)
+	return controller.Result{RC: rec.RC, OpStatus: rec.OpStatus}
+}
+
+func deadline(ctx context.Context, def time.Duration) time.Time {
+	if d, ok := ctx.Deadline(); ok {
+		return d
+	}
+	return time.Now().Add(def)
+}
+
+// recordResult (DC) writes an operation result to the status section and,
+// for a failure, the fail count and last-failure attributes.
+func (n *Node) recordResult(node string, rec cibedit.OpRecord) {
+	failed := rec.OpStatus != 0 || rec.RC != rec.TargetRC
+	probe := rec.Task == "monitor" && rec.IntervalMS == 0
+	countIt := failed && !(probe && (rec.RC == 0 || rec.RC == 7 || rec.RC == 8) && rec.OpStatus == 0) && rec.Task != "cancel"
+	n.commitStatus("operation result", func(doc *xmltree.Document) bool {
+		if rec.Task == "cancel" {
+			cibedit.CancelOp(doc, node, rec.Resource, rec.IntervalMS)
+			return true
+		}
+		cibedit.RecordOp(doc, node, rec)
+		if countIt {
+			cnt, last := cibedit.FailAttrs(rec.Resource, rec.Task, rec.IntervalMS)
+			val := "INFINITY"
+			if rec.Task != "start" {
+				cur := cibedit.NodeAttrs(doc, node)[cnt]
+				k, _ := strconv.Atoi(cur)
+				if cur == "INFINITY" {
+					val = cur
+				} else {
+					val = strconv.Itoa(k + 1)
+				}
+			}
+			cibedit.SetNodeAttr(doc, node, cnt, val, false)
+			cibedit.SetNodeAttr(doc, node, last, strconv.FormatInt(time.Now().Unix(), 10), false)
+		}
+		return true
+	})
+}
+
+// dcOpResult (DC) takes a recurring operation's changed result.
+func (n *Node) dcOpResult(node string, rec cibedit.OpRecord) {
+	n.recordResult(node, rec)
+	ok := rec.OpStatus == 0 && rec.RC == rec.TargetRC
+	n.emit(clusterview.Event{Time: time.Now(), Kind: clusterview.EventActionFinished, Node: node,
+		Resource: rec.Resource, Op: rec.Task, IntervalMS: rec.IntervalMS, RC: rec.RC, OK: ok,
+		Result:  rcText(rec.RC, rec.OpStatus),
+		Message: fmt.Sprintf("%s_%s_%d on %s: %s", rec.Resource, rec.Task, rec.IntervalMS, node, rcText(rec.RC, rec.OpStatus))})
+	if !ok {
+		n.triggerController("recurring operation failed")
+	}
+}
+
+// dcShutdown (DC) records a member's clean departure.
+func (n *Node) dcShutdown(node string) {
+	n.commitStatus("clean shutdown", func(doc *xmltree.Document) bool {
+		cibedit.ShutDown(doc, node)
+		return true
+	})
+	n.mu.Lock()
+	delete(n.memberLRM, node)
+	n.mu.Unlock()
+}
+
+func (h *dcHost) Fence(ctx context.Context, target, action string) error {
+	return h.n().fence(ctx, target, action, "pacer-controller")
+}
+
+// fence runs fencing (on the DC) and records the outcome.
+func (n *Node) fence(ctx context.Context, target, action, client string) error {
+	ev := clusterview.FencingEvent{Target: target, Action: action, Delegate: n.name, Origin: n.name,
+		Client: client, Result: clusterview.FencingPending, Started: time.Now()}
+	n.emit(clusterview.Event{Time: ev.Started, Kind: clusterview.EventFencing, Node: target, Op: action,
+		Result: "pending", Message: fmt.Sprintf("fencing %s (%s) requested by %s", target, action, n.name)})
+	n.log.Warn("fencing", "target", target, "action", action)
+	err := n.fencer.Fence(ctx, target, action)
+	ev.Completed = time.Now()
+	if err != nil {
+		ev.Result, ev.ExitReason = clusterview.FencingFailed, err.Error()
+	} else {
+		ev.Result = clusterview.FencingSuccess
+	}
+	n.mu.Lock()
+	n.fenceHist = append([]clusterview.FencingEvent{ev}, n.fenceHist...)
+	if len(n.fenceHist) > 100 {
+		n.fenceHist = n.fenceHist[:100]
+	}
+	n.mu.Unlock()
+	n.emit(clusterview.Event{Time: ev.Completed, Kind: clusterview.EventFencing, Node: target, Op: action,
+		Result: string(ev.Result), OK: err == nil,
+		Message: fmt.Sprintf("fencing %s (%s): %s", target, action, ev.Result)})
+	if err != nil {
+		n.log.Error("fencing failed", "target", target, "err", err)
+		return err
+	}
+	if action != "on" {
+		n.commitStatus("fenced", func(doc *xmltree.Document) bool {
+			cibedit.Fenced(doc, target)
+			return true
+		})
+	}
+	return nil
+}
+
+func (h *dcHost) ClearFailcount(node, rsc string) {
+	h.n().commitStatus("clear failcount", func(doc *xmltree.Document) bool {
+		ch, _ := cibedit.DeleteNodeAttrs(doc, node, false, func(name string) bool {
+			return cibedit.IsFailAttr(name, rsc)
+		})
+		return ch
+	})
+}
+
+func (h *dcHost) Transition(id, actions, completed int, pending bool) {
+	n := h.n()
+	n.mu.Lock()
+	if n.trans.ID != id {
+		n.trans = clusterview.Transition{ID: id, Started: time.Now()}
+	}
+	n.trans.Actions, n.trans.Completed, n.trans.Pending = actions, completed, pending && completed < actions
+	n.lastTID = id
+	n.mu.Unlock()
+}
+
+func (h *dcHost) ActionEvent(tid int, a *graph.Action, done bool, r controller.Result, took time.Duration) {
+	n := h.n()
+	ev := clusterview.Event{Time: time.Now(), Node: a.Node, Op: a.Task, IntervalMS: a.Interval().Milliseconds()}
+	if a.Resource != nil {
+		ev.Resource = a.Resource.ID
+	}
+	what := a.Key
+	if what == "" {
+		what = a.Task + " " + a.Node
+	}
+	if !done {
+		ev.Kind = clusterview.EventActionStarted
+		ev.Message = fmt.Sprintf("initiating %s on %s", what, a.Node)
+	} else {
+		ev.Kind = clusterview.EventActionFinished
+		ev.RC, ev.DurationMS = r.RC, took.Milliseconds()
+		ev.OK = r.Err == nil && r.OpStatus == 0 && (a.Kind != graph.RscOp || r.RC == controller.TargetRC(a))
+		ev.Result = rcText(r.RC, r.OpStatus)
+		if r.Err != nil {
+			ev.Result = r.Err.Error()
+		}
+		ev.Message = fmt.Sprintf("%s on %s: %s", what, a.Node, ev.Result)
+	}
+	n.emitAction(ev, tid, a.ID)
+}
+
+func rcText(rc, status int) string {
+	if status == 2 {
+		return "Timed Out"
+	}
+	if status != 0 {
+		return "error"
+	}
+	switch rc {
+	case 0:
+		return "ok"
+	case 7:
+		return "not running"
+	case 8:
+		return "promoted"
+	case 1:
+		return "error"
+	case 2:
+		return "invalid parameter"
+	case 3:
+		return "unimplemented feature"
+	case 4:
+		return "insufficient privileges"
+	case 5:
+		return "not installed"
+	case 6:
+		return "not configured"
+	case 9:
+		return "promoted (failed)"
+	}
+	return "rc " + strconv.Itoa(rc)
+}
+
+func toWireAction(tid int, a *graph.Action, dcUUID string) *wireAction {
+	wa := &wireAction{Task: a.Task, TransitionKey: controller.TransitionKey(tid, a, dcUUID), TargetRC: controller.TargetRC(a),
+		IntervalMS: a.Interval().Milliseconds(), TimeoutMS: a.Timeout().Milliseconds(),
+		Params: map[string]string{}, Meta: map[string]string{}}
+	if a.Resource != nil {
+		wa.Resource, wa.Class, wa.Provider, wa.Type = a.Resource.ID, a.Resource.Class, a.Resource.Provider, a.Resource.Type
+	}
+	for k, v := range a.Attrs {
+		if m, ok := cutPrefix(k, "CRM_meta_"); ok {
+			wa.Meta[m] = v
+		} else if k != "crm_feature_set" {
+			wa.Params[k] = v
+		}
+	}
+	// A cancel names the interval of the operation it cancels.
+	if a.Task == "cancel" {
+		if iv, ok := a.Attrs["CRM_meta_interval"]; ok {
+			ms, _ := strconv.ParseInt(iv, 10, 64)
+			wa.IntervalMS = ms
+		}
+	}
+	return wa
+}
+
+func cutPrefix(s, p string) (string, bool) {
+	if len(s) >= len(p) && s[:len(p)] == p {
+		return s[len(p):], true
+	}
+	return s, false
+}
+
+// handleAsDC answers a request that needs the DC; on another node it is
+// forwarded there.
+func (n *Node) handleAsDC(ctx context.Context, req *protocol.Request) *protocol.Response {
+	n.mu.Lock()
+	dc, ready := n.dc, n.dcReady
+	n.mu.Unlock()
+	if dc != n.name || !ready {
+		if dc == "" || dc == n.name {
+			return errResp(protocol.CodeUnavailable, "no DC is ready yet (election in progress); retry")
+		}
+		timeout := 30 * time.Second
+		if req.TimeoutMS > 0 {
+			timeout = time.Duration(req.TimeoutMS)*time.Millisecond + 2*time.Second
+		}
+		r, err := n.rpc(ctx, dc, &wireMsg{T: msgRequest, Req: req}, timeout)
+		if err != nil {
+			return errResp(protocol.CodeUnavailable, "forwarding to the DC %s: %v", dc, err)
+		}
+		return r.Resp
+	}
+	switch req.Op {
+	case protocol.OpReplaceConfiguration, protocol.OpReplaceCIB, protocol.OpSetNodeAttr,
+		protocol.OpDeleteNodeAttr, protocol.OpCleanup:
+		v, err := n.dcWrite(req)
+		if err != nil {
+			var pe *protocol.Error
+			if errors.As(err, &pe) {
+				return &protocol.Response{Error: pe}
+			}
+			return errResp(protocol.CodeInternal, "%v", err)
+		}
+		return &protocol.Response{CIBVersion: v.String()}
+	case protocol.OpFence:
+		action := req.Action
+		if action == "" {
+			action = "reboot"
+		}
+		fctx, cancel := context.WithTimeout(ctx, reqTimeout(req, 120*time.Second))
+		defer cancel()
+		err := n.fence(fctx, req.Node, action, req.Client)
+		n.mu.Lock()
+		var rec *clusterview.FencingEvent
+		if len(n.fenceHist) > 0 {
+			r := n.fenceHist[0]
+			rec = &r
+		}
+		n.mu.Unlock()
+		n.triggerController("fencing")
+		if err != nil {
+			return &protocol.Response{Fencing: rec, Error: protocol.Errorf(protocol.CodeFailed, "fencing %s: %v", req.Node, err)}
+		}
+		return &protocol.Response{Fencing: rec}
+	case protocol.OpFenceHistory:
+		n.mu.Lock()
+		defer n.mu.Unlock()
+		return &protocol.Response{FenceHistory: append([]clusterview.FencingEvent(nil), n.fenceHist...)}
+	case protocol.OpWaitIdle:
+		n.mu.Lock()
+		c := n.ctrl
+		n.mu.Unlock()
+		if c == nil {
+			return errResp(protocol.CodeUnavailable, "the DC's controller is not running")
+		}
+		t := time.NewTimer(reqTimeout(req, 10*time.Minute))
+		defer t.Stop()
+		select {
+		case <-c.Idle():
+			return &protocol.Response{}
+		case <-t.C:
+			return errResp(protocol.CodeTimeout, "the cluster did not settle in time")
+		case <-ctx.Done():
+			return errResp(protocol.CodeTimeout, "cancelled")
+		}
+	}
+	return errResp(protocol.CodeBadRequest, "unknown operation %q", req.Op)
+}
+
+func reqTimeout(req *protocol.Request, def time.Duration) time.Duration {
+	if req.TimeoutMS > 0 {
+		return time.Duration(req.TimeoutMS) * time.Millisecond
+	}
+	return def
+}
+
+func errResp(code, format string, args ...any) *protocol.Response {
+	return &protocol.Response{Error: protocol.Errorf(code, format, args...)}
+}
+
+// dcWrite applies a client's change on the DC.
+func (n *Node) dcWrite(req *protocol.Request) (cib.Version, error) {
+	return n.commit(req.Client, func(doc *xmltree.Document) (bool, bool, error) {
+		cur, _ := cib.ReadVersion(doc.Root)
+		isConfig := req.Op == protocol.OpReplaceConfiguration || req.Op == protocol.OpReplaceCIB ||
+			(req.Op == protocol.OpSetNodeAttr || req.Op == protocol.OpDeleteNodeAttr) && req.Lifetime == protocol.LifetimeForever
+		if isConfig && !req.Force {
+			if !n.quorate { // n.mu is held by commit
+				return false, false, &protocol.Error{Code: protocol.CodeNoQuorum,
+					Message: "this partition does not have quorum: configuration changes are refused (force to override)"}
+			}
+		}
+		if req.Base != "" {
+			base, err := cib.ParseVersion(req.Base)
+			if err != nil {
+				return false, false, &protocol.Error{Code: protocol.CodeBadRequest, Message: err.Error()}
+			}
+			if base.AdminEpoch != cur.AdminEpoch || base.Epoch != cur.Epoch {
+				return false, false, &protocol.Error{Code: protocol.CodeStale, Current: cur.String(),
+					Message: fmt.Sprintf("the configuration changed since version %s (now %s): re-read and retry", base, cur)}
+			}
+		}
+		switch req.Op {
+		case protocol.OpReplaceConfiguration:
+			el, err := xmltree.ParseElement(req.XML)
+			if err != nil {
+				return false, false, &protocol.Error{Code: protocol.CodeInvalid, Message: "configuration: " + err.Error()}
+			}
+			if err := cibedit.ReplaceConfiguration(doc, el); err != nil {
+				return false, false, &protocol.Error{Code: protocol.CodeInvalid, Message: err.Error()}
+			}
+			n.ensureNodes(doc)
+			return true, true, nil
+		case protocol.OpReplaceCIB:
+			nd, err := xmltree.ParseString(req.XML)
+			if err != nil {
+				return false, false, &protocol.Error{Code: protocol.CodeInvalid, Message: "cib: " + err.Error()}
+			}
+			nv, err := cib.ReadVersion(nd.Root)
+			if err != nil || nd.Root.Name != "cib" {
+				return false, false, &protocol.Error{Code: protocol.CodeInvalid, Message: "cib: want a <cib> with valid versions"}
+			}
+			if !nv.Newer(cur) {
+				return false, false, &protocol.Error{Code: protocol.CodeStale, Current: cur.String(),
+					Message: fmt.Sprintf("replacement CIB version %s is not newer than %s", nv, cur)}
+			}
+			if err := cibedit.ReplaceConfiguration(doc, nd.Root.Child("configuration")); err != nil {
+				return false, false, &protocol.Error{Code: protocol.CodeInvalid, Message: err.Error()}
+			}
+			// Keep the newer version: the bump goes on from it.
+			nv.Epoch--
+			cib.WriteVersion(doc.Root, nv)
+			n.ver = nv
+			return true, true, nil
+		case protocol.OpSetNodeAttr, protocol.OpDeleteNodeAttr:
+			if req.Node == "" || req.Name == "" {
+				return false, false, &protocol.Error{Code: protocol.CodeBadRequest, Message: "node attribute: node and name are required"}
+			}
+			forever := req.Lifetime == protocol.LifetimeForever
+			if !forever && req.Lifetime != "" && req.Lifetime != protocol.LifetimeReboot {
+				return false, false, &protocol.Error{Code: protocol.CodeBadRequest, Message: "lifetime must be reboot or forever"}
+			}
+			if cibedit.NodeID(doc, req.Node) == "" && cibedit.NodeState(doc, req.Node, false) == nil {
+				return false, false, &protocol.Error{Code: protocol.CodeNotFound, Message: "no node named " + req.Node}
+			}
+			var ch bool
+			var err error
+			if req.Op == protocol.OpSetNodeAttr {
+				ch, err = cibedit.SetNodeAttr(doc, req.Node, req.Name, req.Value, forever)
+			} else {
+				ch, err = cibedit.DeleteNodeAttrs(doc, req.Node, forever, func(s string) bool { return s == req.Name })
+			}
+			if err != nil {
+				return false, false, &protocol.Error{Code: protocol.CodeNotFound, Message: err.Error()}
+			}
+			if ch && !forever {
+				go n.triggerController("node attribute")
+			}
+			return ch, forever, nil
+		case protocol.OpCleanup:
+			ch := cibedit.Cleanup(doc, req.Resource, req.Node)
+			if ch {
+				go n.triggerController("cleanup")
+			}
+			return ch, false, nil
+		}
+		return false, false, &protocol.Error{Code: protocol.CodeBadRequest, Message: "not a write: " + req.Op}
+	})
+}

@@ -1,0 +1,250 @@
+// Package membership is who is in the cluster: memberlist gossip with the
+// cluster key, quorum, the DC election, and point-to-point messages between
+// nodes over memberlist's encrypted reliable channel.
+//
+// DC election rule: in each partition the DC is the alive member that has
+// been running longest (earliest process start time, carried in the
+// memberlist node metadata), ties broken by the lower node name. Every
+// member computes this from the same member list, so no vote exchange is
+// needed; a node that joins later never takes the DC role from a running
+// one, and when partitions merge the longest-running of the two DCs stays.
+package membership
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"log"
+	"log/slog"
+	"net"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/hashicorp/memberlist"
+)
+
+// Options configure a Membership.
+type Options struct {
+	Name          string
+	BindAddr      string
+	BindPort      int
+	AdvertiseAddr string
+	AdvertisePort int
+	Key           []byte // 16, 24 or 32 bytes; nil disables encryption (tests only)
+	Join          []string
+
+	ProbeInterval  time.Duration
+	ProbeTimeout   time.Duration
+	SuspicionMult  int
+	GossipInterval time.Duration
+
+	// Started orders the election; default: now.
+	Started time.Time
+	Logger  *slog.Logger
+	// OnMessage receives messages from other nodes (on memberlist's
+	// goroutine: do not block).
+	OnMessage func(from string, msg []byte)
+	// OnChange is called after the member list changed.
+	OnChange func()
+}
+
+// Member is one alive member.
+type Member struct {
+	Name    string
+	Addr    string
+	Started time.Time
+}
+
+// Membership is this node's view of the cluster.
+type Membership struct {
+	opts Options
+	ml   *memberlist.Memberlist
+	meta []byte
+	log  *slog.Logger
+
+	mu      sync.Mutex
+	addrOf  map[string]*memberlist.Node
+	started map[string]time.Time
+}
+
+type nodeMeta struct {
+	Started int64 `json:"s"`
+}
+
+// Start joins (or founds) the cluster. Join failures are not fatal: the
+// node forms its own partition and merges when the others appear.
+func Start(o Options) (*Membership, error) {
+	if o.Started.IsZero() {
+		o.Started = time.Now()
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	m := &Membership{opts: o, log: o.Logger, addrOf: map[string]*memberlist.Node{}, started: map[string]time.Time{}}
+	m.meta, _ = json.Marshal(nodeMeta{Started: o.Started.UnixNano()})
+
+	c := memberlist.DefaultLANConfig()
+	c.Name = o.Name
+	c.BindAddr = o.BindAddr
+	c.BindPort = o.BindPort
+	c.AdvertiseAddr = o.AdvertiseAddr
+	c.AdvertisePort = o.AdvertisePort
+	if c.AdvertisePort == 0 {
+		c.AdvertisePort = o.BindPort
+	}
+	if o.Key != nil {
+		c.SecretKey = o.Key
+		c.GossipVerifyIncoming = true
+		c.GossipVerifyOutgoing = true
+	}
+	if o.ProbeInterval > 0 {
+		c.ProbeInterval = o.ProbeInterval
+	}
+	if o.ProbeTimeout > 0 {
+		c.ProbeTimeout = o.ProbeTimeout
+	}
+	if o.SuspicionMult > 0 {
+		c.SuspicionMult = o.SuspicionMult
+	}
+	if o.GossipInterval > 0 {
+		c.GossipInterval = o.GossipInterval
+	}
+	c.SuspicionMaxTimeoutMult = 2
+	c.PushPullInterval = 5 * time.Second
+	c.TCPTimeout = 2 * time.Second
+	c.DeadNodeReclaimTime = time.Second // a restarted node may come back at once
+	c.Delegate = (*delegate)(m)
+	c.Events = (*events)(m)
+	c.Logger = log.New(&logWriter{m.log}, "", 0)
+	ml, err := memberlist.Create(c)
+	if err != nil {
+		return nil, fmt.Errorf("membership on %s:%d: %w", o.BindAddr, o.BindPort, err)
+	}
+	m.ml = ml
+	m.TryJoin()
+	return m, nil
+}
+
+// TryJoin contacts the join list; memberlist keeps the others once one answers.
+func (m *Membership) TryJoin() int {
+	var peers []string
+	self := net.JoinHostPort(m.opts.AdvertiseAddr, strconv.Itoa(m.opts.AdvertisePort))
+	for _, p := range m.opts.Join {
+		if p != self {
+			peers = append(peers, p)
+		}
+	}
+	if len(peers) == 0 {
+		return 0
+	}
+	n, err := m.ml.Join(peers)
+	if err != nil && n == 0 {
+		m.log.Debug("join", "peers", peers, "err", err)
+	}
+	return n
+}
+
+// Name is this node's name.
+func (m *Membership) Name() string { return m.opts.Name }
+
+// Members returns the alive members of this partition, this node included,
+// sorted by name.
+func (m *Membership) Members() []Member {
+	var out []Member
+	for _, n := range m.ml.Members() {
+		if n.State != memberlist.StateAlive {
+			continue
+		}
+		var md nodeMeta
+		_ = json.Unmarshal(n.Meta, &md)
+		out = append(out, Member{Name: n.Name, Addr: n.Address(), Started: time.Unix(0, md.Started)})
+	}
+	slices.SortFunc(out, func(a, b Member) int { return strings.Compare(a.Name, b.Name) })
+	return out
+}
+
+// Elect applies the DC rule (see the package comment) to members.
+func Elect(members []Member) string {
+	best := -1
+	for i, mb := range members {
+		if best < 0 || mb.Started.Before(members[best].Started) ||
+			(mb.Started.Equal(members[best].Started) && mb.Name < members[best].Name) {
+			best = i
+		}
+	}
+	if best < 0 {
+		return ""
+	}
+	return members[best].Name
+}
+
+// Send delivers msg to node over the encrypted reliable (TCP) channel.
+func (m *Membership) Send(node string, msg []byte) error {
+	for _, n := range m.ml.Members() {
+		if n.Name == node {
+			return m.ml.SendReliable(n, msg)
+		}
+	}
+	return fmt.Errorf("send to %s: not a member", node)
+}
+
+// Leave announces a graceful departure and stops gossip.
+func (m *Membership) Leave(timeout time.Duration) {
+	_ = m.ml.Leave(timeout)
+	_ = m.ml.Shutdown()
+}
+
+// Shutdown stops gossip without announcing (as a crash would).
+func (m *Membership) Shutdown() { _ = m.ml.Shutdown() }
+
+type delegate Membership
+
+func (d *delegate) NodeMeta(limit int) []byte { return d.meta }
+func (d *delegate) NotifyMsg(b []byte) {
+	if d.opts.OnMessage == nil || len(b) == 0 {
+		return
+	}
+	// The sender's name travels in the message itself (see Frame).
+	d.opts.OnMessage("", slices.Clone(b))
+}
+func (d *delegate) GetBroadcasts(overhead, limit int) [][]byte { return nil }
+func (d *delegate) LocalState(join bool) []byte                { return nil }
+func (d *delegate) MergeRemoteState(buf []byte, join bool)     {}
+
+type events Membership
+
+func (e *events) changed() {
+	if e.opts.OnChange != nil {
+		go e.opts.OnChange()
+	}
+}
+func (e *events) NotifyJoin(n *memberlist.Node) {
+	e.log.Info("node joined", "node", n.Name, "addr", n.Address())
+	e.changed()
+}
+func (e *events) NotifyLeave(n *memberlist.Node) {
+	e.log.Info("node left", "node", n.Name)
+	e.changed()
+}
+func (e *events) NotifyUpdate(n *memberlist.Node) { e.changed() }
+
+// logWriter turns memberlist's log lines into slog records.
+type logWriter struct{ l *slog.Logger }
+
+func (w *logWriter) Write(p []byte) (int, error) {
+	s := strings.TrimSpace(string(p))
+	switch {
+	case strings.Contains(s, "[ERR]"):
+		w.l.Error("memberlist", "msg", s)
+	case strings.Contains(s, "[WARN]"):
+		w.l.Warn("memberlist", "msg", s)
+	default:
+		w.l.Debug("memberlist", "msg", s)
+	}
+	return len(p), nil
+}
+
+var _ io.Writer = (*logWriter)(nil)

@@ -1,0 +1,746 @@
+package daemon
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"net"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"sync"
+	"time"
+
+	"pacer/daemon/cibedit"
+	"pacer/daemon/cibstore"
+	"pacer/daemon/config"
+	"pacer/daemon/controller"
+	"pacer/daemon/keyfile"
+	"pacer/daemon/membership"
+	"pacer/daemon/server"
+	"pacer/lrm"
+	"pacer/share/cib"
+	"pacer/share/clusterview"
+	"pacer/share/xmltree"
+)
+
+// Fencer powers off or reboots a node. The controller calls it (on the DC)
+// before recovering a lost node's resources.
+type Fencer interface {
+	Fence(ctx context.Context, target, action string) error
+}
+
+// Node is one running pacerd.
+type Node struct {
+	cfg     *config.Config
+	log     *slog.Logger
+	name    string
+	uuid    string // this process's id, in transition keys
+	started time.Time
+
+	mem    *membership.Membership
+	store  *cibstore.Store
+	lrm    *lrm.Executor
+	srv    *server.Server
+	fencer Fencer
+	sched  controller.Scheduler
+	view   func(doc *xmltree.Document, now time.Time) (*clusterview.Snapshot, error)
+	hub    *hub
+
+	mu          sync.Mutex
+	doc         *xmltree.Document
+	ver         cib.Version
+	dc          string
+	dcReady     bool // this node is DC and has synced the cluster
+	quorate     bool
+	quorum      membership.Quorum
+	members     []string
+	ctrl        *controller.Controller
+	trans       clusterview.Transition
+	fenceHist   []clusterview.FencingEvent
+	lastTID     int
+	memberLRM   map[string]bool // members whose LRM history the DC has taken
+	membersSeen bool
+
+	writeMu sync.Mutex // serializes the DC's commits
+
+	localMu sync.Mutex
+	local   *xmltree.Document // this node's own operation history
+
+	rpcMu   sync.Mutex
+	rpcSeq  uint64
+	rpcWait map[uint64]chan *wireMsg
+
+	saveMu   sync.Mutex
+	saved    cib.Version
+	saveData []byte
+	saveVer  cib.Version
+	saveKick chan struct{}
+	replKick chan struct{}
+	memKick  chan struct{}
+	stopping chan struct{}
+	wg       sync.WaitGroup
+}
+
+// Start brings a node up: CIB from disk, membership, socket.
+func Start(cfg *config.Config, log *slog.Logger) (*Node, error) {
+	n := &Node{cfg: cfg, log: log, name: cfg.NodeName, started: time.Now(), hub: newHub(),
+		rpcWait: map[uint64]chan *wireMsg{}, saveKick: make(chan struct{}, 1), replKick: make(chan struct{}, 1),
+		memKick: make(chan struct{}, 1), stopping: make(chan struct{}), memberLRM: map[string]bool{}}
+	var id [8]byte
+	rand.Read(id[:])
+	n.uuid = hex.EncodeToString(id[:])
+	n.quorum = membership.Quorum{Votes: cfg.Votes(), TwoNode: cfg.TwoNode, WaitForAll: *cfg.WaitForAll}
+	n.sched = defaultScheduler
+	n.view = defaultView
+	n.local = cibedit.Empty()
+
+	st, err := cibstore.Open(filepath.Join(cfg.StateDir, "cib"), cfg.History)
+	if err != nil {
+		return nil, err
+	}
+	n.store = st
+	doc, err := st.Load()
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range st.Corrupt {
+		log.Error("CIB file on disk is corrupt; using an older copy until the cluster's arrives", "problem", c)
+	}
+	if doc == nil {
+		doc = cibedit.Empty()
+	}
+	n.doc = doc
+	n.ver, err = cib.ReadVersion(doc.Root)
+	if err != nil {
+		return nil, fmt.Errorf("cib from disk: %w", err)
+	}
+	n.saved = n.ver
+	log.Info("cib loaded", "version", n.ver.String(), "file", st.Path())
+
+	n.lrm = lrm.New(lrm.Config{Env: cfg.Env, Logger: log.With("component", "lrm")})
+	if cfg.SandboxDir != "" {
+		n.fencer = sandboxFencer(cfg.SandboxDir)
+	} else {
+		n.fencer = &cibFencer{n: n}
+	}
+
+	var key []byte
+	if cfg.KeyFile != "" {
+		key, err = keyfile.Load(cfg.KeyFile)
+		if err != nil {
+			return nil, err
+		}
+	}
+	bind, port := "0.0.0.0", cfg.Membership.Port
+	adv := ""
+	var join []string
+	for _, nd := range cfg.Nodes {
+		if nd.Addr != "" {
+			join = append(join, net.JoinHostPort(nd.Addr, strconv.Itoa(nd.Port)))
+		}
+	}
+	if self := cfg.Self(); self != nil {
+		if self.Addr != "" {
+			bind, adv = self.Addr, self.Addr
+		}
+		port = self.Port
+	}
+	if cfg.Membership.BindAddr != "" {
+		bind = cfg.Membership.BindAddr
+	}
+	if cfg.Membership.AdvertiseAddr != "" {
+		adv = cfg.Membership.AdvertiseAddr
+	}
+	if adv == "" && bind != "0.0.0.0" {
+		adv = bind
+	}
+
+	n.srv, err = server.Listen(cfg.Socket, n, log.With("component", "api"))
+	if err != nil {
+		return nil, err
+	}
+	n.mem, err = membership.Start(membership.Options{
+		Name: n.name, BindAddr: bind, BindPort: port, AdvertiseAddr: adv, AdvertisePort: port,
+		Key: key, Join: join, Started: n.started, Logger: log.With("component", "membership"),
+		ProbeInterval: cfg.Membership.ProbeInterval.Duration, ProbeTimeout: cfg.Membership.ProbeTimeout.Duration,
+		SuspicionMult: cfg.Membership.SuspicionMult, GossipInterval: cfg.Membership.GossipInterval.Duration,
+		OnMessage: n.onMessage,
+		OnChange:  n.kickMembership,
+	})
+	if err != nil {
+		n.srv.Close()
+		return nil, err
+	}
+	n.wg.Add(3)
+	go n.membershipLoop()
+	go n.saveLoop()
+	go n.replicateLoop()
+	return n, nil
+}
+
+// Stop leaves the cluster. With clean set the node first tells the DC it
+// is shutting down, so it is not fenced.
+func (n *Node) Stop(clean bool) {
+	if clean {
+		n.shutdownResources()
+		n.mu.Lock()
+		dc := n.dc
+		n.mu.Unlock()
+		if dc != "" && dc != n.name {
+			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+			n.rpc(ctx, dc, &wireMsg{T: msgShutdown}, 3*time.Second)
+			cancel()
+		}
+	}
+	n.mu.Lock()
+	ctrl := n.ctrl
+	n.ctrl = nil
+	n.mu.Unlock()
+	if ctrl != nil {
+		ctrl.Stop()
+	}
+	close(n.stopping)
+	if clean {
+		n.mem.Leave(2 * time.Second)
+	} else {
+		n.mem.Shutdown()
+	}
+	n.srv.Close()
+	n.wg.Wait()
+	n.flushSave()
+	n.lrm.Close()
+}
+
+func (n *Node) kickMembership() {
+	select {
+	case n.memKick <- struct{}{}:
+	default:
+	}
+}
+
+// membershipLoop recomputes members, quorum and the DC on every change
+// (and every second, to retry joins and catch anything missed).
+func (n *Node) membershipLoop() {
+	defer n.wg.Done()
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
+	lastJoin := time.Now()
+	n.refreshMembership()
+	for {
+		select {
+		case <-n.stopping:
+			return
+		case <-n.memKick:
+		case <-tick.C:
+			if len(n.mem.Members()) < len(n.cfg.Nodes) && time.Since(lastJoin) > 2*time.Second {
+				lastJoin = time.Now()
+				n.mem.TryJoin()
+			}
+		}
+		n.refreshMembership()
+	}
+}
+
+func (n *Node) configured(name string) bool {
+	return len(n.cfg.Nodes) == 0 || n.cfg.Node(name) != nil
+}
+
+func (n *Node) refreshMembership() {
+	var alive []membership.Member
+	for _, m := range n.mem.Members() {
+		if n.configured(m.Name) {
+			alive = append(alive, m)
+		}
+	}
+	names := make([]string, len(alive))
+	for i, m := range alive {
+		names[i] = m.Name
+	}
+	dc := membership.Elect(alive)
+
+	n.mu.Lock()
+	quorate := n.quorum.Update(len(alive))
+	oldDC, oldQ, oldMembers := n.dc, n.quorate, n.members
+	n.dc, n.quorate, n.members = dc, quorate, names
+	n.mu.Unlock()
+
+	now := time.Now()
+	for _, m := range names {
+		if !slices.Contains(oldMembers, m) && m != n.name {
+			n.emit(clusterview.Event{Time: now, Kind: clusterview.EventNodeJoined, Node: m, Message: "node " + m + " joined"})
+		}
+	}
+	var left []string
+	for _, m := range oldMembers {
+		if !slices.Contains(names, m) {
+			left = append(left, m)
+			n.emit(clusterview.Event{Time: now, Kind: clusterview.EventNodeLeft, Node: m, Message: "node " + m + " left"})
+		}
+	}
+	if dc != oldDC {
+		n.log.Info("DC elected", "dc", dc, "members", names)
+		n.emit(clusterview.Event{Time: now, Kind: clusterview.EventDCElected, Node: dc, Message: "DC is " + dc})
+	}
+	if quorate != oldQ {
+		n.log.Info("quorum changed", "quorate", quorate, "members", len(alive), "votes", n.quorum.Votes)
+		msg := "partition lost quorum"
+		if quorate {
+			msg = "partition has quorum"
+		}
+		n.emit(clusterview.Event{Time: now, Kind: clusterview.EventQuorum, OK: quorate, Message: msg})
+	}
+
+	switch {
+	case dc == n.name && oldDC != n.name:
+		n.becomeDC()
+	case dc == n.name:
+		for _, m := range names {
+			n.mu.Lock()
+			have := n.memberLRM[m]
+			n.mu.Unlock()
+			if !have && m != n.name {
+				n.syncMember(m)
+			}
+		}
+		if len(left) > 0 || quorate != oldQ {
+			n.commitStatus("membership", func(doc *xmltree.Document) bool {
+				for _, m := range left {
+					cibedit.SetMember(doc, m, false)
+				}
+				return n.setQuorumAttrs(doc)
+			})
+			n.mu.Lock()
+			for _, m := range left {
+				delete(n.memberLRM, m)
+			}
+			n.mu.Unlock()
+			n.triggerController("membership changed")
+		}
+	case oldDC == n.name:
+		n.loseDC()
+	}
+}
+
+// setQuorumAttrs records have-quorum and dc-uuid; called from an edit
+// function, so with n.mu held.
+func (n *Node) setQuorumAttrs(doc *xmltree.Document) bool {
+	q := n.quorate
+	want := "0"
+	if q {
+		want = "1"
+	}
+	changed := doc.Root.Attr("have-quorum") != want
+	doc.Root.SetAttr("have-quorum", want)
+	id := cibedit.NodeID(doc, n.name)
+	if id == "" {
+		id = n.name
+	}
+	if doc.Root.Attr("dc-uuid") != id {
+		doc.Root.SetAttr("dc-uuid", id)
+		changed = true
+	}
+	return changed
+}
+
+// becomeDC takes over: wait (dc-deadtime) for the configured nodes at
+// first start, collect every member's CIB and operation history, keep the
+// highest CIB, then start the controller.
+func (n *Node) becomeDC() {
+	n.log.Info("this node is now the DC")
+	n.mu.Lock()
+	seen := n.membersSeen
+	n.mu.Unlock()
+	if !seen && len(n.cfg.Nodes) > 1 {
+		deadline := time.Now().Add(n.dcDeadtime())
+		for time.Now().Before(deadline) && len(n.currentMembers()) < len(n.cfg.Nodes) {
+			select {
+			case <-n.stopping:
+				return
+			case <-time.After(100 * time.Millisecond):
+			}
+			n.mem.TryJoin()
+		}
+		// Re-elect: a node that was late may be older.
+		n.mu.Lock()
+		n.membersSeen = true
+		n.mu.Unlock()
+		var alive []membership.Member
+		for _, m := range n.mem.Members() {
+			if n.configured(m.Name) {
+				alive = append(alive, m)
+			}
+		}
+		if membership.Elect(alive) != n.name {
+			n.kickMembership()
+			return
+		}
+	}
+	n.mu.Lock()
+	n.membersSeen = true
+	n.memberLRM = map[string]bool{}
+	n.mu.Unlock()
+	for _, m := range n.currentMembers() {
+		if m != n.name {
+			n.syncMember(m)
+		}
+	}
+	n.commitStatus("dc takeover", func(doc *xmltree.Document) bool {
+		n.ensureNodes(doc)
+		cibedit.ReplaceLRM(doc, n.name, n.localLRM())
+		cibedit.SetMember(doc, n.name, true)
+		members := n.currentMembers()
+		if st := cibedit.Section(doc, "status"); st != nil {
+			for _, ns := range st.ChildrenNamed("node_state") {
+				if !slices.Contains(members, ns.Attr("uname")) {
+					cibedit.SetMember(doc, ns.Attr("uname"), false)
+				}
+			}
+		}
+		n.setQuorumAttrs(doc)
+		return true
+	})
+	n.mu.Lock()
+	n.memberLRM[n.name] = true
+	if n.dc != n.name {
+		n.mu.Unlock()
+		return
+	}
+	n.dcReady = true
+	c := controller.New(n.sched, (*dcHost)(n), n.log.With("component", "controller"), n.lastTID)
+	c.Recheck = n.recheckInterval
+	n.ctrl = c
+	n.mu.Unlock()
+	c.Start()
+}
+
+func (n *Node) dcDeadtime() time.Duration {
+	if v, ok := n.property("dc-deadtime"); ok {
+		if d, err := parseInterval(v); err == nil {
+			return d
+		}
+	}
+	return 20 * time.Second
+}
+
+func (n *Node) recheckInterval() time.Duration {
+	if v, ok := n.property("cluster-recheck-interval"); ok {
+		if d, err := parseInterval(v); err == nil {
+			return d
+		}
+	}
+	return 15 * time.Minute
+}
+
+// property reads a cluster option from crm_config.
+func (n *Node) property(name string) (string, bool) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	cc := cibedit.Section(n.doc, "crm_config")
+	if cc == nil {
+		return "", false
+	}
+	var v string
+	found := false
+	cc.Walk(func(e *xmltree.Element) bool {
+		if e.Name == "nvpair" && e.Attr("name") == name {
+			v, found = e.Attr("value"), true
+		}
+		return true
+	})
+	return v, found
+}
+
+func (n *Node) currentMembers() []string {
+	var out []string
+	for _, m := range n.mem.Members() {
+		if n.configured(m.Name) {
+			out = append(out, m.Name)
+		}
+	}
+	return out
+}
+
+func (n *Node) ensureNodes(doc *xmltree.Document) bool {
+	changed := false
+	for _, nd := range n.cfg.Nodes {
+		if cibedit.EnsureNode(doc, strconv.Itoa(nd.ID), nd.Name) {
+			changed = true
+		}
+	}
+	if len(n.cfg.Nodes) == 0 && cibedit.EnsureNode(doc, "1", n.name) {
+		changed = true
+	}
+	return changed
+}
+
+// syncMember (DC) takes a member's CIB if it is newer (partition merge) and
+// its operation history.
+func (n *Node) syncMember(m string) {
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	r, err := n.rpc(ctx, m, &wireMsg{T: msgSync}, 3*time.Second)
+	if err != nil {
+		n.log.Warn("could not sync with member", "node", m, "err", err)
+		return
+	}
+	theirs, err := xmltree.ParseString(r.CIB)
+	if err == nil {
+		tv, verr := cib.ReadVersion(theirs.Root)
+		n.mu.Lock()
+		if verr == nil && tv.Newer(n.ver) {
+			n.log.Info("taking a newer CIB from a member", "node", m, "theirs", tv.String(), "ours", n.ver.String())
+			n.doc, n.ver = theirs, tv
+		}
+		n.mu.Unlock()
+	}
+	lrmEl, err := xmltree.ParseElement(r.LRM)
+	if err != nil {
+		n.log.Warn("member sent an unreadable operation history", "node", m, "err", err)
+		lrmEl = xmltree.New("lrm")
+	}
+	n.commitStatus("member joined", func(doc *xmltree.Document) bool {
+		n.ensureNodes(doc)
+		cibedit.ReplaceLRM(doc, m, lrmEl)
+		cibedit.SetMember(doc, m, true)
+		n.setQuorumAttrs(doc)
+		return true
+	})
+	n.mu.Lock()
+	n.memberLRM[m] = true
+	n.mu.Unlock()
+	n.triggerController("node " + m + " joined")
+}
+
+func (n *Node) loseDC() {
+	n.log.Info("this node is no longer the DC")
+	n.mu.Lock()
+	c := n.ctrl
+	n.ctrl = nil
+	n.dcReady = false
+	n.mu.Unlock()
+	if c != nil {
+		c.Stop()
+	}
+}
+
+func (n *Node) triggerController(why string) {
+	n.mu.Lock()
+	c := n.ctrl
+	n.mu.Unlock()
+	if c != nil {
+		c.Trigger(why)
+	}
+}
+
+// cibXML is the current CIB as text.
+func (n *Node) cibXML() string {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return string(n.doc.Bytes(xmltree.WriteOptions{}))
+}
+
+// CIB returns a private copy of the current CIB.
+func (n *Node) CIB() *xmltree.Document {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return &xmltree.Document{Prolog: n.doc.Prolog, Root: n.doc.Root.Clone(), Epilog: n.doc.Epilog}
+}
+
+// commit applies a change on the DC: edit under the lock, bump the version,
+// persist (synchronously for configuration changes: the caller acks only
+// once it is on disk), replicate, publish. edit returns whether it changed
+// anything and whether the configuration changed.
+func (n *Node) commit(client string, edit func(doc *xmltree.Document) (changed, config bool, err error)) (cib.Version, error) {
+	n.writeMu.Lock()
+	defer n.writeMu.Unlock()
+	n.mu.Lock()
+	changed, isConfig, err := edit(n.doc)
+	if err != nil || !changed {
+		v := n.ver
+		n.mu.Unlock()
+		return v, err
+	}
+	if isConfig {
+		n.ver = n.ver.BumpConfig()
+		n.doc.Root.SetAttr("cib-last-written", time.Now().Format("Mon Jan _2 15:04:05 2006"))
+		n.doc.Root.SetAttr("update-origin", n.name)
+		if client != "" {
+			n.doc.Root.SetAttr("update-client", client)
+		}
+	} else {
+		n.ver = n.ver.BumpStatus()
+	}
+	cib.WriteVersion(n.doc.Root, n.ver)
+	v := n.ver
+	data := n.doc.Bytes(xmltree.WriteOptions{})
+	n.mu.Unlock()
+
+	n.persist(data, v, isConfig)
+	n.kickReplication()
+	if isConfig {
+		n.emit(clusterview.Event{Time: time.Now(), Kind: clusterview.EventCIBChanged, Node: n.name,
+			Message: "configuration changed to " + v.String() + " by " + client}, v)
+		n.triggerController("configuration changed")
+	}
+	return v, nil
+}
+
+// commitStatus is commit of a status-only change.
+func (n *Node) commitStatus(why string, edit func(doc *xmltree.Document) bool) {
+	_, err := n.commit("", func(doc *xmltree.Document) (bool, bool, error) {
+		before := cibedit.Section(doc, "nodes")
+		nb := 0
+		if before != nil {
+			nb = len(before.Children)
+		}
+		ch := edit(doc)
+		after := cibedit.Section(doc, "nodes")
+		return ch, after != nil && len(after.Children) != nb, nil
+	})
+	if err != nil {
+		n.log.Error("status update failed", "why", why, "err", err)
+	}
+}
+
+// persist writes the CIB to disk: at once (and fsynced) when wait is set,
+// else soon, coalescing bursts of status updates.
+func (n *Node) persist(data []byte, v cib.Version, wait bool) {
+	n.saveMu.Lock()
+	if !v.Newer(n.saved) && n.saved != (cib.Version{}) {
+		n.saveMu.Unlock()
+		return
+	}
+	if wait {
+		defer n.saveMu.Unlock()
+		if err := n.store.SaveBytes(prettyOrRaw(data)); err != nil {
+			n.log.Error("saving the CIB failed", "err", err)
+			return
+		}
+		n.saved = v
+		return
+	}
+	n.saveData, n.saveVer = data, v
+	n.saveMu.Unlock()
+	select {
+	case n.saveKick <- struct{}{}:
+	default:
+	}
+}
+
+func prettyOrRaw(data []byte) []byte { return data }
+
+func (n *Node) saveLoop() {
+	defer n.wg.Done()
+	for {
+		select {
+		case <-n.stopping:
+			return
+		case <-n.saveKick:
+		}
+		n.flushSave()
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func (n *Node) flushSave() {
+	n.saveMu.Lock()
+	defer n.saveMu.Unlock()
+	if n.saveData == nil || !n.saveVer.Newer(n.saved) {
+		n.saveData = nil
+		return
+	}
+	if err := n.store.SaveBytes(n.saveData); err != nil {
+		n.log.Error("saving the CIB failed", "err", err)
+		return
+	}
+	n.saved = n.saveVer
+	n.saveData = nil
+}
+
+func (n *Node) kickReplication() {
+	select {
+	case n.replKick <- struct{}{}:
+	default:
+	}
+}
+
+// replicateLoop sends the newest CIB to every member after each change;
+// changes made while a send is under way are coalesced into the next.
+func (n *Node) replicateLoop() {
+	defer n.wg.Done()
+	for {
+		select {
+		case <-n.stopping:
+			return
+		case <-n.replKick:
+		}
+		n.mu.Lock()
+		isDC := n.dc == n.name
+		data := string(n.doc.Bytes(xmltree.WriteOptions{}))
+		v := n.ver
+		members := slices.Clone(n.members)
+		n.mu.Unlock()
+		if !isDC {
+			continue
+		}
+		var wg sync.WaitGroup
+		for _, m := range members {
+			if m == n.name {
+				continue
+			}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if err := n.send(m, &wireMsg{T: msgCIB, CIB: data, Version: v.String()}); err != nil {
+					n.log.Warn("replication failed", "node", m, "err", err)
+				}
+			}()
+		}
+		wg.Wait()
+	}
+}
+
+// receiveCIB (member) takes the DC's copy.
+func (n *Node) receiveCIB(m *wireMsg) {
+	doc, err := xmltree.ParseString(m.CIB)
+	if err != nil {
+		n.log.Error("DC sent an unreadable CIB", "from", m.From, "err", err)
+		return
+	}
+	v, err := cib.ReadVersion(doc.Root)
+	if err != nil {
+		n.log.Error("DC sent a CIB with a bad version", "from", m.From, "err", err)
+		return
+	}
+	n.mu.Lock()
+	if m.From != n.dc && !v.Newer(n.ver) {
+		n.mu.Unlock()
+		return
+	}
+	if v == n.ver {
+		n.mu.Unlock()
+		return
+	}
+	cfgChanged := v.AdminEpoch != n.ver.AdminEpoch || v.Epoch != n.ver.Epoch
+	n.doc, n.ver = doc, v
+	n.mu.Unlock()
+	n.persist([]byte(m.CIB), v, false)
+	if cfgChanged {
+		n.emit(clusterview.Event{Time: time.Now(), Kind: clusterview.EventCIBChanged, Node: m.From,
+			Message: "configuration changed to " + v.String()}, v)
+	}
+}
+
+func parseInterval(s string) (time.Duration, error) {
+	if d, err := time.ParseDuration(s); err == nil {
+		return d, nil
+	}
+	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+		return time.Duration(n) * time.Second, nil
+	}
+	return 0, fmt.Errorf("bad interval %q", s)
+}
+

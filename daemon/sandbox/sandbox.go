@@ -1,0 +1,640 @@
+// Package sandbox runs a local test cluster: N pacerd processes on this
+// host, each with its own state directory, socket, log and agent state
+// directories (HA_RSCTMP, HA_VARRUN), so a Dummy running on one node does
+// not look running to another node's probe.
+//
+// Without --netns the nodes gossip on 127.0.0.1, one port each. With
+// --netns (root only) each node lives in its own network namespace with a
+// veth link into a hub namespace holding a bridge, on 10.213.X.0/24; a
+// partition blackholes the routes between groups inside the namespaces, and
+// heal removes them.
+//
+// Fencing is done by "powering off" a node (PowerOff): its pacerd and every
+// process carrying its PACER_SANDBOX_NODE marker in the environment (the
+// agents it ran and what they left behind) are killed with SIGKILL, and its
+// agent state is wiped.
+package sandbox
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"pacer/daemon/keyfile"
+	"pacer/share/client"
+)
+
+// EnvMarker is set in each sandbox pacerd's environment (and so in its
+// agents'), "DIR/NODE", so that PowerOff finds every process of a node.
+const EnvMarker = "PACER_SANDBOX_NODE"
+
+// Layout is the sandbox description kept in DIR/sandbox.json.
+type Layout struct {
+	Dir    string     `json:"dir"`
+	NetNS  bool       `json:"netns"`
+	Prefix string     `json:"prefix"` // namespace name prefix
+	Nodes  []NodeInfo `json:"nodes"`
+}
+
+// NodeInfo is one sandbox node.
+type NodeInfo struct {
+	Name   string `json:"name"`
+	Addr   string `json:"addr"`
+	Port   int    `json:"port"`
+	Socket string `json:"socket"`
+	NS     string `json:"ns,omitempty"`
+}
+
+// DefaultDir is the sandbox directory unless --dir or PACER_SANDBOX_DIR says otherwise.
+func DefaultDir() string {
+	if d := os.Getenv("PACER_SANDBOX_DIR"); d != "" {
+		return d
+	}
+	return filepath.Join(os.TempDir(), fmt.Sprintf("pacer-sandbox-%d", os.Getuid()))
+}
+
+// Main runs `pacerd sandbox ARGS`; it returns the exit code.
+func Main(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprintln(stderr, "usage: pacerd sandbox start|stop|kill|partition|heal|fence|status [--dir DIR] ...")
+		return 2
+	}
+	cmd := args[0]
+	fs := flag.NewFlagSet("sandbox "+cmd, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	dir := fs.String("dir", DefaultDir(), "sandbox directory")
+	n := fs.Int("n", 3, "number of nodes (start)")
+	netns := fs.Bool("netns", false, "put each node in its own network namespace (root)")
+	timeout := fs.Duration("timeout", 60*time.Second, "how long start waits for a DC")
+	pacerd := fs.String("pacerd", "", "pacerd binary (default: this one)")
+	if err := fs.Parse(reorder(args[1:])); err != nil {
+		return 2
+	}
+	abs, err := filepath.Abs(*dir)
+	if err != nil {
+		fmt.Fprintln(stderr, "pacerd sandbox:", err)
+		return 1
+	}
+	rest := fs.Args()
+	switch cmd {
+	case "start":
+		bin := *pacerd
+		if bin == "" {
+			bin, _ = os.Executable()
+		}
+		l, err := Start(abs, *n, *netns, bin, rest, *timeout)
+		if err != nil {
+			fmt.Fprintln(stderr, "pacerd sandbox start:", err)
+			return 1
+		}
+		fmt.Fprintf(stdout, "export PACER_SOCKET=%s\n", l.Nodes[0].Socket)
+		return 0
+	case "stop":
+		err = Stop(abs)
+	case "kill":
+		if len(rest) != 1 {
+			fmt.Fprintln(stderr, "usage: pacerd sandbox kill NODE [--dir DIR]")
+			return 2
+		}
+		err = Kill(abs, rest[0])
+	case "fence", "poweroff":
+		if len(rest) != 1 {
+			fmt.Fprintln(stderr, "usage: pacerd sandbox fence NODE [--dir DIR]")
+			return 2
+		}
+		err = PowerOff(abs, rest[0])
+	case "partition":
+		if len(rest) < 2 {
+			fmt.Fprintln(stderr, "usage: pacerd sandbox partition A,B C [--dir DIR]")
+			return 2
+		}
+		var groups [][]string
+		for _, g := range rest {
+			groups = append(groups, strings.Split(g, ","))
+		}
+		err = Partition(abs, groups)
+	case "heal":
+		err = Heal(abs)
+	case "status":
+		l, lerr := LoadLayout(abs)
+		if lerr != nil {
+			err = lerr
+			break
+		}
+		for _, nd := range l.Nodes {
+			state := "stopped"
+			if pid := nodePID(abs, nd.Name); pid > 0 {
+				state = "running pid " + strconv.Itoa(pid)
+			}
+			fmt.Fprintf(stdout, "%s\t%s:%d\t%s\t%s\n", nd.Name, nd.Addr, nd.Port, nd.Socket, state)
+		}
+	default:
+		fmt.Fprintf(stderr, "pacerd sandbox: unknown command %q\n", cmd)
+		return 2
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "pacerd sandbox %s: %v\n", cmd, err)
+		return 1
+	}
+	return 0
+}
+
+// reorder moves flags before positional arguments (flag stops at the first
+// positional one; `sandbox kill n2 --dir D` should work).
+func reorder(args []string) []string {
+	var flags, pos []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if strings.HasPrefix(a, "-") && a != "-" {
+			flags = append(flags, a)
+			if !strings.Contains(a, "=") && i+1 < len(args) && takesValue(a) {
+				flags = append(flags, args[i+1])
+				i++
+			}
+			continue
+		}
+		pos = append(pos, a)
+	}
+	return append(flags, pos...)
+}
+
+func takesValue(f string) bool {
+	switch strings.TrimLeft(f, "-") {
+	case "netns":
+		return false
+	}
+	return true
+}
+
+// LoadLayout reads DIR/sandbox.json.
+func LoadLayout(dir string) (*Layout, error) {
+	b, err := os.ReadFile(filepath.Join(dir, "sandbox.json"))
+	if err != nil {
+		return nil, fmt.Errorf("no sandbox in %s: %w", dir, err)
+	}
+	var l Layout
+	if err := json.Unmarshal(b, &l); err != nil {
+		return nil, fmt.Errorf("%s/sandbox.json: %w", dir, err)
+	}
+	return &l, nil
+}
+
+func (l *Layout) node(name string) *NodeInfo {
+	for i := range l.Nodes {
+		if l.Nodes[i].Name == name {
+			return &l.Nodes[i]
+		}
+	}
+	return nil
+}
+
+func freePort() (int, error) {
+	for range 50 {
+		ln, err := net.ListenTCP("tcp", &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1)})
+		if err != nil {
+			return 0, err
+		}
+		p := ln.Addr().(*net.TCPAddr).Port
+		ln.Close()
+		u, err := net.ListenUDP("udp", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1), Port: p})
+		if err != nil {
+			continue
+		}
+		u.Close()
+		return p, nil
+	}
+	return 0, errors.New("no free port on 127.0.0.1")
+}
+
+// Start creates (or, when DIR holds a sandbox, resumes) a sandbox and
+// starts every node that is not running (only those named in only, if
+// any). It returns once a DC is elected and every started node sees it.
+func Start(dir string, n int, netns bool, pacerd string, only []string, timeout time.Duration) (*Layout, error) {
+	l, err := LoadLayout(dir)
+	if err != nil {
+		l, err = create(dir, n, netns)
+		if err != nil {
+			return nil, err
+		}
+	}
+	if l.NetNS {
+		if err := setupNetNS(l); err != nil {
+			return nil, err
+		}
+	}
+	var started []NodeInfo
+	for _, nd := range l.Nodes {
+		if len(only) > 0 && !contains(only, nd.Name) {
+			continue
+		}
+		if nodePID(dir, nd.Name) > 0 {
+			continue
+		}
+		if err := startNode(l, nd, pacerd); err != nil {
+			return nil, err
+		}
+		started = append(started, nd)
+	}
+	deadline := time.Now().Add(timeout)
+	dc := ""
+	for _, nd := range l.Nodes {
+		if nodePID(dir, nd.Name) <= 0 {
+			continue
+		}
+		d, err := waitDC(nd, deadline)
+		if err != nil {
+			return nil, fmt.Errorf("node %s: %w (log: %s)", nd.Name, err, logPath(dir, nd.Name))
+		}
+		dc = d
+	}
+	if nd := l.node(dc); nd != nil {
+		if err := waitDCReady(*nd, deadline); err != nil {
+			return nil, fmt.Errorf("DC %s: %w (log: %s)", dc, err, logPath(dir, dc))
+		}
+	}
+	return l, nil
+}
+
+// waitDCReady waits until the DC has taken over (synced the members and
+// started its controller): it answers wait_idle with anything but
+// "unavailable".
+func waitDCReady(nd NodeInfo, deadline time.Time) error {
+	var last error
+	for time.Now().Before(deadline) {
+		c, err := client.Dial(nd.Socket)
+		if err != nil {
+			return err
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		err = c.WaitIdle(ctx)
+		cancel()
+		c.Close()
+		if err == nil || !errors.Is(err, client.ErrUnavailable) {
+			return nil
+		}
+		last = err
+		time.Sleep(100 * time.Millisecond)
+	}
+	return fmt.Errorf("DC not ready in time: %v", last)
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func logPath(dir, node string) string { return filepath.Join(dir, node, "pacerd.log") }
+
+func create(dir string, n int, netns bool) (*Layout, error) {
+	if n < 1 || n > 32 {
+		return nil, fmt.Errorf("-n %d: want 1 to 32 nodes", n)
+	}
+	if netns && os.Geteuid() != 0 {
+		return nil, errors.New("--netns needs root")
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	l := &Layout{Dir: dir, NetNS: netns, Prefix: fmt.Sprintf("pcr%d", os.Getpid()%100000)}
+	subnet := 1 + os.Getpid()%250
+	for i := 1; i <= n; i++ {
+		nd := NodeInfo{Name: fmt.Sprintf("n%d", i), Socket: filepath.Join(dir, fmt.Sprintf("n%d", i), "pacerd.sock")}
+		if netns {
+			nd.Addr, nd.Port = fmt.Sprintf("10.213.%d.%d", subnet, 10+i), 7946
+			nd.NS = fmt.Sprintf("%s-%s", l.Prefix, nd.Name)
+		} else {
+			p, err := freePort()
+			if err != nil {
+				return nil, err
+			}
+			nd.Addr, nd.Port = "127.0.0.1", p
+		}
+		l.Nodes = append(l.Nodes, nd)
+	}
+	key := filepath.Join(dir, "authkey")
+	if err := keyfile.Generate(key, true); err != nil {
+		return nil, err
+	}
+	for _, nd := range l.Nodes {
+		nodeDir := filepath.Join(dir, nd.Name)
+		if err := os.MkdirAll(filepath.Join(nodeDir, "state"), 0o755); err != nil {
+			return nil, err
+		}
+		var b strings.Builder
+		fmt.Fprintf(&b, "# pacerd sandbox node %s\ncluster_name = \"sandbox\"\nnode_name = %q\nkey_file = %q\nstate_dir = %q\nsocket = %q\nsandbox_dir = %q\n",
+			nd.Name, nd.Name, key, filepath.Join(nodeDir, "state"), nd.Socket, dir)
+		fmt.Fprintf(&b, "\n[agent_env]\nHA_RSCTMP = %q\nHA_VARRUN = %q\nHA_VARLOCK = %q\n",
+			filepath.Join(nodeDir, "run", "resource-agents"), filepath.Join(nodeDir, "run"), filepath.Join(nodeDir, "run", "lock"))
+		for _, o := range l.Nodes {
+			fmt.Fprintf(&b, "\n[[node]]\nname = %q\naddr = %q\nport = %d\n", o.Name, o.Addr, o.Port)
+		}
+		if err := os.WriteFile(filepath.Join(nodeDir, "pacer.conf"), []byte(b.String()), 0o644); err != nil {
+			return nil, err
+		}
+	}
+	b, _ := json.MarshalIndent(l, "", "  ")
+	if err := os.WriteFile(filepath.Join(dir, "sandbox.json"), b, 0o644); err != nil {
+		return nil, err
+	}
+	return l, nil
+}
+
+func startNode(l *Layout, nd NodeInfo, pacerd string) error {
+	nodeDir := filepath.Join(l.Dir, nd.Name)
+	for _, d := range []string{"run/resource-agents", "run/lock"} {
+		if err := os.MkdirAll(filepath.Join(nodeDir, d), 0o755); err != nil {
+			return err
+		}
+	}
+	logf, err := os.OpenFile(logPath(l.Dir, nd.Name), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	if err != nil {
+		return err
+	}
+	defer logf.Close()
+	argv := []string{pacerd, "--config", filepath.Join(nodeDir, "pacer.conf")}
+	if os.Getenv("PACER_SANDBOX_DEBUG") != "" {
+		argv = append(argv, "--debug")
+	}
+	if l.NetNS {
+		argv = append([]string{"ip", "netns", "exec", nd.NS}, argv...)
+	}
+	cmd := exec.Command(argv[0], argv[1:]...)
+	cmd.Env = append(os.Environ(), EnvMarker+"="+filepath.Join(l.Dir, nd.Name))
+	cmd.Stdout, cmd.Stderr = logf, logf
+	cmd.Dir = nodeDir
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	if err := cmd.Start(); err != nil {
+		return fmt.Errorf("start %s: %w", nd.Name, err)
+	}
+	os.WriteFile(pidPath(l.Dir, nd.Name), []byte(strconv.Itoa(cmd.Process.Pid)+"\n"), 0o644)
+	go cmd.Wait() // reap it if we live that long; it outlives us otherwise
+	return nil
+}
+
+func pidPath(dir, node string) string { return filepath.Join(dir, node, "pacerd.pid") }
+
+// nodePID is the pid of the node's pacerd when it is running, else 0.
+func nodePID(dir, node string) int {
+	b, err := os.ReadFile(pidPath(dir, node))
+	if err != nil {
+		return 0
+	}
+	pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
+	if err != nil || pid <= 0 {
+		return 0
+	}
+	// Alive and really that node's pacerd (pids get reused).
+	env, err := os.ReadFile(fmt.Sprintf("/proc/%d/environ", pid))
+	if err != nil || !bytes.Contains(env, []byte(EnvMarker+"="+filepath.Join(dir, node)+"\x00")) {
+		return 0
+	}
+	if st, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid)); err == nil {
+		if f := strings.Fields(string(st[bytes.LastIndexByte(st, ')')+1:])); len(f) > 0 && f[0] == "Z" {
+			return 0
+		}
+	}
+	return pid
+}
+
+func waitDC(nd NodeInfo, deadline time.Time) (string, error) {
+	var last error
+	for time.Now().Before(deadline) {
+		c, err := client.Dial(nd.Socket)
+		if err == nil {
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+			h, herr := c.Hello(ctx)
+			cancel()
+			c.Close()
+			if herr == nil && h.DC != "" {
+				return h.DC, nil
+			}
+			last = herr
+			if herr == nil {
+				last = errors.New("no DC elected yet")
+			}
+		} else {
+			last = err
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	return "", fmt.Errorf("no DC in time: %v", last)
+}
+
+// Kill crashes a node's pacerd (SIGKILL) and leaves its resources running,
+// as a real crash would; fencing then powers the node off.
+func Kill(dir, node string) error {
+	l, err := LoadLayout(dir)
+	if err != nil {
+		return err
+	}
+	if l.node(node) == nil {
+		return fmt.Errorf("no node %q in the sandbox", node)
+	}
+	pid := nodePID(dir, node)
+	if pid == 0 {
+		return fmt.Errorf("node %s is not running", node)
+	}
+	return syscall.Kill(pid, syscall.SIGKILL)
+}
+
+// PowerOff is the sandbox's fence agent: it kills everything of node and
+// wipes its agent state, like pulling the plug on a machine.
+func PowerOff(dir, node string) error {
+	l, err := LoadLayout(dir)
+	if err != nil {
+		return err
+	}
+	if l.node(node) == nil {
+		return fmt.Errorf("no node %q in the sandbox", node)
+	}
+	marker := []byte(EnvMarker + "=" + filepath.Join(dir, node) + "\x00")
+	for round := 0; round < 3; round++ {
+		killed := 0
+		ents, _ := os.ReadDir("/proc")
+		for _, e := range ents {
+			pid, err := strconv.Atoi(e.Name())
+			if err != nil || pid == os.Getpid() {
+				continue
+			}
+			env, err := os.ReadFile("/proc/" + e.Name() + "/environ")
+			if err != nil || !bytes.Contains(env, marker) {
+				continue
+			}
+			if syscall.Kill(pid, syscall.SIGKILL) == nil {
+				killed++
+			}
+		}
+		if killed == 0 {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	os.Remove(pidPath(dir, node))
+	run := filepath.Join(dir, node, "run")
+	os.RemoveAll(run)
+	return nil
+}
+
+// Stop ends every node: pacerd gets SIGTERM (a clean leave), then anything
+// left is powered off. Network namespaces are removed.
+func Stop(dir string) error {
+	l, err := LoadLayout(dir)
+	if err != nil {
+		return err
+	}
+	for _, nd := range l.Nodes {
+		if pid := nodePID(dir, nd.Name); pid > 0 {
+			syscall.Kill(pid, syscall.SIGTERM)
+		}
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for _, nd := range l.Nodes {
+		for nodePID(dir, nd.Name) > 0 && time.Now().Before(deadline) {
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+	for _, nd := range l.Nodes {
+		PowerOff(dir, nd.Name)
+	}
+	if l.NetNS {
+		teardownNetNS(l)
+	}
+	return nil
+}
+
+func run(args ...string) error {
+	out, err := exec.Command(args[0], args[1:]...).CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("%s: %v: %s", strings.Join(args, " "), err, strings.TrimSpace(string(out)))
+	}
+	return nil
+}
+
+func hubNS(l *Layout) string { return l.Prefix + "-hub" }
+
+func nsExists(name string) bool {
+	_, err := os.Stat("/run/netns/" + name)
+	return err == nil
+}
+
+func setupNetNS(l *Layout) error {
+	hub := hubNS(l)
+	if !nsExists(hub) {
+		if err := run("ip", "netns", "add", hub); err != nil {
+			return err
+		}
+		cmds := [][]string{
+			{"ip", "-n", hub, "link", "set", "lo", "up"},
+			{"ip", "-n", hub, "link", "add", "br0", "type", "bridge"},
+			{"ip", "-n", hub, "link", "set", "br0", "up"},
+		}
+		for _, c := range cmds {
+			if err := run(c...); err != nil {
+				return err
+			}
+		}
+	}
+	for i, nd := range l.Nodes {
+		if nsExists(nd.NS) {
+			continue
+		}
+		peer := fmt.Sprintf("v%d", i+1)
+		cmds := [][]string{
+			{"ip", "netns", "add", nd.NS},
+			{"ip", "-n", nd.NS, "link", "set", "lo", "up"},
+			{"ip", "-n", nd.NS, "link", "add", "eth0", "type", "veth", "peer", "name", peer, "netns", hub},
+			{"ip", "-n", nd.NS, "addr", "add", nd.Addr + "/24", "dev", "eth0"},
+			{"ip", "-n", nd.NS, "link", "set", "eth0", "up"},
+			{"ip", "-n", hub, "link", "set", peer, "master", "br0"},
+			{"ip", "-n", hub, "link", "set", peer, "up"},
+		}
+		for _, c := range cmds {
+			if err := run(c...); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func teardownNetNS(l *Layout) {
+	for _, nd := range l.Nodes {
+		if nsExists(nd.NS) {
+			run("ip", "netns", "del", nd.NS)
+		}
+	}
+	if nsExists(hubNS(l)) {
+		run("ip", "netns", "del", hubNS(l))
+	}
+}
+
+// Partition cuts the links between the groups (every node must be in one).
+func Partition(dir string, groups [][]string) error {
+	l, err := LoadLayout(dir)
+	if err != nil {
+		return err
+	}
+	if !l.NetNS {
+		return errors.New("partitions need a sandbox started with --netns")
+	}
+	group := map[string]int{}
+	for gi, g := range groups {
+		for _, name := range g {
+			if l.node(name) == nil {
+				return fmt.Errorf("no node %q in the sandbox", name)
+			}
+			group[name] = gi
+		}
+	}
+	if err := Heal(dir); err != nil {
+		return err
+	}
+	for _, a := range l.Nodes {
+		for _, b := range l.Nodes {
+			ga, oka := group[a.Name]
+			gb, okb := group[b.Name]
+			if a.Name == b.Name || (oka && okb && ga == gb) {
+				continue
+			}
+			if err := run("ip", "-n", a.NS, "route", "add", "blackhole", b.Addr+"/32"); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// Heal removes every cut.
+func Heal(dir string) error {
+	l, err := LoadLayout(dir)
+	if err != nil {
+		return err
+	}
+	if !l.NetNS {
+		return errors.New("heal needs a sandbox started with --netns")
+	}
+	for _, a := range l.Nodes {
+		for _, b := range l.Nodes {
+			if a.Name != b.Name {
+				exec.Command("ip", "-n", a.NS, "route", "del", "blackhole", b.Addr+"/32").Run()
+			}
+		}
+	}
+	return nil
+}

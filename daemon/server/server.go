@@ -1,0 +1,230 @@
+// Package server is pacerd's Unix-socket endpoint: framing, peer
+// credentials and one goroutine per connection. What requests mean is the
+// Handler's business. A client that sends garbage or an oversized frame gets
+// an error and loses its connection; the daemon and other clients carry on.
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/user"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"sync"
+
+	"golang.org/x/sys/unix"
+
+	"pacer/share/protocol"
+)
+
+// Handler answers requests.
+type Handler interface {
+	// Handle answers one request (never nil).
+	Handle(ctx context.Context, req *protocol.Request) *protocol.Response
+	// Subscribe returns a channel of events and a function to stop them.
+	Subscribe() (<-chan protocol.Event, func())
+}
+
+// Group is the group whose members may use the socket besides root.
+const Group = "haclient"
+
+// Server listens on one socket.
+type Server struct {
+	ln      *net.UnixListener
+	h       Handler
+	log     *slog.Logger
+	gid     int // haclient's gid, -1 when the group does not exist
+	wg      sync.WaitGroup
+	mu      sync.Mutex
+	conns   map[net.Conn]bool
+	ctx     context.Context
+	cancel  context.CancelFunc
+	MaxSize int // frame limit; protocol.MaxFrame when 0
+}
+
+// Listen creates the socket at path (mode 0660, group haclient when that
+// group exists), replacing a stale one.
+func Listen(path string, h Handler, log *slog.Logger) (*Server, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+		return nil, fmt.Errorf("socket %s: %w", path, err)
+	}
+	if c, err := net.Dial("unix", path); err == nil {
+		c.Close()
+		return nil, fmt.Errorf("socket %s: another pacerd is listening there", path)
+	}
+	os.Remove(path)
+	ln, err := net.ListenUnix("unix", &net.UnixAddr{Name: path, Net: "unix"})
+	if err != nil {
+		return nil, fmt.Errorf("socket %s: %w", path, err)
+	}
+	s := &Server{ln: ln, h: h, log: log, gid: -1, conns: map[net.Conn]bool{}}
+	if g, err := user.LookupGroup(Group); err == nil {
+		s.gid, _ = strconv.Atoi(g.Gid)
+		_ = os.Chown(path, -1, s.gid)
+	}
+	if err := os.Chmod(path, 0o660); err != nil {
+		ln.Close()
+		return nil, fmt.Errorf("socket %s: %w", path, err)
+	}
+	s.ctx, s.cancel = context.WithCancel(context.Background())
+	s.wg.Add(1)
+	go s.accept()
+	return s, nil
+}
+
+// Close stops listening and drops every connection.
+func (s *Server) Close() {
+	s.cancel()
+	s.ln.Close()
+	s.mu.Lock()
+	for c := range s.conns {
+		c.Close()
+	}
+	s.mu.Unlock()
+	s.wg.Wait()
+}
+
+func (s *Server) accept() {
+	defer s.wg.Done()
+	for {
+		c, err := s.ln.AcceptUnix()
+		if err != nil {
+			if !errors.Is(err, net.ErrClosed) {
+				s.log.Error("accept", "err", err)
+			}
+			return
+		}
+		s.mu.Lock()
+		s.conns[c] = true
+		s.mu.Unlock()
+		s.wg.Add(1)
+		go func() {
+			defer s.wg.Done()
+			defer func() {
+				s.mu.Lock()
+				delete(s.conns, c)
+				s.mu.Unlock()
+				c.Close()
+			}()
+			s.serve(c)
+		}()
+	}
+}
+
+// allowed checks peer credentials: root, our own user, or a member of
+// haclient (primary or supplementary group).
+func (s *Server) allowed(c *net.UnixConn) (string, bool) {
+	raw, err := c.SyscallConn()
+	if err != nil {
+		return "?", false
+	}
+	var cred *unix.Ucred
+	var cerr error
+	_ = raw.Control(func(fd uintptr) { cred, cerr = unix.GetsockoptUcred(int(fd), unix.SOL_SOCKET, unix.SO_PEERCRED) })
+	if cerr != nil || cred == nil {
+		return "?", false
+	}
+	who := fmt.Sprintf("uid=%d pid=%d", cred.Uid, cred.Pid)
+	if cred.Uid == 0 || int(cred.Uid) == os.Geteuid() {
+		return who, true
+	}
+	if s.gid < 0 {
+		return who, false
+	}
+	if int(cred.Gid) == s.gid {
+		return who, true
+	}
+	u, err := user.LookupId(strconv.Itoa(int(cred.Uid)))
+	if err != nil {
+		return who, false
+	}
+	gids, _ := u.GroupIds()
+	return who, slices.Contains(gids, strconv.Itoa(s.gid))
+}
+
+func (s *Server) serve(c *net.UnixConn) {
+	who, ok := s.allowed(c)
+	if !ok {
+		s.log.Warn("socket client refused", "peer", who)
+		protocol.WriteFrame(c, &protocol.Response{Error: protocol.Errorf(protocol.CodeDenied,
+			"%s may not use pacerd: only root and members of group %s", who, Group)})
+		return
+	}
+	for {
+		var req protocol.Request
+		err := protocol.ReadFrame(c, &req, s.MaxSize)
+		switch {
+		case err == nil:
+		case errors.Is(err, io.EOF) || errors.Is(err, net.ErrClosed):
+			return
+		case errors.Is(err, protocol.ErrFrameTooLarge):
+			s.log.Warn("socket client sent an oversized frame", "peer", who, "err", err)
+			protocol.WriteFrame(c, &protocol.Response{Error: protocol.Errorf(protocol.CodeTooLarge, "%v", err)})
+			return
+		case errors.Is(err, io.ErrUnexpectedEOF):
+			return
+		default:
+			// The frame was read whole, only its JSON is bad: the stream is
+			// still in step, so the connection may go on.
+			s.log.Debug("bad frame", "peer", who, "err", err)
+			if protocol.WriteFrame(c, &protocol.Response{Error: protocol.Errorf(protocol.CodeBadRequest, "%v", err)}) != nil {
+				return
+			}
+			continue
+		}
+		if req.V > protocol.Version {
+			protocol.WriteFrame(c, &protocol.Response{ID: req.ID, Error: protocol.Errorf(protocol.CodeVersion,
+				"protocol version %d not supported (pacerd speaks %d)", req.V, protocol.Version)})
+			continue
+		}
+		if req.Op == protocol.OpSubscribe {
+			s.stream(c, req.ID)
+			return
+		}
+		resp := s.h.Handle(s.ctx, &req)
+		resp.ID = req.ID
+		if err := protocol.WriteFrame(c, resp); err != nil {
+			return
+		}
+	}
+}
+
+func (s *Server) stream(c net.Conn, id uint64) {
+	ch, stop := s.h.Subscribe()
+	defer stop()
+	if protocol.WriteFrame(c, &protocol.Response{ID: id}) != nil {
+		return
+	}
+	// Notice the client going away even when no events flow.
+	gone := make(chan struct{})
+	go func() {
+		var b [1]byte
+		for {
+			if _, err := c.Read(b[:]); err != nil {
+				close(gone)
+				return
+			}
+		}
+	}()
+	for {
+		select {
+		case ev, ok := <-ch:
+			if !ok {
+				return
+			}
+			if protocol.WriteFrame(c, &protocol.Response{ID: id, Event: &ev}) != nil {
+				return
+			}
+		case <-gone:
+			return
+		case <-s.ctx.Done():
+			return
+		}
+	}
+}

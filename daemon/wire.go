@@ -1,0 +1,160 @@
+package daemon
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"pacer/daemon/cibedit"
+	"pacer/share/protocol"
+)
+
+// Message kinds between nodes (over memberlist's encrypted reliable channel).
+const (
+	msgSync     = "sync"     // DC -> member: send me your CIB and your LRM history
+	msgCIB      = "cib"      // DC -> member: the new CIB
+	msgRequest  = "request"  // member -> DC: a client request only the DC can answer
+	msgExec     = "exec"     // DC -> node: run a graph action
+	msgOpResult = "opresult" // node -> DC: a recurring operation's result changed
+	msgEvent    = "event"    // DC -> member: an event for local subscribers
+	msgLRMExec  = "lrmexec"  // any -> node: a direct agent action (lrm_exec)
+	msgShutdown = "shutdown" // node -> DC: I am leaving cleanly
+	msgReply    = "reply"
+)
+
+// wireMsg is the envelope of every message between nodes.
+type wireMsg struct {
+	T    string `json:"t"`
+	From string `json:"from"`
+	Seq  uint64 `json:"seq,omitempty"`
+	Err  string `json:"err,omitempty"`
+
+	CIB     string               `json:"cib,omitempty"`
+	Version string               `json:"ver,omitempty"`
+	LRM     string               `json:"lrm,omitempty"`
+	Req     *protocol.Request    `json:"req,omitempty"`
+	Resp    *protocol.Response   `json:"resp,omitempty"`
+	Action  *wireAction          `json:"action,omitempty"`
+	Record  *cibedit.OpRecord    `json:"record,omitempty"`
+	Event   *protocol.Event      `json:"event,omitempty"`
+	LRMReq  *protocol.LRMRequest `json:"lrmreq,omitempty"`
+	LRMRes  *protocol.LRMResult  `json:"lrmres,omitempty"`
+}
+
+// wireAction is one rsc_op for a node's LRM.
+type wireAction struct {
+	Resource      string            `json:"rsc"`
+	Class         string            `json:"class"`
+	Provider      string            `json:"provider,omitempty"`
+	Type          string            `json:"type"`
+	Task          string            `json:"task"`
+	IntervalMS    int64             `json:"interval_ms,omitempty"`
+	TimeoutMS     int64             `json:"timeout_ms,omitempty"`
+	Params        map[string]string `json:"params,omitempty"`
+	Meta          map[string]string `json:"meta,omitempty"`
+	TransitionKey string            `json:"tkey"`
+	TargetRC      int               `json:"target_rc"`
+}
+
+func (n *Node) send(to string, m *wireMsg) error {
+	m.From = n.name
+	b, err := json.Marshal(m)
+	if err != nil {
+		return err
+	}
+	return n.mem.Send(to, b)
+}
+
+// rpc sends m to node and waits for its reply.
+func (n *Node) rpc(ctx context.Context, to string, m *wireMsg, timeout time.Duration) (*wireMsg, error) {
+	ch := make(chan *wireMsg, 1)
+	n.rpcMu.Lock()
+	n.rpcSeq++
+	m.Seq = n.rpcSeq
+	n.rpcWait[m.Seq] = ch
+	n.rpcMu.Unlock()
+	defer func() {
+		n.rpcMu.Lock()
+		delete(n.rpcWait, m.Seq)
+		n.rpcMu.Unlock()
+	}()
+	if err := n.send(to, m); err != nil {
+		return nil, fmt.Errorf("%s to %s: %w", m.T, to, err)
+	}
+	t := time.NewTimer(timeout)
+	defer t.Stop()
+	select {
+	case r := <-ch:
+		if r.Err != "" && r.Resp == nil {
+			return r, fmt.Errorf("%s on %s: %s", m.T, to, r.Err)
+		}
+		return r, nil
+	case <-t.C:
+		return nil, fmt.Errorf("%s to %s: no answer within %s", m.T, to, timeout)
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	case <-n.stopping:
+		return nil, fmt.Errorf("%s to %s: pacerd is stopping", m.T, to)
+	}
+}
+
+func (n *Node) reply(to *wireMsg, r *wireMsg) {
+	r.T = msgReply
+	r.Seq = to.Seq
+	if err := n.send(to.From, r); err != nil {
+		n.log.Warn("reply lost", "to", to.From, "kind", to.T, "err", err)
+	}
+}
+
+// onMessage runs on memberlist's goroutine: hand everything slow to another.
+func (n *Node) onMessage(_ string, b []byte) {
+	var m wireMsg
+	if err := json.Unmarshal(b, &m); err != nil {
+		n.log.Warn("undecodable message from a peer", "err", err)
+		return
+	}
+	if m.T == msgReply {
+		n.rpcMu.Lock()
+		ch := n.rpcWait[m.Seq]
+		n.rpcMu.Unlock()
+		if ch != nil {
+			ch <- &m
+		}
+		return
+	}
+	go n.handleMsg(&m)
+}
+
+func (n *Node) handleMsg(m *wireMsg) {
+	switch m.T {
+	case msgSync:
+		n.reply(m, &wireMsg{CIB: n.cibXML(), LRM: n.localLRM().String()})
+	case msgCIB:
+		n.receiveCIB(m)
+	case msgRequest:
+		resp := n.handleAsDC(context.Background(), m.Req)
+		n.reply(m, &wireMsg{Resp: resp})
+	case msgExec:
+		rec := n.execLocal(m.Action)
+		n.reply(m, &wireMsg{Record: &rec})
+	case msgOpResult:
+		n.dcOpResult(m.From, *m.Record)
+	case msgEvent:
+		if m.Event != nil {
+			n.hub.publish(*m.Event)
+		}
+	case msgLRMExec:
+		res, err := n.lrmExecLocal(m.LRMReq)
+		r := &wireMsg{LRMRes: res}
+		if err != nil {
+			r.Err = err.Error()
+		}
+		n.reply(m, r)
+	case msgShutdown:
+		n.dcShutdown(m.From)
+		n.reply(m, &wireMsg{})
+	default:
+		n.log.Warn("unknown message kind from a peer", "kind", m.T, "from", m.From)
+	}
+}
