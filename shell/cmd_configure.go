@@ -1,0 +1,581 @@
+package shell
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"pacer/shell/cmdtree"
+	"pacer/share/cib"
+	"pacer/share/xmltree"
+)
+
+// cmdConfigureShow prints the configuration: crm text, or XML with "xml".
+func (s *session) cmdConfigureShow(ctx context.Context, inv *cmdtree.Invocation) error {
+	args, err := s.outputFlags(inv.Args)
+	if err != nil {
+		return err
+	}
+	asXML, changed := false, false
+	var ids []string
+	for _, a := range args {
+		switch a {
+		case "xml":
+			asXML = true
+		case "changed":
+			changed = true
+		default:
+			ids = append(ids, a)
+		}
+	}
+	doc, err := s.current(ctx)
+	if err != nil {
+		return err
+	}
+	cfg := doc.Root.Child("configuration")
+	if cfg == nil {
+		return fmt.Errorf("the CIB has no configuration section")
+	}
+	if changed {
+		if !s.dirty {
+			return nil
+		}
+		ids = s.changedIDs(ctx)
+		if len(ids) == 0 {
+			return nil
+		}
+	}
+	var elems []*xmltree.Element
+	if len(ids) > 0 {
+		elems, err = selectObjects(cfg, ids)
+		if err != nil {
+			return err
+		}
+	}
+	if s.output == "json" {
+		return s.showJSON(cfg, elems, len(ids) > 0)
+	}
+	if asXML {
+		if len(ids) == 0 {
+			_, err := io.WriteString(s.stdout, cfg.Indented())
+			return err
+		}
+		for _, e := range elems {
+			io.WriteString(s.stdout, e.Indented())
+		}
+		return nil
+	}
+	text, err := crmShow(cfg, elems, len(ids) > 0)
+	if err != nil {
+		return err
+	}
+	_, err = io.WriteString(s.stdout, text)
+	return err
+}
+
+// changedIDs lists the ids of objects that differ between the staged and
+// the stored configuration.
+func (s *session) changedIDs(ctx context.Context) []string {
+	be, err := s.backend()
+	if err != nil {
+		return nil
+	}
+	old, err := be.CIB(ctx)
+	if err != nil {
+		return nil
+	}
+	oldObjs := objectIndex(configuration(old))
+	var ids []string
+	for id, e := range objectIndex(configuration(s.work)) {
+		if o, ok := oldObjs[id]; !ok || !xmltree.Equal(o, e) {
+			ids = append(ids, id)
+		}
+	}
+	return ids
+}
+
+// objectIndex maps the ids of the configuration's top-level objects (the
+// things crm text has one statement for) to their elements.
+func objectIndex(cfg *xmltree.Element) map[string]*xmltree.Element {
+	out := map[string]*xmltree.Element{}
+	for _, sec := range cfg.Children {
+		switch sec.Name {
+		case "resources", "constraints", "nodes", "tags", "alerts", "crm_config", "rsc_defaults", "op_defaults":
+			for _, e := range sec.Children {
+				if id := e.ID(); id != "" {
+					out[id] = e
+				}
+			}
+		case "acls":
+			for _, e := range sec.Children {
+				if id := e.ID(); id != "" {
+					out[id] = e
+				}
+			}
+		case "fencing-topology":
+			out["fencing_topology"] = sec
+		}
+	}
+	return out
+}
+
+// selectObjects finds objects by id or by type:KIND.
+func selectObjects(cfg *xmltree.Element, sel []string) ([]*xmltree.Element, error) {
+	idx := objectIndex(cfg)
+	var out []*xmltree.Element
+	seen := map[*xmltree.Element]bool{}
+	add := func(e *xmltree.Element) {
+		if !seen[e] {
+			seen[e] = true
+			out = append(out, e)
+		}
+	}
+	for _, id := range sel {
+		if kind, ok := strings.CutPrefix(id, "type:"); ok {
+			for _, sec := range cfg.Children {
+				for _, e := range sec.Children {
+					if crmKind(e) == kind {
+						add(e)
+					}
+				}
+			}
+			continue
+		}
+		e, ok := idx[id]
+		if !ok {
+			return nil, notFound("object", id, keys(idx))
+		}
+		add(e)
+	}
+	return out, nil
+}
+
+// crmKind is the crm keyword of an element.
+func crmKind(e *xmltree.Element) string {
+	switch e.Name {
+	case "primitive", "group", "clone", "bundle", "tag", "alert", "node":
+		return e.Name
+	case "master":
+		return "ms"
+	case "template":
+		return "rsc_template"
+	case "rsc_location":
+		return "location"
+	case "rsc_colocation":
+		return "colocation"
+	case "rsc_order":
+		return "order"
+	case "rsc_ticket":
+		return "rsc_ticket"
+	case "cluster_property_set":
+		return "property"
+	case "acl_role":
+		return "role"
+	case "acl_target":
+		return "acl_target"
+	case "meta_attributes":
+		if e.Parent != nil {
+			return e.Parent.Name
+		}
+	}
+	return e.Name
+}
+
+func keys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}
+
+// notFound is "KIND ID not found", with a suggestion from known names.
+func notFound(kind, id string, known []string) error {
+	msg := fmt.Sprintf("%s %q not found", kind, id)
+	if sug := cmdtree.Suggest(id, known); len(sug) > 0 {
+		msg += "; did you mean " + strings.Join(quoteAll(sug), " or ") + "?"
+	}
+	return errors.New(msg)
+}
+
+func quoteAll(s []string) []string {
+	out := make([]string, len(s))
+	for i, x := range s {
+		out[i] = fmt.Sprintf("%q", x)
+	}
+	return out
+}
+
+// verifyDoc validates a CIB and prints the problems on stderr. It returns
+// an error when there are errors.
+func (s *session) verifyDoc(doc *xmltree.Document, where string) error {
+	c, err := cib.Decode(doc)
+	if err != nil {
+		return fmt.Errorf("%s: %w", where, err)
+	}
+	ps := cib.Validate(c, knownClusterOption)
+	nerr := 0
+	for _, p := range ps {
+		if p.Severity == cib.Error {
+			nerr++
+		}
+		fmt.Fprintf(s.stderr, "%s\n", p)
+	}
+	if nerr > 0 {
+		return fmt.Errorf("%s: %d error(s) found, configuration not valid", where, nerr)
+	}
+	return nil
+}
+
+func (s *session) cmdConfigureVerify(ctx context.Context, inv *cmdtree.Invocation) error {
+	doc, err := s.current(ctx)
+	if err != nil {
+		return err
+	}
+	return s.verifyDoc(doc, s.cibName())
+}
+
+// cibName names the CIB in use in messages.
+func (s *session) cibName() string {
+	switch {
+	case s.shadow != "":
+		return "shadow CIB " + s.shadow
+	case s.cibFile != "":
+		return s.cibFile
+	}
+	return "live CIB"
+}
+
+func (s *session) cmdCIBVerify(ctx context.Context, inv *cmdtree.Invocation) error {
+	if len(inv.Args) > 0 {
+		return usagef("no arguments expected")
+	}
+	be, err := s.backend()
+	if err != nil {
+		return err
+	}
+	doc, err := be.CIB(ctx)
+	if err != nil {
+		return err
+	}
+	return s.verifyDoc(doc, s.cibName())
+}
+
+func (s *session) cmdCommit(ctx context.Context, inv *cmdtree.Invocation) error {
+	force := s.force
+	for _, a := range inv.Args {
+		if a != "force" && a != "--force" {
+			return usagef("unknown argument %q", a)
+		}
+		force = true
+	}
+	return s.commit(ctx, force)
+}
+
+// commit stores the staged configuration: validated (errors refuse the
+// commit unless forced), previewed and confirmed on a terminal.
+func (s *session) commit(ctx context.Context, force bool) error {
+	if !s.dirty {
+		if s.terminal {
+			fmt.Fprintln(s.stdout, "INFO: nothing to commit")
+		}
+		return nil
+	}
+	if err := s.verifyDoc(s.work, "staged configuration"); err != nil && !force {
+		return fmt.Errorf("%w; fix it or use \"commit force\"", err)
+	}
+	if s.terminal && !s.yes {
+		s.preview(ctx, s.work)
+		if !s.ask("Do you want to commit") {
+			return errors.New("commit cancelled")
+		}
+	}
+	if err := s.commitDoc(ctx, s.work, s.workBase, force); err != nil {
+		return err
+	}
+	s.work, s.dirty = nil, false
+	return nil
+}
+
+func (s *session) cmdRefresh(ctx context.Context, inv *cmdtree.Invocation) error {
+	if s.dirty && s.terminal && !s.yes && !s.ask("Drop the staged changes") {
+		return nil
+	}
+	s.work, s.dirty = nil, false
+	return s.ensureWork(ctx)
+}
+
+// cmdDelete removes objects and what refers to them: a constraint that
+// names a deleted resource goes too (as crmsh does), a group member is taken
+// out of its group.
+func (s *session) cmdDelete(ctx context.Context, inv *cmdtree.Invocation) error {
+	ids := inv.Args
+	if len(ids) == 0 {
+		return usagef("which objects?")
+	}
+	return s.edit(ctx, func(doc *xmltree.Document) error {
+		cfg := configuration(doc)
+		idx := objectIndex(cfg)
+		for _, id := range ids {
+			e, ok := idx[id]
+			if !ok {
+				// A group member or clone child is not top level.
+				if r := findResource(cfg, id); r != nil {
+					e = r
+				} else {
+					return notFound("object", id, keys(idx))
+				}
+			}
+			if isResource(e) && isRunning(doc, id) && !s.force {
+				return fmt.Errorf("resource %s is running, can't delete it (stop it first, or --force)", id)
+			}
+			removeElement(e)
+			dropReferences(cfg, id)
+		}
+		return nil
+	})
+}
+
+func removeElement(e *xmltree.Element) {
+	p := e.Parent
+	if p == nil {
+		return
+	}
+	p.Remove(e)
+	// An emptied group or clone is removed with its last child.
+	if (p.Name == "group" && len(p.ChildrenNamed("primitive")) == 0) ||
+		((p.Name == "clone" || p.Name == "master") && p.Child("primitive") == nil && p.Child("group") == nil) {
+		removeElement(p)
+	}
+}
+
+func isResource(e *xmltree.Element) bool {
+	switch e.Name {
+	case "primitive", "group", "clone", "master", "bundle", "template":
+		return true
+	}
+	return false
+}
+
+// findResource finds a resource (or template) by id at any depth.
+func findResource(cfg *xmltree.Element, id string) *xmltree.Element {
+	rs := cfg.Child("resources")
+	if rs == nil {
+		return nil
+	}
+	return rs.Find(func(e *xmltree.Element) bool { return isResource(e) && e.ID() == id })
+}
+
+// dropReferences removes constraints that only refer to id, and id from
+// resource sets, tags and the constraints that list it among others.
+func dropReferences(cfg *xmltree.Element, id string) {
+	for _, secName := range []string{"constraints", "tags"} {
+		sec := cfg.Child(secName)
+		if sec == nil {
+			continue
+		}
+		for _, c := range append([]*xmltree.Element(nil), sec.Children...) {
+			for _, a := range []string{"rsc", "with-rsc", "first", "then"} {
+				if c.Attr(a) == id {
+					sec.Remove(c)
+				}
+			}
+			for _, set := range append(c.ChildrenNamed("resource_set"), c) {
+				for _, ref := range set.ChildrenNamed("resource_ref") {
+					if ref.ID() == id || ref.Attr("id") == id {
+						set.Remove(ref)
+					}
+				}
+				for _, ref := range set.ChildrenNamed("obj_ref") {
+					if ref.ID() == id {
+						set.Remove(ref)
+					}
+				}
+				if set != c && len(set.ChildrenNamed("resource_ref")) == 0 {
+					c.Remove(set)
+				}
+			}
+			if c.Parent != nil && (c.Name == "tag" && len(c.ChildrenNamed("obj_ref")) == 0 ||
+				c.Attr("rsc") == "" && c.Attr("first") == "" && c.Attr("rsc-pattern") == "" && c.Name != "tag" && len(c.ChildrenNamed("resource_set")) == 0) {
+				sec.Remove(c)
+			}
+		}
+	}
+}
+
+// cmdRename changes an object's id and every reference to it.
+func (s *session) cmdRename(ctx context.Context, inv *cmdtree.Invocation) error {
+	if len(inv.Args) != 2 {
+		return usagef("rename needs OLD and NEW")
+	}
+	old, nw := inv.Args[0], inv.Args[1]
+	return s.edit(ctx, func(doc *xmltree.Document) error {
+		cfg := configuration(doc)
+		e := cfg.FindID(old)
+		if e == nil {
+			return notFound("object", old, keys(objectIndex(cfg)))
+		}
+		if cfg.FindID(nw) != nil {
+			return fmt.Errorf("id %q is already in use", nw)
+		}
+		if isResource(e) && isRunning(doc, old) && !s.force {
+			return fmt.Errorf("resource %s is running, can't rename it (stop it first, or --force)", old)
+		}
+		e.SetAttr("id", nw)
+		cfg.Walk(func(x *xmltree.Element) bool {
+			for _, a := range []string{"rsc", "with-rsc", "first", "then", "template"} {
+				if x.Attr(a) == old {
+					x.SetAttr(a, nw)
+				}
+			}
+			if (x.Name == "resource_ref" || x.Name == "obj_ref") && x.ID() == old {
+				x.SetAttr("id", nw)
+			}
+			return true
+		})
+		return nil
+	})
+}
+
+// cmdLoad reads a configuration (crm text or CIB XML) from a file.
+func (s *session) cmdLoad(ctx context.Context, inv *cmdtree.Invocation) error {
+	if len(inv.Args) != 2 || (inv.Args[0] != "replace" && inv.Args[0] != "update" && inv.Args[0] != "push") {
+		return usagef("load replace|update FILE|-")
+	}
+	mode, name := inv.Args[0], inv.Args[1]
+	var data []byte
+	var err error
+	if name == "-" {
+		data, err = io.ReadAll(s.stdin)
+		name = "<stdin>"
+	} else {
+		data, err = os.ReadFile(name)
+	}
+	if err != nil {
+		return fmt.Errorf("load %s: %w", name, err)
+	}
+	return s.edit(ctx, func(doc *xmltree.Document) error {
+		if looksXML(data) {
+			return loadXML(doc, data, name, mode)
+		}
+		return crmLoad(doc, string(data), name, mode)
+	})
+}
+
+func looksXML(data []byte) bool {
+	return bytes.HasPrefix(bytes.TrimSpace(data), []byte("<"))
+}
+
+// loadXML loads a <cib> or <configuration> document.
+func loadXML(doc *xmltree.Document, data []byte, name, mode string) error {
+	in, err := xmltree.ParseBytes(data)
+	if err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	newCfg := in.Root
+	if newCfg.Name == "cib" {
+		newCfg = newCfg.Child("configuration")
+		if newCfg == nil {
+			return fmt.Errorf("%s: the CIB has no <configuration>", name)
+		}
+	}
+	if newCfg.Name != "configuration" {
+		return fmt.Errorf("%s: expected <cib> or <configuration>, found <%s>", name, in.Root.Name)
+	}
+	cfg := configuration(doc)
+	if mode == "replace" {
+		doc.Root.Replace(cfg, newCfg.Clone())
+		configuration(doc)
+		return nil
+	}
+	// update: objects with the same id replace the old ones, new ones are added.
+	for _, sec := range newCfg.Children {
+		dst := cfg.Child(sec.Name)
+		if dst == nil {
+			cfg.Append(sec.Clone())
+			continue
+		}
+		for _, o := range sec.Children {
+			var old *xmltree.Element
+			if id := o.ID(); id != "" {
+				for _, x := range dst.Children {
+					if x.ID() == id {
+						old = x
+					}
+				}
+			}
+			if old != nil {
+				dst.Replace(old, o.Clone())
+			} else {
+				dst.Append(o.Clone())
+			}
+		}
+	}
+	return nil
+}
+
+func (s *session) cmdSave(ctx context.Context, inv *cmdtree.Invocation) error {
+	args := inv.Args
+	asXML := false
+	if len(args) > 0 && args[0] == "xml" {
+		asXML, args = true, args[1:]
+	}
+	if len(args) != 1 {
+		return usagef("save [xml] FILE")
+	}
+	doc, err := s.current(ctx)
+	if err != nil {
+		return err
+	}
+	cfg := configuration(doc)
+	var text string
+	if asXML {
+		text = cfg.Indented()
+	} else if text, err = crmShow(cfg, nil, false); err != nil {
+		return err
+	}
+	if args[0] == "-" {
+		_, err = io.WriteString(s.stdout, text)
+		return err
+	}
+	return os.WriteFile(args[0], []byte(text), 0o644)
+}
+
+// cmdErase removes resources and constraints (and nodes with "nodes").
+func (s *session) cmdErase(ctx context.Context, inv *cmdtree.Invocation) error {
+	nodes := len(inv.Args) == 1 && inv.Args[0] == "nodes"
+	if len(inv.Args) > 0 && !nodes {
+		return usagef("erase [nodes]")
+	}
+	if !s.confirm("Erase the whole configuration", true) {
+		return errors.New("not confirmed (use --yes)")
+	}
+	return s.edit(ctx, func(doc *xmltree.Document) error {
+		cfg := configuration(doc)
+		for _, name := range []string{"resources", "constraints"} {
+			sec := cfg.Child(name)
+			cfg.Replace(sec, xmltree.New(name))
+		}
+		for _, name := range []string{"tags", "fencing-topology"} {
+			if sec := cfg.Child(name); sec != nil {
+				cfg.Remove(sec)
+			}
+		}
+		if nodes {
+			cfg.Replace(cfg.Child("nodes"), xmltree.New("nodes"))
+		}
+		return nil
+	})
+}
+
+func (s *session) cmdConfigureSimulate(ctx context.Context, inv *cmdtree.Invocation) error {
+	doc, err := s.current(ctx)
+	if err != nil {
+		return err
+	}
+	return s.simulateDoc(ctx, doc, inv.Args)
+}

@@ -1,0 +1,159 @@
+package shell
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+
+	"pacer/lrm"
+	"pacer/lrm/racmd"
+	"pacer/shell/backend"
+	"pacer/shell/cmdtree"
+	"pacer/share/clusterview"
+)
+
+// cmdRA hands `ra CMD ARGS` to the LRM's command.
+func (s *session) cmdRA(name string) func(context.Context, *cmdtree.Invocation) error {
+	return func(ctx context.Context, inv *cmdtree.Invocation) error {
+		args := append([]string{name}, inv.Args...)
+		if s.output == "json" && name == "info" {
+			args = append([]string{name, "-o", "json"}, inv.Args...)
+		}
+		if code := racmd.Main(args, s.stdout, s.stderr); code != 0 {
+			return &exitError{code}
+		}
+		return nil
+	}
+}
+
+// cmdSandbox runs `pacerd sandbox ARGS...`: pacerd next to this binary,
+// else on PATH.
+func (s *session) cmdSandbox(ctx context.Context, inv *cmdtree.Invocation) error {
+	if len(inv.Args) == 0 {
+		return usagef("start, stop, kill, partition or heal?")
+	}
+	bin, err := pacerdPath()
+	if err != nil {
+		return err
+	}
+	cmd := exec.CommandContext(ctx, bin, append([]string{"sandbox"}, inv.Args...)...)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = s.stdin, s.stdout, s.stderr
+	if err := cmd.Run(); err != nil {
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
+			return &exitError{ee.ExitCode()}
+		}
+		return err
+	}
+	return nil
+}
+
+func pacerdPath() (string, error) {
+	if exe, err := os.Executable(); err == nil {
+		p := filepath.Join(filepath.Dir(exe), "pacerd")
+		if st, err := os.Stat(p); err == nil && !st.IsDir() {
+			return p, nil
+		}
+	}
+	p, err := exec.LookPath("pacerd")
+	if err != nil {
+		return "", fmt.Errorf("pacerd not found next to pacer nor on PATH")
+	}
+	return p, nil
+}
+
+// cmdKeygen writes a cluster key: 32 random bytes, base64, mode 0400 (the
+// format pacerd's key loader reads).
+func (s *session) cmdKeygen(ctx context.Context, inv *cmdtree.Invocation) error {
+	path := "/etc/pacer/authkey"
+	if len(inv.Args) > 1 {
+		return usagef("keygen [FILE]")
+	}
+	if len(inv.Args) == 1 {
+		path = inv.Args[0]
+	}
+	if _, err := os.Stat(path); err == nil && !s.force {
+		return fmt.Errorf("%s exists; use --force to replace it (every node needs the same key)", path)
+	}
+	key := make([]byte, 32)
+	if _, err := rand.Read(key); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	if err := backend.WriteAtomic(path, []byte(base64.StdEncoding.EncodeToString(key)+"\n")); err != nil {
+		return err
+	}
+	if err := os.Chmod(path, 0o400); err != nil {
+		return err
+	}
+	fmt.Fprintf(s.stdout, "wrote cluster key %s; copy it to every node\n", path)
+	return nil
+}
+
+func (s *session) cmdClusterService(action string) func(context.Context, *cmdtree.Invocation) error {
+	return func(ctx context.Context, inv *cmdtree.Invocation) error {
+		cmd := exec.CommandContext(ctx, "systemctl", action, "pacerd")
+		cmd.Stdout, cmd.Stderr = s.stdout, s.stderr
+		if err := cmd.Run(); err != nil {
+			return fmt.Errorf("systemctl %s pacerd: %w", action, err)
+		}
+		return nil
+	}
+}
+
+func (s *session) cmdFenceHistory(ctx context.Context, inv *cmdtree.Invocation) error {
+	args, err := s.outputFlags(inv.Args)
+	if err != nil {
+		return err
+	}
+	var hist []clusterview.FencingEvent
+	be, err := s.backend()
+	if err != nil {
+		return err
+	}
+	if d, ok := be.(*backend.Daemon); ok {
+		if hist, err = d.C.FenceHistory(ctx); err != nil {
+			return err
+		}
+	} else {
+		snap, err := s.snapshot(ctx)
+		if err != nil {
+			return err
+		}
+		hist = snap.Fencing
+	}
+	var out []clusterview.FencingEvent
+	for _, e := range hist {
+		if len(args) == 0 || e.Target == args[0] {
+			out = append(out, e)
+		}
+	}
+	if s.output == "json" {
+		if out == nil {
+			out = []clusterview.FencingEvent{}
+		}
+		return s.printJSON(out)
+	}
+	for i := range out {
+		fmt.Fprintf(s.stdout, "%s\n", clusterview.FencingText(&out[i], nil))
+	}
+	return nil
+}
+
+func (s *session) cmdFenceAgents(ctx context.Context, inv *cmdtree.Invocation) error {
+	list, err := lrm.ListAgents("stonith", "")
+	if err != nil {
+		return err
+	}
+	for _, a := range list {
+		fmt.Fprintln(s.stdout, a)
+	}
+	return nil
+}

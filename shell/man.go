@@ -1,0 +1,57 @@
+package shell
+
+import (
+	"time"
+
+	"pacer/shell/cmdtree"
+	"pacer/share/version"
+)
+
+// manPage is everything in pacer(8) that is not the command tree.
+func manPage(now time.Time) cmdtree.ManPage {
+	_ = now
+	return cmdtree.ManPage{
+		Name: "pacer", Section: "8", Date: "2026", Source: version.String("pacer"), Manual: "Pacer",
+		Summary: "the Pacer cluster shell (crm-like)",
+		Synopsis: []string{
+			"pacer [OPTIONS]",
+			"pacer [OPTIONS] LEVEL COMMAND [ARGS...]",
+			"pacer [OPTIONS] -f FILE",
+		},
+		Description: "pacer configures and drives a Pacer cluster. It speaks the language of crmsh: the same levels, " +
+			"commands and configuration syntax, reading and printing the same text, on the same CIB XML as Pacemaker.\n\n" +
+			"Without arguments and on a terminal it is interactive: the prompt shows the level and the CIB in use " +
+			"(\"live\", a shadow CIB or a file), Tab completes commands, resource ids, node names, agent names one level at " +
+			"a time, agent parameters and operations; history is kept in ~/.config/pacer/history; Ctrl-C cancels the line.\n\n" +
+			"With a LEVEL COMMAND on the command line it runs that one command and exits (a configuration change is " +
+			"committed at once). With -f FILE, or when standard input is not a terminal, it runs one command per line; " +
+			"a line ending in a backslash continues on the next, lines starting with # are comments. The first error " +
+			"stops a script; pending configuration changes are committed at its end.",
+		Options: [][2]string{
+			{"-f, --file FILE", "Run the commands in FILE (\"-\": standard input)."},
+			{"-c, --cib NAME", "Work on the shadow CIB NAME (like CIB_shadow=NAME)."},
+			{"-y, --yes", "Answer yes to every question."},
+			{"-F, --force", "Force: commit despite validation errors or a changed CIB, change the configuration without quorum."},
+			{"-w, --wait", "After a change, wait until the cluster has finished acting on it."},
+			{"-o, --output FORMAT", "text (default) or json, for status, configure show, ra info, resource and node queries."},
+			{"-V, --version", "Print the version."},
+			{"-h, --help", "Print the usage."},
+		},
+		Environment: [][2]string{
+			{"CIB_file", "Read and write this CIB file instead of the running cluster. Read-only commands then need no daemon."},
+			{"CIB_shadow", "Use this shadow CIB."},
+			{"CIB_shadow_dir", "Where shadow CIBs are kept (default /var/lib/pacer/shadow for root, ~/.cib otherwise); one file shadow.NAME each."},
+			{"PACER_SOCKET", "The daemon's socket (default /run/pacer/pacerd.sock)."},
+			{"EDITOR", "The editor of \"configure edit\" (default vi)."},
+			{"NO_COLOR", "Never use colors."},
+		},
+		Files: [][2]string{
+			{"~/.config/pacer/history", "Command history of the interactive shell."},
+			{"/run/pacer/pacerd.sock", "The daemon's socket."},
+		},
+		ExitStatus: "0 on success; 1 when a command failed (the error is printed on standard error, naming the command); " +
+			"2 for a usage error. \"cib verify\" and \"configure verify\" exit 1 when the configuration has errors. " +
+			"\"ra\", \"simulate\" and \"sandbox\" pass on the exit status of what they run.",
+		SeeAlso: "pacerd(8), pacer-mon(8), pacer-ra(8), crm(8), crm_mon(8), crm_verify(8)",
+	}
+}

@@ -1,0 +1,300 @@
+package shell
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"pacer/shell/backend"
+	"pacer/shell/cmdtree"
+	"pacer/share/cib"
+	"pacer/share/xmltree"
+)
+
+// session is one run of pacer: its options, where the CIB is, the current
+// level, and the configuration being edited.
+type session struct {
+	stdout, stderr io.Writer
+	stdin          io.Reader
+	// terminal is set when stdin and stdout are terminals: only then are
+	// there prompts and colors.
+	terminal bool
+	// oneShot: a single command from the command line; configuration
+	// changes commit at once.
+	oneShot bool
+
+	yes, force, wait bool
+	output           string // "text" or "json"
+
+	tree  *cmdtree.Tree
+	level *cmdtree.Command
+
+	// shadow is the shadow CIB in use ("" = live or CIB_file).
+	shadow  string
+	cibFile string // CIB_file
+	be      backend.Backend
+
+	// work is the configuration being edited in the configure level:
+	// a copy of the whole CIB and the version it was read at.
+	work     *xmltree.Document
+	workBase backend.Version
+	dirty    bool
+
+	// ask reads a yes/no answer on a terminal.
+	ask func(q string) bool
+	// quit is set by quit/exit.
+	quit bool
+
+	// hint is a line of help completion wants shown (see completer).
+	hint        string
+	compCache   *xmltree.Document
+	compCacheAt time.Time
+}
+
+func newSession(stdin io.Reader, stdout, stderr io.Writer) *session {
+	s := &session{stdin: stdin, stdout: stdout, stderr: stderr, output: "text"}
+	s.cibFile = os.Getenv("CIB_file")
+	s.shadow = os.Getenv("CIB_shadow")
+	s.tree = buildTree(s)
+	s.level = s.tree.Root
+	s.ask = s.askLine
+	return s
+}
+
+// errNotAvailable marks commands whose implementation lives in a package
+// that is not there yet.
+func errNotAvailable(what string) error {
+	return fmt.Errorf("%s is not available yet in this build", what)
+}
+
+// usageError is a command used wrongly; the message is followed by the usage.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usagef(format string, a ...any) error { return &usageError{fmt.Sprintf(format, a...)} }
+
+// exitError carries the exit status of a command run by another package
+// (ra, simulate, sandbox) that already printed its own messages.
+type exitError struct{ code int }
+
+func (e *exitError) Error() string { return fmt.Sprintf("exit status %d", e.code) }
+
+// backend returns the CIB the session works on, opening it on first use:
+// a shadow CIB, CIB_file, or the daemon.
+func (s *session) backend() (backend.Backend, error) {
+	if s.be != nil {
+		return s.be, nil
+	}
+	switch {
+	case s.shadow != "":
+		path := shadowPath(s.shadow)
+		if _, err := os.Stat(path); err != nil {
+			return nil, fmt.Errorf("shadow CIB %q: %w", s.shadow, err)
+		}
+		s.be = backend.NewFile(path, s.shadow)
+	case s.cibFile != "":
+		s.be = backend.NewFile(s.cibFile, "")
+	default:
+		d, err := backend.DialDaemon("")
+		if err != nil {
+			return nil, err
+		}
+		d.Force = s.force
+		s.be = d
+	}
+	return s.be, nil
+}
+
+func (s *session) close() {
+	if s.be != nil {
+		s.be.Close()
+		s.be = nil
+	}
+}
+
+// switchBackend drops the current backend (cib use) and any edits.
+func (s *session) switchBackend(shadow string) {
+	s.close()
+	s.shadow = shadow
+	s.work, s.dirty = nil, false
+}
+
+// current returns the CIB to read: the configuration being edited when
+// there is one, the backend's otherwise.
+func (s *session) current(ctx context.Context) (*xmltree.Document, error) {
+	if s.work != nil {
+		return s.work, nil
+	}
+	be, err := s.backend()
+	if err != nil {
+		return nil, err
+	}
+	return be.CIB(ctx)
+}
+
+// configuration returns the <configuration> element of doc, creating the
+// sections Pacemaker requires when the document lacks them.
+func configuration(doc *xmltree.Document) *xmltree.Element {
+	cfg := doc.Root.Child("configuration")
+	if cfg == nil {
+		cfg = xmltree.New("configuration")
+		doc.Root.Insert(0, cfg)
+	}
+	for i, name := range []string{"crm_config", "nodes", "resources", "constraints"} {
+		if cfg.Child(name) == nil {
+			cfg.Insert(min(i, len(cfg.Children)), xmltree.New(name))
+		}
+	}
+	return cfg
+}
+
+// edit applies fn to a copy of the configuration being edited in the
+// configure level (loading it on first use); if fn fails nothing changes.
+// A one-shot command commits the change at once.
+func (s *session) edit(ctx context.Context, fn func(doc *xmltree.Document) error) error {
+	if s.oneShot {
+		return s.change(ctx, fn)
+	}
+	if err := s.ensureWork(ctx); err != nil {
+		return err
+	}
+	cp := &xmltree.Document{Prolog: s.work.Prolog, Root: s.work.Root.Clone(), Epilog: s.work.Epilog}
+	configuration(cp)
+	if err := fn(cp); err != nil {
+		return err
+	}
+	s.work, s.dirty = cp, true
+	return nil
+}
+
+// change is edit for commands outside the configure level: always
+// committed at once, on the backend's current CIB (not on staged edits).
+func (s *session) change(ctx context.Context, fn func(doc *xmltree.Document) error) error {
+	be, err := s.backend()
+	if err != nil {
+		return err
+	}
+	doc, err := be.CIB(ctx)
+	if err != nil {
+		return err
+	}
+	base, err := cib.ReadVersion(doc.Root)
+	if err != nil {
+		return err
+	}
+	configuration(doc)
+	if err := fn(doc); err != nil {
+		return err
+	}
+	if err := be.ReplaceConfiguration(ctx, doc.Root.Child("configuration"), base); err != nil {
+		return err
+	}
+	return s.waitIdle(ctx)
+}
+
+func (s *session) ensureWork(ctx context.Context) error {
+	if s.work != nil {
+		return nil
+	}
+	be, err := s.backend()
+	if err != nil {
+		return err
+	}
+	doc, err := be.CIB(ctx)
+	if err != nil {
+		return err
+	}
+	v, err := cib.ReadVersion(doc.Root)
+	if err != nil {
+		return err
+	}
+	s.work, s.workBase, s.dirty = doc, v, false
+	return nil
+}
+
+// commitDoc stores doc's configuration on the backend if it is still at base.
+func (s *session) commitDoc(ctx context.Context, doc *xmltree.Document, base backend.Version, force bool) error {
+	be, err := s.backend()
+	if err != nil {
+		return err
+	}
+	if force {
+		base = backend.Version{}
+	}
+	if err := be.ReplaceConfiguration(ctx, configuration(doc), base); err != nil {
+		if errors.Is(err, backend.ErrStale) {
+			return fmt.Errorf("%w; use \"refresh\" to reload (dropping your changes) or \"commit force\"", err)
+		}
+		return err
+	}
+	return s.waitIdle(ctx)
+}
+
+// waitIdle waits for the transition a change caused, with -w.
+func (s *session) waitIdle(ctx context.Context) error {
+	if !s.wait {
+		return nil
+	}
+	d, ok := s.be.(*backend.Daemon)
+	if !ok {
+		return nil
+	}
+	if s.terminal {
+		fmt.Fprint(s.stderr, "waiting for the cluster to settle...")
+		defer fmt.Fprintln(s.stderr, " done")
+	}
+	return d.C.WaitIdle(ctx)
+}
+
+// confirm asks a yes/no question. Without a terminal there is no prompt:
+// the answer is yes when --yes or --force was given, and otherwise also yes
+// for warnings (they never block a script) — callers pass dangerous=true
+// for questions whose default must be no.
+func (s *session) confirm(q string, dangerous bool) bool {
+	if s.yes || s.force {
+		return true
+	}
+	if !s.terminal {
+		return !dangerous
+	}
+	return s.ask(q)
+}
+
+func (s *session) askLine(q string) bool {
+	fmt.Fprintf(s.stdout, "%s (y/n)? ", q)
+	r := bufio.NewReader(os.Stdin)
+	line, err := r.ReadString('\n')
+	if err != nil {
+		return false
+	}
+	line = strings.ToLower(strings.TrimSpace(line))
+	return line == "y" || line == "yes"
+}
+
+// warnf prints a warning on stderr.
+func (s *session) warnf(format string, a ...any) {
+	fmt.Fprintf(s.stderr, "WARNING: "+format+"\n", a...)
+}
+
+// shadowDir is where shadow CIBs live: $CIB_shadow_dir, else
+// /var/lib/pacer/shadow for root, else ~/.cib (crm_shadow's layout: one
+// file shadow.NAME per shadow).
+func shadowDir() string {
+	if d := os.Getenv("CIB_shadow_dir"); d != "" {
+		return d
+	}
+	if os.Geteuid() == 0 {
+		return "/var/lib/pacer/shadow"
+	}
+	home, _ := os.UserHomeDir()
+	return filepath.Join(home, ".cib")
+}
+
+func shadowPath(name string) string { return filepath.Join(shadowDir(), "shadow."+name) }
