@@ -23,7 +23,7 @@ func (ev *evaluator) parseDate(e *xmltree.Element, attr string) (time.Time, bool
 }
 
 func (ev *evaluator) dateExpression(e *xmltree.Element) bool {
-	now := ev.ctx.Now
+	now := ev.now()
 	start, hasStart, okStart := ev.parseDate(e, "start")
 	end, hasEnd, okEnd := ev.parseDate(e, "end")
 	if !okStart || !okEnd {
@@ -125,7 +125,7 @@ func (ev *evaluator) duration(d *xmltree.Element) (iso8601.Duration, bool) {
 
 // dateSpec matches Now's fields, in Now's location, against a date_spec.
 func (ev *evaluator) dateSpec(spec *xmltree.Element) bool {
-	now := ev.ctx.Now
+	now := ev.now()
 	isoYear, isoWeek := now.ISOWeek()
 	weekday := int(now.Weekday())
 	if weekday == 0 {

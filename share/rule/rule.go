@@ -123,7 +123,7 @@ func (ev *evaluator) fail(e *xmltree.Element, format string, args ...any) {
 }
 
 func (ev *evaluator) noteChange(t time.Time) {
-	if !t.After(ev.ctx.Now) {
+	if !t.After(ev.now()) {
 		return
 	}
 	if ev.next.IsZero() || t.Before(ev.next) {
@@ -459,3 +459,7 @@ func (ev *evaluator) opExpression(e *xmltree.Element) bool {
 	}
 	return d == op.Interval
 }
+
+// now is the evaluation time in whole seconds: Pacemaker's clock has no
+// finer grain, so 12:00:00.5 is still not after a start of 12:00:00.
+func (ev *evaluator) now() time.Time { return ev.ctx.Now.Truncate(time.Second) }

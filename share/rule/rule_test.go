@@ -305,3 +305,13 @@ func TestCompareVersions(t *testing.T) {
 		}
 	}
 }
+
+func TestDateExpressionsWorkInWholeSeconds(t *testing.T) {
+	ctx := nodeCtx()
+	ctx.Now = now.Add(500 * time.Millisecond)
+	check(t, ctx, map[string]bool{
+		dexpr(`operation="gt" start="2005-01-20 12:00:00"`, ""):   false,
+		dexpr(`operation="lt" end="2005-01-20 12:00:00"`, ""):     false,
+		dexpr(`start="2005-01-01" end="2005-01-20 12:00:00"`, ""): true,
+	})
+}
