@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"pacer/lrm"
 	"time"
 )
 
@@ -347,5 +349,31 @@ func TestIdenticalRequestsShareOneFencing(t *testing.T) {
 	}
 	if offs != 1 {
 		t.Fatalf("agent ran off %d times for three identical requests, want 1", offs)
+	}
+}
+
+func TestLRMRunnerRunsTheSameAgents(t *testing.T) {
+	needDummy(t)
+	sw := newSwitch(t)
+	status := filepath.Join(t.TempDir(), "dummy.status")
+	res := device("ipmi", "fence_dummy", "type", "fail", "status_file", status, "power_timeout", "1",
+		"pcmk_host_check", "none", "pcmk_off_retries", "0") +
+		device("pdu", "fence_pacertest", "state_dir", string(sw), "hosts", "outlet-2",
+			"pcmk_host_map", "node2:outlet-2")
+	topo := `<fencing-topology><fencing-level id="l1" target="node2" index="1" devices="ipmi"/>
+<fencing-level id="l2" target="node2" index="2" devices="pdu"/></fencing-topology>`
+	cfg := loadCfg(t, cib(t, res, topo))
+	cl := newCluster(t, cfg, "node1")
+	ex := lrm.New(lrm.Config{FenceDirs: agentDirs(t), Logger: quietLog()})
+	defer ex.Close()
+	x := cl.nodes["node1"]
+	x.Runner = LRMRunner{Exec: ex}
+	x.Meta = &MetaCache{Runner: x.Runner}
+	r := fence(t, coordinator(cl, "node1"), cfg, "node2", "off")
+	if !r.OK || r.Level != 2 || !strings.Contains(r.Devices[0].Reason, "Timed out waiting to power OFF") {
+		t.Fatalf("result %+v", r)
+	}
+	if got := sw.plug(t, "outlet-2"); got != "off" {
+		t.Fatalf("outlet-2 is %q", got)
 	}
 }

@@ -46,18 +46,26 @@ type Entry struct {
 // Done reports whether the entry has a final state.
 func (e Entry) Done() bool { return e.State == StateSuccess || e.State == StateFailed }
 
-// newer reports whether a should replace b (same ID): a final state beats
-// pending, then the later completion, then a fixed order so that every
-// node picks the same entry whatever order merges come in.
+// newer reports whether a should replace b (same ID). A success is the
+// truth once anyone saw it (the node is down), so it beats a failure some
+// node recorded when the origin vanished, which beats pending; then the
+// later completion; then a fixed order, so that every node keeps the same
+// entry whatever order merges come in.
 func newer(a, b Entry) bool {
-	if a.Done() != b.Done() {
-		return a.Done()
+	rank := func(e Entry) int {
+		switch e.State {
+		case StateSuccess:
+			return 2
+		case StateFailed:
+			return 1
+		}
+		return 0
+	}
+	if ra, rb := rank(a), rank(b); ra != rb {
+		return ra > rb
 	}
 	if !a.Completed.Equal(b.Completed) {
 		return a.Completed.After(b.Completed)
-	}
-	if a.State != b.State {
-		return a.State > b.State
 	}
 	if a.Delegate != b.Delegate {
 		return a.Delegate > b.Delegate
