@@ -8,9 +8,9 @@ import (
 	"sort"
 	"strings"
 
+	"pacer/share/xmltree"
 	"pacer/shell/backend"
 	"pacer/shell/cmdtree"
-	"pacer/share/xmltree"
 )
 
 // Shadow CIBs are whole CIB files shadow.NAME in shadowDir(), like

@@ -9,9 +9,9 @@ import (
 	"os"
 	"strings"
 
-	"pacer/shell/cmdtree"
 	"pacer/share/cib"
 	"pacer/share/xmltree"
+	"pacer/shell/cmdtree"
 )
 
 // cmdConfigureShow prints the configuration: crm text, or XML with "xml".

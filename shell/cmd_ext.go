@@ -12,9 +12,9 @@ import (
 
 	"pacer/lrm"
 	"pacer/lrm/racmd"
+	"pacer/share/clusterview"
 	"pacer/shell/backend"
 	"pacer/shell/cmdtree"
-	"pacer/share/clusterview"
 )
 
 // cmdRA hands `ra CMD ARGS` to the LRM's command.

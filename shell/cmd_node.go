@@ -8,9 +8,9 @@ import (
 	"sort"
 	"strings"
 
+	"pacer/share/xmltree"
 	"pacer/shell/backend"
 	"pacer/shell/cmdtree"
-	"pacer/share/xmltree"
 )
 
 // thisNode is the default node of node commands: the local host name.

@@ -10,11 +10,11 @@ import (
 	"strings"
 	"time"
 
-	"pacer/shell/backend"
-	"pacer/shell/cmdtree"
 	"pacer/share/clusterview"
 	"pacer/share/iso8601"
 	"pacer/share/xmltree"
+	"pacer/shell/backend"
+	"pacer/shell/cmdtree"
 )
 
 // resourceIDs lists every resource id of the configuration (all depths).

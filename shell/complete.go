@@ -713,5 +713,3 @@ func orDefault(s, d string) string {
 	}
 	return s
 }
-
-

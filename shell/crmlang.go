@@ -3,8 +3,8 @@ package shell
 import (
 	"context"
 
-	"pacer/shell/cmdtree"
 	"pacer/share/xmltree"
+	"pacer/shell/cmdtree"
 )
 
 // This file is the one place the shell meets the crm configuration language

@@ -14,8 +14,8 @@ import (
 
 	"github.com/chzyer/readline"
 
-	"pacer/shell/cmdtree"
 	"pacer/share/version"
+	"pacer/shell/cmdtree"
 )
 
 // Main runs the shell with its command-line arguments and returns the exit code.

@@ -3,8 +3,8 @@ package shell
 import (
 	"time"
 
-	"pacer/shell/cmdtree"
 	"pacer/share/version"
+	"pacer/shell/cmdtree"
 )
 
 // manPage is everything in pacer(8) that is not the command tree.

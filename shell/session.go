@@ -11,10 +11,10 @@ import (
 	"strings"
 	"time"
 
-	"pacer/shell/backend"
-	"pacer/shell/cmdtree"
 	"pacer/share/cib"
 	"pacer/share/xmltree"
+	"pacer/shell/backend"
+	"pacer/shell/cmdtree"
 )
 
 // session is one run of pacer: its options, where the CIB is, the current

@@ -8,10 +8,10 @@ import (
 	"os"
 	"time"
 
-	"pacer/shell/backend"
-	"pacer/shell/cmdtree"
 	"pacer/share/clusterview"
 	"pacer/share/xmltree"
+	"pacer/shell/backend"
+	"pacer/shell/cmdtree"
 	"pacer/tui"
 )
 
