@@ -49,9 +49,10 @@ const (
 	Cluster   Scope = iota // nvpairs in crm_config's cluster_property_set
 	Resource               // meta_attributes of resources and rsc_defaults
 	Operation              // op attributes, op meta_attributes, op_defaults
+	Node                   // node attributes with a meaning to the cluster
 )
 
-var scopeNames = [...]string{"cluster option", "resource meta-attribute", "operation option"}
+var scopeNames = [...]string{"cluster option", "resource meta-attribute", "operation option", "node attribute"}
 
 func (s Scope) String() string { return scopeNames[s] }
 
@@ -141,7 +142,9 @@ func (t *Table) Complete(prefix string) []string {
 	return out
 }
 
-// Tables in the order Lookup searches them.
+// Tables in the order Lookup searches them. NodeAttributes is not among
+// them: node attributes are free-form, and "maintenance" would be found
+// twice.
 var tables = []*Table{ClusterOptions, ResourceMeta, OperationOptions}
 
 // Lookup finds name among cluster options, then resource meta-attributes,

@@ -90,7 +90,7 @@ func TestNamesForCompletion(t *testing.T) {
 }
 
 func TestEveryDefaultIsValid(t *testing.T) {
-	for _, tab := range tables {
+	for _, tab := range append(tables, NodeAttributes) {
 		for _, o := range tab.Options() {
 			if o.Default != "" {
 				if err := o.Validate(o.Default); err != nil {
@@ -290,5 +290,18 @@ func TestDefaultsMatchPacemakerMetadata(t *testing.T) {
 	}
 	if found == 0 {
 		t.Skip("Pacemaker daemons not installed (apt install pacemaker)")
+	}
+}
+
+func TestNodeAttributesAreSeparate(t *testing.T) {
+	o, ok := NodeAttributes.Lookup("standby")
+	if !ok || o.Scope != Node || o.Kind != Boolean {
+		t.Fatalf("standby: %+v", o)
+	}
+	if o, _ := Lookup("maintenance"); o.Scope != Resource {
+		t.Errorf("Lookup(maintenance) found the %s", o.Scope)
+	}
+	if v := NodeAttributes.Bind(map[string]string{"standby": "on"}); !v.Bool("standby") {
+		t.Error("standby=on")
 	}
 }

@@ -129,3 +129,13 @@ var OperationOptions = newTable(Operation, []*Option{
 	{Name: "interval-origin", Kind: DateTime, Deprecated: "use a date_spec rule instead", Desc: "Time recurring runs are aligned to"},
 	{Name: "description", Kind: Text, Desc: "Free text"},
 })
+
+// NodeAttributes are the node attributes the cluster itself acts on
+// (instance_attributes of a node, or transient attributes). Any other name
+// is a user attribute for rules, so they are never "unknown".
+var NodeAttributes = newTable(Node, []*Option{
+	{Name: "standby", Kind: Boolean, Default: "false", Desc: "Whether the node may run no resources"},
+	{Name: "maintenance", Kind: Boolean, Default: "false", Desc: "Whether the cluster leaves the node's resources alone"},
+	{Name: "site-name", Kind: Text, DefaultNote: "the cluster-name", Desc: "The site the node is in (#site-name in rules)"},
+	{Name: "resource-discovery-enabled", Kind: Boolean, Default: "true", Desc: "Whether resources are probed on this (remote) node"},
+})
