@@ -1,6 +1,7 @@
 package lrm
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -8,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	sdbus "github.com/coreos/go-systemd/v22/dbus"
 	"golang.org/x/sys/unix"
 )
 
@@ -114,3 +116,7 @@ func wantRC(t *testing.T, r Result, rc int, st ExecStatus) {
 			r.Key(), r.RC, RCString(r.RC), r.Status, rc, RCString(rc), st, r.ExitReason, r.Output, r.Stderr)
 	}
 }
+
+type sdbusConn = sdbus.Conn
+
+var errNoSystemd = errors.New("no systemd here")

@@ -75,8 +75,6 @@ ExecStart=` + proxyd + ` /run/systemd/private
 
 const proxyd = "/lib/systemd/systemd-socket-proxyd"
 
-
-
 // Systemd is a running private systemd.
 type Systemd struct {
 	PID    int // host pid of the namespace's PID 1
