@@ -109,6 +109,11 @@ type evaluator struct {
 	ctx  *Context
 	errs []error
 	next time.Time
+	// Rules reached through id-ref may be shared or even loop: results
+	// are remembered so a rule is evaluated once, and a rule met again
+	// while being evaluated is a loop.
+	done    map[*xmltree.Element]bool
+	running map[*xmltree.Element]bool
 }
 
 func (ev *evaluator) fail(e *xmltree.Element, format string, args ...any) {
@@ -156,10 +161,28 @@ func (ev *evaluator) deref(e *xmltree.Element) *xmltree.Element {
 const maxDepth = 64 // rules nest; an id-ref loop must not recurse forever
 
 func (ev *evaluator) rule(r *xmltree.Element, depth int) bool {
-	if depth > maxDepth {
-		ev.fail(r, "rules nested too deeply (id-ref loop?)")
+	if v, ok := ev.done[r]; ok {
+		return v
+	}
+	if ev.running[r] {
+		ev.fail(r, "refers to itself through id-ref")
 		return false
 	}
+	if depth > maxDepth {
+		ev.fail(r, "rules nested too deeply")
+		return false
+	}
+	if ev.done == nil {
+		ev.done, ev.running = map[*xmltree.Element]bool{}, map[*xmltree.Element]bool{}
+	}
+	ev.running[r] = true
+	v := ev.ruleConditions(r, depth)
+	delete(ev.running, r)
+	ev.done[r] = v
+	return v
+}
+
+func (ev *evaluator) ruleConditions(r *xmltree.Element, depth int) bool {
 	or := strings.EqualFold(r.Attr("boolean-op"), "or")
 	if op, ok := r.AttrOK("boolean-op"); ok && !or && !strings.EqualFold(op, "and") {
 		ev.fail(r, "boolean-op %q is neither and nor or; using and", op)

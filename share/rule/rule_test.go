@@ -1,6 +1,7 @@
 package rule
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -314,4 +315,32 @@ func TestDateExpressionsWorkInWholeSeconds(t *testing.T) {
 		dexpr(`operation="lt" end="2005-01-20 12:00:00"`, ""):     false,
 		dexpr(`start="2005-01-01" end="2005-01-20 12:00:00"`, ""): true,
 	})
+}
+
+func TestSharedAndLoopingIDRefsStayCheap(t *testing.T) {
+	// Rule k refers twice to rule k+1: evaluated naively that is 2^40 calls.
+	var b strings.Builder
+	b.WriteString("<x>")
+	for k := 0; k < 40; k++ {
+		fmt.Fprintf(&b, `<rule id="r%d" boolean-op="or"><rule id-ref="r%d"/><rule id-ref="r%d"/></rule>`, k, k+1, k+1)
+	}
+	b.WriteString(`<rule id="r40">` + expr("cpu", "eq", "10", "") + `</rule>`)
+	b.WriteString(`<rule id="loop"><rule id-ref="loop"/><rule id-ref="loop"/></rule></x>`)
+	doc := el(t, b.String())
+	ctx := nodeCtx()
+	ctx.Resolve = func(id string) *xmltree.Element {
+		for _, c := range doc.Children {
+			if c.ID() == id {
+				return c
+			}
+		}
+		return nil
+	}
+	if res, err := Evaluate(doc.Children[0], ctx); !res.Matched || err != nil {
+		t.Errorf("shared refs: %+v %v", res, err)
+	}
+	res, err := Evaluate(doc.Children[len(doc.Children)-1], ctx)
+	if res.Matched || err == nil || !strings.Contains(err.Error(), "refers to itself") {
+		t.Errorf("loop: %+v %v", res, err)
+	}
 }
