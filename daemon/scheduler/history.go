@@ -168,6 +168,8 @@ func (c *cluster) unpackRscHistory(r *Resource, n *Node, le *xmltree.Element) {
 		return
 	}
 	h := &rscHistory{node: n, monitors: map[time.Duration]*histOp{}}
+	// Fencing settles whatever failed on a node that is already unclean.
+	fencedAnyway := n.Unclean
 	r.history[n] = h
 	seen := map[string]bool{}
 	for _, oe := range le.ChildrenNamed("lrm_rsc_op") {
@@ -267,6 +269,12 @@ func (c *cluster) unpackRscHistory(r *Resource, n *Node, le *xmltree.Element) {
 			continue
 		}
 		// failure
+		if op.task == "migrate_to" {
+			// The resource may be partly active on the migration target.
+			if t := c.byName[op.e.Attr("migrate_target")]; t != nil {
+				r.partialOn = append(r.partialOn, t)
+			}
+		}
 		if op.isProbe() && (rc == 5 || op.status == 7) {
 			// agent not installed: not running here, and never can be
 			role = "Stopped"
@@ -312,7 +320,7 @@ func (c *cluster) unpackRscHistory(r *Resource, n *Node, le *xmltree.Element) {
 	} else if r.Role == "" {
 		r.Role = "Stopped"
 	}
-	if failed && failOp != nil {
+	if failed && failOp != nil && !fencedAnyway {
 		of := c.onFail(r, failOp.task, failOp.interval)
 		if failOp.isProbe() {
 			of = c.onFail(r, "monitor", 0)

@@ -101,6 +101,7 @@ type Resource struct {
 	restartNeed map[*Node]string // reason a restart is needed on node
 	lockNode    *Node
 	banNodes    []*Node
+	partialOn   []*Node
 	stopOnFail  bool
 	expired     map[*Node]bool
 	failCount   map[*Node]int
@@ -187,6 +188,7 @@ type Colocation struct {
 	NodeAttribute string
 	Influence     bool
 	implicit      bool
+	dep, prim     *Resource // primitives the constraint acts on (a group's first member)
 }
 
 // Ordering is rsc_order after set expansion.

@@ -156,7 +156,15 @@ func (c *cluster) place() {
 			c.colocations = append(c.colocations, &Colocation{ID: g.ID + "-members", Dep: g.Children[i], Prim: g.Children[i-1], Score: score.Infinity, Influence: true, implicit: true})
 		}
 	}
+	for _, col := range c.colocations {
+		col.dep, col.prim = firstPrimitive(col.Dep), firstPrimitive(col.Prim)
+	}
 	c.assignedCount = map[*Node]int{}
+	for _, r := range c.allList {
+		for _, n := range r.partialOn {
+			c.assignedCount[n]++
+		}
+	}
 	order := c.assignOrder()
 	for _, r := range order {
 		c.assign(r)
@@ -170,29 +178,47 @@ func (c *cluster) assignOrder() []*Resource {
 	for _, r := range c.resources {
 		out = append(out, r)
 	}
-	cur := func(r *Resource) (score.Score, bool) {
+	first := func(r *Resource) *Resource {
 		p := r
-		for p.Kind != Primitive {
+		for p != nil && p.Kind != Primitive {
 			if len(p.Children) == 0 {
-				return 0, false
+				return nil
 			}
 			p = p.Children[0]
 		}
-		if len(p.Running) == 0 {
-			return 0, false
+		return p
+	}
+	cur := func(r *Resource) score.Score {
+		p := first(r)
+		if p == nil || len(p.Running) == 0 {
+			return score.MinusInfinity
 		}
-		return p.Allowed[p.Running[0]], true
+		v, ok := p.Allowed[p.Running[0]]
+		if !ok {
+			return score.MinusInfinity
+		}
+		return v
+	}
+	at := func(r *Resource, n *Node) score.Score {
+		p := first(r)
+		if p == nil {
+			return score.MinusInfinity
+		}
+		v, ok := p.Allowed[n]
+		if !ok {
+			return score.MinusInfinity
+		}
+		return v
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		a, b := out[i], out[j]
 		if a.Priority != b.Priority {
 			return a.Priority > b.Priority
 		}
-		sa, oka := cur(a)
-		sb, okb := cur(b)
-		if oka && okb && sa != sb {
+		if sa, sb := cur(a), cur(b); sa != sb {
 			return sa > sb
 		}
+		_ = at
 		return false
 	})
 	return out
@@ -239,7 +265,7 @@ func (c *cluster) assign(r *Resource) {
 	}
 	// Primaries first.
 	for _, col := range c.colocations {
-		if col.Dep == r {
+		if col.dep == r {
 			c.assign(col.Prim.top())
 			c.assign(col.Prim)
 		}
@@ -269,7 +295,7 @@ func (c *cluster) assign(r *Resource) {
 	}
 	// Colocations with already placed primaries.
 	for _, col := range c.colocations {
-		if col.Dep != r {
+		if col.dep != r {
 			continue
 		}
 		c.applyColocation(r, col, s)
@@ -354,6 +380,10 @@ func (c *cluster) primNode(p *Resource) *Node {
 }
 
 func (c *cluster) applyColocation(r *Resource, col *Colocation, s scores) {
+	if col.Prim.Kind == Clone && (col.DepRole == "" || col.DepRole == "Started") {
+		c.applyCloneColocation(r, col, s)
+		return
+	}
 	if col.PrimRole == "Promoted" || col.PrimRole == "Unpromoted" || col.DepRole == "Promoted" || col.DepRole == "Unpromoted" {
 		if col.Prim.Kind != Clone {
 			// role-specific colocation with a non-promotable resource never matches
@@ -377,7 +407,7 @@ func (c *cluster) applyColocation(r *Resource, col *Colocation, s scores) {
 		}
 		return
 	}
-	if pn == nil {
+	if pn == nil || col.Dep.Kind == Group {
 		return
 	}
 	for n := range s {
@@ -392,9 +422,16 @@ func (c *cluster) applyColocation(r *Resource, col *Colocation, s scores) {
 func (c *cluster) applyCloneColocation(r *Resource, col *Colocation, s scores) {
 	where := map[*Node]bool{}
 	for _, p := range col.Prim.primitives() {
-		if p.Assigned != nil {
-			where[p.Assigned] = true
+		if p.Assigned == nil {
+			continue
 		}
+		if col.PrimRole == "Promoted" && p.Role != "Promoted" {
+			continue
+		}
+		if col.PrimRole == "Unpromoted" && p.Role == "Promoted" {
+			continue
+		}
+		where[p.Assigned] = true
 	}
 	for n := range s {
 		if col.Score >= score.Infinity && !where[n] {
@@ -410,10 +447,10 @@ func (c *cluster) applyCloneColocation(r *Resource, col *Colocation, s scores) {
 // whose preferences would leave r nowhere to run is ignored.
 func (c *cluster) mergeDependents(r *Resource, s scores, factor float64, seen map[*Resource]bool) scores {
 	for _, col := range c.colocations {
-		if col.Prim != r && !(col.Prim.Kind == Group && len(col.Prim.Children) > 0 && col.Prim.Children[0] == r && false) {
+		if col.prim != r || col.dep == nil {
 			continue
 		}
-		d := col.Dep
+		d := col.dep
 		if seen[d] || d.assigned || !col.Influence {
 			continue
 		}
@@ -522,7 +559,7 @@ func (c *cluster) choose(r *Resource, s scores) *Node {
 		return a.Index < b.Index
 	})
 	best := cands[0]
-	if cur != nil && s[cur] == s[best] && cur != best {
+	if cur != nil && s[cur] == s[best] && cur != best && (c.assignedCount[cur] == c.assignedCount[best] || c.opts.PlacementStrategy == "minimal") {
 		for _, n := range cands {
 			if n == cur {
 				return cur
@@ -573,3 +610,14 @@ func (c *cluster) freeCapacity(n *Node) int {
 }
 
 var _ = strings.TrimSpace
+
+// firstPrimitive is the primitive a group's placement follows.
+func firstPrimitive(r *Resource) *Resource {
+	for r != nil && r.Kind == Group {
+		if len(r.Children) == 0 {
+			return nil
+		}
+		r = r.Children[0]
+	}
+	return r
+}
