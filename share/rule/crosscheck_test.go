@@ -41,6 +41,12 @@ var crossCheckRules = []string{
 	rule(expr("cpu", "foo", "1", "")),
 	rule(expr("#id", "eq", "1", "")),
 	rule(expr("#kind", "eq", "cluster", "")),
+	rule(expr("site", "eq", "want", `value-source="param"`)),
+	rule(expr("cpu", "lt", "limit", `value-source="meta"`)),
+	rule(expr("nope", "eq", "absent", `value-source="param"`)),
+	rule(expr("nope", "ne", "absent", `value-source="param"`)),
+	rule(expr("cpu", "ne", "absent", `value-source="param"`)),
+	rule(expr("nope", "lte", "absent", `value-source="param"`)),
 	`<rule id="r" score="100"/>`,
 	`<rule id="r" score-attribute="cpu">` + expr("cpu", "defined", "-", "") + `</rule>`,
 	`<rule id="r" score-attribute="nope"/>`,
@@ -86,7 +92,14 @@ func TestRulesMatchCrmSimulate(t *testing.T) {
 	for i, r := range crossCheckRules {
 		// Ids must be unique in a CIB: number them per constraint.
 		r = regexp.MustCompile(`id="([^"]*)"`).ReplaceAllString(r, fmt.Sprintf(`id="${1}-%d"`, i))
-		fmt.Fprintf(&rscs, `<primitive id="r%d" class="ocf" provider="pacemaker" type="Dummy"/>`, i)
+		fmt.Fprintf(&rscs, `<primitive id="r%d" class="ocf" provider="pacemaker" type="Dummy">`, i)
+		for k, v := range ctx.Params {
+			fmt.Fprintf(&rscs, `<instance_attributes id="ia%d-%s"><nvpair id="ia%d-%s-v" name="%s" value="%s"/></instance_attributes>`, i, k, i, k, k, v)
+		}
+		for k, v := range ctx.Meta {
+			fmt.Fprintf(&rscs, `<meta_attributes id="ma%d-%s"><nvpair id="ma%d-%s-v" name="%s" value="%s"/></meta_attributes>`, i, k, i, k, k, v)
+		}
+		rscs.WriteString(`</primitive>`)
 		fmt.Fprintf(&cons, `<rsc_location id="l%d" rsc="r%d">%s</rsc_location>`, i, i, r)
 	}
 	cib := fmt.Sprintf(`<cib crm_feature_set="3.16.2" validate-with="none" epoch="1" num_updates="0" admin_epoch="0">
