@@ -27,7 +27,7 @@ bench: build
 # Each fuzz target for a while; FUZZTIME=1m for the foundation's acceptance run.
 FUZZTIME ?= 20s
 # Every package with fuzz targets, one target at a time (go test -fuzz takes one).
-FUZZ_TARGETS ?= ./share/xmltree:FuzzParse ./share/iso8601:FuzzParse ./shell/crm:FuzzParse
+FUZZ_TARGETS ?= ./share/xmltree:FuzzParse ./share/iso8601:FuzzParse ./share/rule:FuzzEvaluate ./share/score:FuzzParse ./shell/crm:FuzzParse
 fuzz:
 	@for t in $(FUZZ_TARGETS); do \
 		pkg=$${t%%:*}; fn=$${t##*:}; \

@@ -227,3 +227,20 @@ func TestTypedViewReadsBundlesAndACLs(t *testing.T) {
 		t.Errorf("acls = %+v", a)
 	}
 }
+
+func TestValidateChecksClusterOptionValuesAndNames(t *testing.T) {
+	c := load(t, strings.Replace(cibWith(dummy, ""), `value="false"/>`,
+		`value="false"/><nvpair id="nq" name="no-quorum-policy" value="bogus"/><nvpair id="st" name="stonith-timout" value="60s"/>`, 1))
+	var sawValue, sawName bool
+	for _, p := range Validate(c, nil) {
+		if p.Severity == Error && strings.Contains(p.Path, "nvpair[@id='nq']") && strings.Contains(p.Msg, "bogus") {
+			sawValue = true
+		}
+		if p.Severity == Warning && strings.Contains(p.Path, "nvpair[@id='st']") && strings.Contains(p.Msg, "did you mean") {
+			sawName = true
+		}
+	}
+	if !sawValue || !sawName {
+		t.Errorf("value error %v, name warning with suggestion %v: %v", sawValue, sawName, Validate(c, nil))
+	}
+}

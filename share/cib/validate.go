@@ -1,11 +1,13 @@
 package cib
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
 
 	"pacer/share/iso8601"
+	"pacer/share/options"
 	"pacer/share/score"
 	"pacer/share/xmltree"
 )
@@ -71,8 +73,10 @@ func (v *validator) add(sev Severity, e *xmltree.Element, format string, args ..
 
 // Validate checks a CIB the way crm_verify would care about: structure,
 // unique ids, references, values. It never modifies the document.
-// KnownOption, when non-nil, tells whether a cluster option name is known;
-// unknown ones are warnings.
+// Cluster options are checked against Pacemaker's option table (3.x names
+// and 2.x aliases): unknown and deprecated names are warnings, unusable
+// values errors. knownOption, when non-nil, decides instead which names
+// are known.
 func Validate(c *CIB, knownOption func(string) bool) []Problem {
 	v := &validator{c: c, ids: map[string]*xmltree.Element{}, rscs: map[string]*Resource{},
 		nodes: map[string]bool{}, tmpls: map[string]bool{}, tags: map[string]bool{}}
@@ -436,14 +440,28 @@ func (v *validator) rule(r *xmltree.Element) {
 }
 
 func (v *validator) options(cfg *Configuration, known func(string) bool) {
-	if known == nil {
-		return
-	}
 	for _, set := range cfg.CrmConfig {
+		vals := map[string]string{}
+		where := map[string]*xmltree.Element{}
 		for _, p := range set.Pairs {
-			if !known(p.Name) {
+			if !p.Present {
+				continue
+			}
+			vals[p.Name] = p.Value
+			where[p.Name] = p.X
+			if known != nil && !known(p.Name) {
 				v.add(Warning, p.X, "unknown cluster option %q", p.Name)
 			}
+		}
+		for _, p := range options.ClusterOptions.Check(vals) {
+			if known != nil && errors.Is(p.Err, options.ErrUnknown) {
+				continue // the caller decided about names
+			}
+			sev := Error
+			if p.Warning {
+				sev = Warning
+			}
+			v.add(sev, where[p.Name], "%v", p.Err)
 		}
 	}
 	// Pacemaker refuses to start resources when fencing is on but no
