@@ -1,6 +1,8 @@
 package scheduler
 
 import (
+	"fmt"
+	"os"
 	"sort"
 	"strings"
 
@@ -166,6 +168,11 @@ func (c *cluster) place() {
 		}
 	}
 	order := c.assignOrder()
+	if os.Getenv("PACER_TRACE") != "" {
+		for _, r := range order {
+			fmt.Println("order", r.ID, r.Priority)
+		}
+	}
 	for _, r := range order {
 		c.assign(r)
 	}
@@ -189,13 +196,15 @@ func (c *cluster) assignOrder() []*Resource {
 		return p
 	}
 	cur := func(r *Resource) score.Score {
+		// Pacemaker compares a resource that is not running by its
+		// priority here; keep that so ties break the same way.
 		p := first(r)
 		if p == nil || len(p.Running) == 0 {
-			return score.MinusInfinity
+			return r.Priority
 		}
 		v, ok := p.Allowed[p.Running[0]]
 		if !ok {
-			return score.MinusInfinity
+			return r.Priority
 		}
 		return v
 	}
@@ -305,6 +314,9 @@ func (c *cluster) assign(r *Resource) {
 	r.final = s
 	// Utilization
 	best := c.choose(r, s)
+	if os.Getenv("PACER_TRACE") != "" {
+		fmt.Println("assign", r.ID, nodeName(best), c.assignedCount)
+	}
 	if best != nil {
 		r.Assigned = best
 		c.assignedCount[best]++
@@ -394,6 +406,10 @@ func (c *cluster) applyColocation(r *Resource, col *Colocation, s scores) {
 		c.applyCloneColocation(r, col, s)
 		return
 	}
+	if p := firstPrimitive(col.Prim); p != nil && !p.assigned {
+		// A colocation loop: the primary is still being placed.
+		return
+	}
 	pn := c.primNode(col.Prim)
 	src := "colocation " + col.ID + " with " + col.Prim.ID
 	if col.Score >= score.Infinity {
@@ -407,7 +423,7 @@ func (c *cluster) applyColocation(r *Resource, col *Colocation, s scores) {
 		}
 		return
 	}
-	if pn == nil || col.Dep.Kind == Group {
+	if pn == nil || (col.Dep.Kind == Group && col.Score > score.MinusInfinity) {
 		return
 	}
 	for n := range s {
@@ -620,4 +636,17 @@ func firstPrimitive(r *Resource) *Resource {
 		r = r.Children[0]
 	}
 	return r
+}
+
+func nodeName(n *Node) string {
+	if n == nil {
+		return "-"
+	}
+	return n.Name
+}
+
+func (c *cluster) sortedNodes() []*Node {
+	out := append([]*Node(nil), c.nodes...)
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
 }
