@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -64,6 +65,7 @@ func TestMonSandboxTmux(t *testing.T) {
 		if out, err := cmd.CombinedOutput(); err != nil {
 			t.Logf("sandbox stop: %v: %s", err, out)
 		}
+		killLeftovers(t, sbx)
 	})
 	m := regexp.MustCompile(`PACER_SOCKET=(\S+)`).FindStringSubmatch(out)
 	if m == nil {
@@ -80,6 +82,14 @@ func TestMonSandboxTmux(t *testing.T) {
 		t.Fatalf("pacer configure property: %v\n%s", err, out)
 	}
 	run(30*time.Second, "configure", "primitive", "d1", "ocf:heartbeat:Dummy", "op", "monitor", "interval=2s")
+	status := exec.Command(pacer, "status")
+	status.Env = env
+	if out, err := status.CombinedOutput(); err != nil {
+		if bytes.Contains(out, []byte("not available")) {
+			t.Skipf("the daemon cannot give its status yet: %s", bytes.TrimSpace(out))
+		}
+		t.Fatalf("pacer status: %v\n%s", err, out)
+	}
 
 	// A private tmux server: nothing of the user's is touched.
 	sock := filepath.Join(dir, "tmux.sock")
@@ -154,4 +164,22 @@ func TestMonSandboxTmux(t *testing.T) {
 		out, _ := tm("display-message", "-p", "-t", "mon", "#{pane_dead}")
 		return strings.TrimSpace(out) == "1"
 	})
+}
+
+// killLeftovers SIGKILLs any process still carrying this sandbox's node
+// marker (PACER_SANDBOX_NODE=DIR/NODE), so a failed stop leaves nothing.
+func killLeftovers(t *testing.T, sbx string) {
+	procs, _ := filepath.Glob("/proc/[0-9]*/environ")
+	marker := []byte("PACER_SANDBOX_NODE=" + sbx + "/")
+	for _, p := range procs {
+		env, err := os.ReadFile(p)
+		if err != nil || !bytes.Contains(env, marker) {
+			continue
+		}
+		var pid int
+		if _, err := fmt.Sscanf(p, "/proc/%d/environ", &pid); err == nil {
+			t.Logf("killing leftover sandbox process %d", pid)
+			syscall.Kill(pid, syscall.SIGKILL)
+		}
+	}
 }

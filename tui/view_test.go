@@ -197,3 +197,35 @@ func BenchmarkViewCached32x1000(b *testing.B) {
 		_ = m.View()
 	}
 }
+
+// README-capture.txt is the screen the README shows: kept true by this test
+// (regenerate with -update).
+func TestREADMECapture(t *testing.T) {
+	m, _, _ := newTestModel(t, degradedReadme())
+	sized(m, 100, 30)
+	screen := m.View()
+	text := "$ pacer mon        # 100x30 terminal, NO_COLOR\n\n" + screen + "\n\n" +
+		"$ pacer status\n\n" + cv.FormatText(degradedReadme(), cv.TextOptions{Inactive: true, FenceHistory: 1, Location: time.UTC})
+	path := "README-capture.txt"
+	if updating() {
+		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(want) != text {
+		t.Errorf("%s is out of date (go test ./tui -run README -update):\n%s", path, text)
+	}
+}
+
+// degradedReadme: the README's cluster, mid-recovery.
+func degradedReadme() *cv.Snapshot {
+	s := clusterviewtest.Mixed()
+	s.Transition = cv.Transition{ID: 13, Pending: true, Actions: 4, Completed: 1}
+	s.Resource("www").PendingOp = "start"
+	return s
+}
