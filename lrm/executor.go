@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"strconv"
@@ -149,7 +150,13 @@ func New(cfg Config) *Executor {
 		loc.LSBDir = cfg.LSBDir
 	}
 	if len(cfg.FenceDirs) > 0 {
-		loc.FenceDirs = cfg.FenceDirs
+		loc.FenceDirs = append([]string(nil), cfg.FenceDirs...)
+	}
+	// Agents run with / as working directory: relative paths would break.
+	loc.OCFRoot = absPath(loc.OCFRoot)
+	loc.LSBDir = absPath(loc.LSBDir)
+	for i, d := range loc.FenceDirs {
+		loc.FenceDirs[i] = absPath(d)
 	}
 	if cfg.MaxConcurrent <= 0 {
 		cfg.MaxConcurrent = max(2*runtime.NumCPU(), 4)
@@ -503,3 +510,10 @@ func defaultExec() *Executor {
 // Metadata returns an agent's parsed meta-data using the default
 // (environment-configured) executor; cached for the life of the process.
 func Metadata(agent string) (*AgentMeta, error) { return defaultExec().Metadata(agent) }
+
+func absPath(p string) string {
+	if a, err := filepath.Abs(p); err == nil {
+		return a
+	}
+	return p
+}
