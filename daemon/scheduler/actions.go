@@ -113,15 +113,6 @@ func (c *cluster) noQuorumBlocks() bool {
 // createActions builds actions for every resource and node.
 func (c *cluster) createActions() {
 	c.fenceOps = map[*Node]*action{}
-	// Fencing
-	if c.opts.NoQuorumPolicy == "fence" && !c.opts.HaveQuorum && c.opts.FencingEnabled {
-		for _, n := range c.nodes {
-			if n.Online && !n.Unclean {
-				n.Unclean = true
-				n.FenceReason = "cluster does not have quorum"
-			}
-		}
-	}
 	for _, n := range c.nodes {
 		if n.Unclean && (c.canFence() || (c.opts.NoQuorumPolicy == "fence" && c.opts.FencingEnabled)) {
 			a := c.newAction(nil, "stonith", n)
@@ -273,7 +264,7 @@ func (c *cluster) orderActions(first *Resource, fa string, then *Resource, ta st
 	var f orderFlag
 	if kind == "Mandatory" {
 		if inverse {
-			f = fImpliesFirst
+			f = fImpliesFirst | fRunnableLeft
 		} else {
 			f = fImpliesThen | fRunnableLeft
 			if fa == "stop" && ta == "stop" {
@@ -307,6 +298,8 @@ func (c *cluster) primitiveActions(r *Resource) {
 		if r.fixed {
 			if n.Fence && r.Managed {
 				s.required = true
+			} else {
+				s.runnable = false
 			}
 			continue
 		}
@@ -342,7 +335,13 @@ func (c *cluster) primitiveActions(r *Resource) {
 		c.markRequired(st, rs)
 	}
 	if c.noQuorumBlocks() && r.Requires != "nothing" {
-		if c.opts.NoQuorumPolicy == "stop" || !r.runningOn(next) {
+		switch {
+		case c.opts.NoQuorumPolicy == "freeze" || c.opts.NoQuorumPolicy == "demote":
+			if len(r.Running) == 0 {
+				st.runnable = false
+				st.reason = "quorum freeze"
+			}
+		default:
 			st.runnable = false
 			st.reason = "no quorum"
 		}
@@ -391,13 +390,13 @@ func (c *cluster) propagate() {
 			if o.flags&fImpliesThen != 0 && f.required && !t.required && t.node != nil || (o.flags&fImpliesThen != 0 && f.required && !t.required && t.pseudo) {
 				if t.rsc != nil && t.rsc.fixed && !t.pseudo {
 					// unmanaged: never forced
-				} else if c.markRequired(t, "required "+f.rsc.ID+" "+f.task) {
+				} else if c.markRequired(t, reqReason(f, t)) {
 					changed = true
 				}
 			}
 			if o.flags&fImpliesFirst != 0 && t.required && !f.required && (f.node != nil || f.pseudo) {
 				if f.rsc != nil && f.rsc.fixed && !f.pseudo {
-				} else if c.markRequired(f, "required "+t.rsc.ID+" "+t.task) {
+				} else if c.markRequired(f, reqReason(t, f)) {
 					changed = true
 				}
 			}
@@ -466,26 +465,7 @@ func (c *cluster) rscSummary(r *Resource) string {
 	}
 	cur := r.Running[0]
 	if len(r.Running) > 1 {
-		// Multiply active: stops everywhere, then one start.
-		var parts []string
-		for _, n := range r.Running {
-			s := r.stops[n]
-			if s == nil || !s.required {
-				continue
-			}
-			if next == n && st.required {
-				continue
-			}
-			parts = append(parts, fmt.Sprintf("  * Stop       %-20s ( %s )%s", r.ID, n.Name, withReason("", !s.runnable && !s.pseudo)))
-		}
-		if next != nil && st.required {
-			if r.runningOn(next) {
-				parts = append(parts, fmt.Sprintf("  * Restart    %-20s ( %s )", r.ID, next.Name))
-			} else {
-				parts = append(parts, fmt.Sprintf("  * Move       %-20s ( %s -> %s )", r.ID, cur.Name, next.Name))
-			}
-		}
-		return joinLines(parts)
+		return c.multiSummary(r, next)
 	}
 	stop := r.stops[cur]
 	blocked := !stop.runnable && !stop.pseudo
@@ -535,3 +515,42 @@ func joinLines(ls []string) string {
 }
 
 var _ = sort.Strings
+
+// reqReason is why an ordering made an action required; implications
+// between one resource's own actions carry no reason.
+func reqReason(cause, a *action) string {
+	if cause.rsc == nil || cause.rsc == a.rsc {
+		return ""
+	}
+	return "required " + cause.rsc.ID + " " + cause.task
+}
+
+// multiSummary describes a resource active on several nodes.
+func (c *cluster) multiSummary(r *Resource, next *Node) string {
+	var parts []string
+	st := r.start
+	if next != nil && st.required && st.runnable {
+		if r.runningOn(next) {
+			verb := "Restart"
+			reason := ""
+			if r.MultipleActive == "stop_unexpected" {
+				verb, reason = "Recover", " due to being multiply active"
+			}
+			parts = append(parts, fmt.Sprintf("  * %s    %-20s ( %s )%s", verb, r.ID, next.Name, reason))
+		} else {
+			parts = append(parts, fmt.Sprintf("  * Move       %-20s ( %s -> %s )", r.ID, r.Running[0].Name, next.Name))
+		}
+		return joinLines(parts)
+	}
+	for _, n := range r.Running {
+		s := r.stops[n]
+		if s == nil || !s.required {
+			continue
+		}
+		if next == n {
+			continue
+		}
+		parts = append(parts, fmt.Sprintf("  * Stop       %-20s ( %s )%s", r.ID, n.Name, withReason("node availability", !s.runnable && !s.pseudo)))
+	}
+	return joinLines(parts)
+}

@@ -331,6 +331,14 @@ func (c *cluster) unpackRscHistory(r *Resource, n *Node, le *xmltree.Element) {
 		switch of {
 		case "ignore":
 			r.failIgnored = true
+			if failOp.task == "stop" {
+				// An ignored failed stop counts as stopped, but the node
+				// is not trusted with the resource again.
+				if k := len(r.Running); k > 0 && r.Running[k-1] == n {
+					r.Running = r.Running[:k-1]
+				}
+				r.banNodes = append(r.banNodes, n)
+			}
 			return
 		case "block":
 			r.Blocked = true

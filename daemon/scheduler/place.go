@@ -279,6 +279,12 @@ func (c *cluster) assign(r *Resource) {
 			c.assign(col.Prim)
 		}
 	}
+	if len(r.Running) > 1 && r.MultipleActive == "block" {
+		r.Blocked = true
+	}
+	if len(r.Running) > 1 && r.MultipleActive == "stop_only" {
+		return
+	}
 	// Unmanaged resources stay where they are.
 	if !r.Managed || r.Blocked {
 		if len(r.Running) > 0 {

@@ -88,6 +88,15 @@ func unpack(doc *xmltree.Document, now time.Time) (*cluster, error) {
 	c.unpackTickets()
 	c.unpackStatus()
 	c.unpackConstraints()
+	// no-quorum-policy=fence: every node of the partition fences itself.
+	if c.opts.NoQuorumPolicy == "fence" && !c.opts.HaveQuorum && c.opts.FencingEnabled {
+		for _, n := range c.nodes {
+			if n.Online && !n.Unclean {
+				n.Unclean = true
+				n.FenceReason = "cluster does not have quorum"
+			}
+		}
+	}
 	return c, nil
 }
 

@@ -539,15 +539,12 @@ func (c *cluster) resMeta(r *Resource) {
 	if r.Requires == "" {
 		switch {
 		case r.Class == "stonith":
-			r.Requires = "nothing"
+			r.Requires = "quorum"
 		case !c.opts.FencingEnabled:
 			r.Requires = "quorum"
 		default:
 			r.Requires = "fencing"
 		}
-	}
-	if r.Class == "stonith" {
-		r.Requires = "nothing"
 	}
 }
 
