@@ -235,16 +235,33 @@ func (m *Model) lose(err error) tea.Cmd {
 	return tea.Tick(m.retryIn, func(time.Time) tea.Msg { return retryMsg{gen} })
 }
 
-func (m *Model) setSnapshot(s *cv.Snapshot) {
+// setSnapshot shows s. fresh is a snapshot taken at (re)connection: its
+// event backlog then replaces the log, because the daemon's numbering may
+// have restarted (a restarted daemon, or another node after a reconnect).
+// Later snapshots only contribute events newer than those seen; events
+// without a number are taken from the first snapshot only.
+func (m *Model) setSnapshot(s *cv.Snapshot, fresh bool) {
 	if s == nil {
 		return
 	}
 	m.snap = s
 	m.updatedAt = time.Now()
-	for _, e := range s.Events {
-		m.addEvent(e)
-	}
 	m.dirty = true
+	if fresh {
+		m.lastSeq = 0
+		if len(s.Events) > 0 {
+			m.events = append([]cv.Event(nil), s.Events[max(0, len(s.Events)-cv.MaxEvents):]...)
+			for _, e := range m.events {
+				m.lastSeq = max(m.lastSeq, e.Seq)
+			}
+		}
+		return
+	}
+	for _, e := range s.Events {
+		if e.Seq > m.lastSeq {
+			m.addEvent(e)
+		}
+	}
 }
 
 func (m *Model) addEvent(e cv.Event) {
@@ -274,7 +291,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		m.conn, m.connErr, m.attempt = connLive, nil, 0
 		m.stream = msg.events
-		m.setSnapshot(msg.snap)
+		m.setSnapshot(msg.snap, true)
 		return m, waitEvent(msg.gen, msg.events)
 	case connectFailedMsg:
 		if msg.gen != m.gen {
@@ -300,7 +317,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.err != nil {
 			return m, m.lose(msg.err)
 		}
-		m.setSnapshot(msg.snap)
+		m.setSnapshot(msg.snap, false)
 		if m.refetch {
 			m.refetch = false
 			return m, m.fetch()

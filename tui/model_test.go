@@ -91,6 +91,39 @@ func TestEventLogDedupAndBound(t *testing.T) {
 	}
 }
 
+// After a reconnect to a restarted daemon the event numbers start again:
+// new events must not be taken for old ones.
+func TestReconnectToRestartedDaemonKeepsLogging(t *testing.T) {
+	m, src, _ := newTestModel(t, nil)
+	m.Update(eventMsg{gen: m.gen, ev: cv.Event{Seq: 40, Message: "before restart"}})
+	m.Update(streamEndedMsg{gen: m.gen})
+	restarted := clusterviewtest.Mixed()
+	restarted.Events = []cv.Event{{Seq: 1, Message: "daemon started"}}
+	src.set(restarted)
+	_, cmd := m.Update(retryMsg{gen: m.gen})
+	for _, msg := range collect(cmd) {
+		m.Update(msg)
+	}
+	if m.conn != connLive {
+		t.Fatalf("conn %v", m.conn)
+	}
+	m.Update(eventMsg{gen: m.gen, ev: cv.Event{Seq: 2, Message: "after restart"}})
+	if last := m.events[len(m.events)-1]; last.Message != "after restart" {
+		t.Fatalf("event after the restart dropped; log ends with %q", last.Message)
+	}
+	// Snapshots fetched later add only newer events, never the backlog again.
+	again := clusterviewtest.Mixed()
+	again.Events = []cv.Event{{Seq: 1, Message: "daemon started"}, {Seq: 2, Message: "after restart"}, {Seq: 3, Message: "new"}}
+	m.Update(snapshotMsg{gen: m.gen, snap: again})
+	var msgs []string
+	for _, e := range m.events {
+		msgs = append(msgs, e.Message)
+	}
+	if !slices.Equal(msgs, []string{"daemon started", "after restart", "new"}) {
+		t.Fatalf("log %q", msgs)
+	}
+}
+
 func TestConnectionLossRetriesWithBackoff(t *testing.T) {
 	m, src, _ := newTestModel(t, nil)
 	gen := m.gen

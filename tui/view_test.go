@@ -178,7 +178,7 @@ func BenchmarkView32x1000(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; b.Loop(); i++ {
 		// Every redraw after an event sees a new snapshot: rebuild the rows.
-		m.setSnapshot(snap)
+		m.setSnapshot(snap, false)
 		if i%2 == 1 {
 			m.focus = paneResources
 		}
