@@ -351,3 +351,20 @@ func contains(ss []string, s string) bool {
 	}
 	return false
 }
+
+func TestCIBAttrs(t *testing.T) {
+	e, _ := testExec(t, Config{})
+	r := e.Exec(context.Background(), Op{Resource: "env", Agent: "ocf:pacertest:Env", Action: "monitor",
+		Interval: 15 * time.Second, Params: map[string]string{"fail": "7"}})
+	a := r.CIBAttrs()
+	want := map[string]string{"operation_key": "env_monitor_15000", "operation": "monitor", "rc-code": "7",
+		"op-status": "0", "interval": "15000", "exit-reason": "asked to fail with 7", "call-id": itoa64(int64(r.CallID))}
+	for k, v := range want {
+		if a[k] != v {
+			t.Errorf("%s = %q, want %q", k, a[k], v)
+		}
+	}
+	if a["last-rc-change"] == "0" || a["exec-time"] == "" {
+		t.Errorf("times: %v", a)
+	}
+}

@@ -517,3 +517,26 @@ func absPath(p string) string {
 	}
 	return p
 }
+
+// CIBAttrs gives the lrm_rsc_op attributes this result determines, in the
+// CIB's units: intervals and times in milliseconds, last-rc-change in
+// seconds since the epoch. The caller adds id, transition-key/magic,
+// on_node, op-digest and the like.
+func (r Result) CIBAttrs() map[string]string {
+	a := map[string]string{
+		"operation_key":  r.Key(),
+		"operation":      r.Operation,
+		"call-id":        strconv.Itoa(r.CallID),
+		"rc-code":        strconv.Itoa(r.RC),
+		"op-status":      strconv.Itoa(int(r.Status)),
+		"interval":       strconv.FormatInt(r.Interval.Milliseconds(), 10),
+		"last-rc-change": strconv.FormatInt(r.LastRCChange.Unix(), 10),
+		"exec-time":      strconv.FormatInt(r.ExecTime.Milliseconds(), 10),
+		"queue-time":     strconv.FormatInt(r.QueueTime.Milliseconds(), 10),
+		"exit-reason":    r.ExitReason,
+	}
+	if r.LastRCChange.IsZero() {
+		a["last-rc-change"] = "0"
+	}
+	return a
+}
