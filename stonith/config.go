@@ -238,3 +238,14 @@ func (c *Config) Executors(device, target string, members []string, self string)
 	})
 	return out
 }
+
+// AddDevice adds a device that is not in the CIB (the sandbox's own
+// fencing device, say). A device of the same id in the CIB wins.
+func (c *Config) AddDevice(d *Device) bool {
+	if _, ok := c.Devices[d.ID]; ok {
+		return false
+	}
+	c.Devices[d.ID] = d
+	c.Order = append(c.Order, d.ID)
+	return true
+}

@@ -106,6 +106,11 @@ type Config struct {
 	// run directly (stonith.ExecRunner).
 	LRM    *lrm.Executor
 	Runner stonith.AgentRunner // overrides LRM, for tests
+	// Implicit are stonith primitives used as if they were configured,
+	// after the CIB's own devices (a sandbox's fence_pacer_sandbox device:
+	// see package stonith/sandboxagent). A CIB device with the same id
+	// replaces one.
+	Implicit []*xmltree.Element
 	Log    *slog.Logger
 	// OnChange is called for every history entry that changed here
 	// (requests, results, manual confirmations, merges from peers).
@@ -194,6 +199,15 @@ func (s *Service) config() (*stonith.Config, error) {
 	c, err := stonith.LoadConfig(root)
 	if err != nil {
 		s.log.Warn("fencing configuration has problems", "err", err)
+	}
+	for _, p := range s.cfg.Implicit {
+		d, err := stonith.ParseDevice(p, nil)
+		if err != nil {
+			s.log.Warn("implicit fencing device has problems", "err", err)
+		}
+		if d != nil {
+			c.AddDevice(d)
+		}
 	}
 	s.mu.Lock()
 	s.lastOptions = c.Options
@@ -565,6 +579,22 @@ func (s *Service) Controller(client string) ControllerFencer {
 // for "on").
 func (c ControllerFencer) Fence(ctx context.Context, target, action string) error {
 	return c.s.Fence(ctx, target, action, c.s.cfg.Node, c.client).Err()
+}
+
+// Failures counts the failed requests against target since its last
+// successful fencing: the controller stops retrying on its own once this
+// reaches Options().MaxAttempts (stonith-max-attempts), as Pacemaker does.
+func (s *Service) Failures(target string) int {
+	n := 0
+	for _, e := range s.hist.List(target) {
+		if e.State == stonith.StateSuccess && e.Action != "on" {
+			break
+		}
+		if e.State == stonith.StateFailed {
+			n++
+		}
+	}
+	return n
 }
 
 // Options returns the fencing options of the current CIB.

@@ -232,6 +232,16 @@ func TestFailingFencingIsRecordedEverywhere(t *testing.T) {
 			t.Fatalf("%s thinks node3 is fenced", n)
 		}
 	}
+	c.svc("node2").Controller("pacer-controller").Fence(ctx(t), "node3", "reboot")
+	if got := c.svc("node1").Failures("node3"); got != 2 {
+		t.Fatalf("failures of node3 = %d, want 2", got)
+	}
+	if _, err := c.svc("node1").ConfirmManual("node3", "root"); err != nil {
+		t.Fatal(err)
+	}
+	if got := c.svc("node2").Failures("node3"); got != 0 {
+		t.Fatalf("failures after a confirmation = %d, want 0", got)
+	}
 }
 
 func TestConfirmManual(t *testing.T) {

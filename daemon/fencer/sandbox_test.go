@@ -122,18 +122,22 @@ func (sb *sandbox) client(node string) *client.Client {
 
 func TestSandboxAgentPowersOffThroughTheFencer(t *testing.T) {
 	sb := startSandbox(t, 2)
-	// This node's fencer (in the test process) with the sandbox device:
-	// the real agent, asked for its list, powering off a real pacerd.
-	x := fmt.Sprintf(`<cib><configuration><crm_config/><nodes><node id="1" uname="n1"/><node id="2" uname="n2"/></nodes><resources>%s</resources><constraints/></configuration><status/></cib>`,
-		dev("sbfence", sandboxagent.Name, "sandbox_dir", sb.dir, "pacerd", sb.pacerd, "pcmk_host_check", "dynamic-list"))
-	doc, err := xmltree.ParseString(x)
+	// This node's fencer (in the test process) with the sandbox's device
+	// given as implicit (the CIB has none): the real agent, asked for its
+	// list, powering off a real pacerd.
+	doc, err := xmltree.ParseString(`<cib><configuration><crm_config/><nodes><node id="1" uname="n1"/><node id="2" uname="n2"/></nodes><resources/><constraints/></configuration><status/></cib>`)
 	if err != nil {
 		t.Fatal(err)
 	}
 	s, err := New(Config{Node: "n1", CIB: func() *xmltree.Element { return doc.Root }, Log: quiet(),
-		Runner: stonith.ExecRunner{Dirs: []string{filepath.Join(sb.dir, "fence-agents")}}})
+		Implicit: []*xmltree.Element{sandboxagent.Primitive(sb.dir, sb.pacerd)},
+		Runner:   stonith.ExecRunner{Dirs: []string{filepath.Join(sb.dir, "fence-agents")}}})
 	if err != nil {
 		t.Fatal(err)
+	}
+	infos, err := s.Devices(ctx(t))
+	if err != nil || len(infos) != 1 || strings.Join(infos[0].Targets, ",") != "n1,n2" {
+		t.Fatalf("devices %+v, %v", infos, err)
 	}
 	if r := s.Fence(ctx(t), "n9", "off", "", "test"); r.OK || !strings.Contains(r.Reason, "not in the list") {
 		t.Fatalf("fencing an unknown node: %+v", r)

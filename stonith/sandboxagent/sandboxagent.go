@@ -17,6 +17,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+
+	"pacer/share/xmltree"
 )
 
 // Name is the agent's name.
@@ -55,4 +57,20 @@ func Install(dir string) (string, error) {
 		return "", fmt.Errorf("install %s: %w", Name, err)
 	}
 	return path, nil
+}
+
+// DeviceID is the id Primitive gives the sandbox's device.
+const DeviceID = "pacer-sandbox-fencing"
+
+// Primitive is the stonith primitive of a sandbox's fencing device: the
+// agent asked for its list of nodes, run with the given pacerd binary. A
+// daemon in sandbox mode can hand it to the fencer as an implicit device
+// (daemon/fencer Config.Implicit) or write it into the CIB.
+func Primitive(sandboxDir, pacerd string) *xmltree.Element {
+	p := xmltree.New("primitive", "id", DeviceID, "class", "stonith", "type", Name)
+	ia := p.Append(xmltree.New("instance_attributes", "id", DeviceID+"-params"))
+	for _, kv := range [][2]string{{"sandbox_dir", sandboxDir}, {"pacerd", pacerd}, {"pcmk_host_check", "dynamic-list"}} {
+		ia.Append(xmltree.New("nvpair", "id", DeviceID+"-"+kv[0], "name", kv[0], "value", kv[1]))
+	}
+	return p
 }
