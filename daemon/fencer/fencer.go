@@ -111,7 +111,7 @@ type Config struct {
 	// see package stonith/sandboxagent). A CIB device with the same id
 	// replaces one.
 	Implicit []*xmltree.Element
-	Log    *slog.Logger
+	Log      *slog.Logger
 	// OnChange is called for every history entry that changed here
 	// (requests, results, manual confirmations, merges from peers).
 	OnChange func(stonith.Entry)
