@@ -262,6 +262,10 @@ func TestCursorKeys(t *testing.T) {
 	if m.cursor[paneResources] == 0 {
 		t.Fatal("pgdown did not move")
 	}
+	m.Update(tea.KeyMsg{Type: tea.KeyPgUp})
+	if m.cursor[paneResources] != 0 {
+		t.Fatalf("pgup: cursor %d, want 0", m.cursor[paneResources])
+	}
 	if !strings.Contains(m.View(), "› ") {
 		t.Error("no cursor marker on screen")
 	}
@@ -358,9 +362,9 @@ func TestExpandClone(t *testing.T) {
 	if !strings.Contains(m.View(), "ping:2") || !strings.Contains(m.View(), "ping:3") {
 		t.Fatalf("enter did not expand:\n%s", m.View())
 	}
-	press(m, "enter")
+	press(m, "e")
 	if strings.Contains(m.View(), "ping:2") {
-		t.Fatal("enter again must fold")
+		t.Fatal("e must fold too")
 	}
 }
 

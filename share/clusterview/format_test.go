@@ -220,3 +220,11 @@ func TestReadableDuration(t *testing.T) {
 		}
 	}
 }
+
+// `pacer status` on a big cluster.
+func BenchmarkFormatText32x1000(b *testing.B) {
+	s := clusterviewtest.Large(32, 1000)
+	for b.Loop() {
+		_ = cv.FormatText(s, cv.TextOptions{Inactive: true, Attributes: true, FailCounts: true, Location: time.UTC})
+	}
+}
