@@ -90,10 +90,8 @@ func (c *cluster) markUnrunnable(a *action, reason string) bool {
 		return false
 	}
 	a.runnable = false
-	if a.reason == "" || a.required {
-		if reason != "" {
-			a.reason = reason
-		}
+	if a.reason == "" {
+		a.reason = reason
 	}
 	return true
 }
@@ -491,9 +489,6 @@ func (c *cluster) rscSummary(r *Resource) string {
 			return fmt.Sprintf("  * Recover    %-20s ( %s )%s", r.ID, cur.Name, withReason("", blocked))
 		}
 		reason := st.reason
-		if reason == "" {
-			reason = stop.reason
-		}
 		return fmt.Sprintf("  * Restart    %-20s ( %s )%s", r.ID, cur.Name, withReason(reason, blocked))
 	}
 	verb := "Move   "
@@ -533,6 +528,9 @@ func (c *cluster) multiSummary(r *Resource, next *Node) string {
 		if r.runningOn(next) {
 			verb := "Restart"
 			reason := ""
+			if r.Failed {
+				verb = "Recover"
+			}
 			if r.MultipleActive == "stop_unexpected" {
 				verb, reason = "Recover", " due to being multiply active"
 			}

@@ -174,8 +174,8 @@ func (c *cluster) unpackRscHistory(r *Resource, n *Node, le *xmltree.Element) {
 	seen := map[string]bool{}
 	for _, oe := range le.ChildrenNamed("lrm_rsc_op") {
 		op := parseHistOp(oe)
-		key := strconv.Itoa(op.callID) + "/" + op.task + "/" + op.interval.String()
-		if op.callID >= 0 && seen[key] {
+		key := op.id + "/" + strconv.Itoa(op.callID)
+		if seen[key] {
 			continue
 		}
 		seen[key] = true
@@ -186,10 +186,14 @@ func (c *cluster) unpackRscHistory(r *Resource, n *Node, le *xmltree.Element) {
 		if a.pending != b.pending {
 			return !a.pending
 		}
-		return a.callID < b.callID
+		if a.callID != b.callID {
+			return a.callID < b.callID
+		}
+		return !strings.Contains(a.id, "_last_failure_") && strings.Contains(b.id, "_last_failure_")
 	})
 	role := "Stopped"
 	failed := false
+	hardFail := false
 	var failOp *histOp
 	for _, op := range h.ops {
 		switch op.task {
@@ -218,6 +222,12 @@ func (c *cluster) unpackRscHistory(r *Resource, n *Node, le *xmltree.Element) {
 			}
 		}
 		rc := op.rc
+		switch rc { // degraded results count as success
+		case 190:
+			rc = 0
+		case 191:
+			rc = 8
+		}
 		ok := op.status == 0 && (rc == expected || (op.isProbe() && (rc == 0 || rc == 7 || rc == 8)))
 		if op.status == 0 && op.task == "monitor" && op.interval > 0 && rc == 0 && expected == 8 {
 			ok = false
@@ -226,7 +236,13 @@ func (c *cluster) unpackRscHistory(r *Resource, n *Node, le *xmltree.Element) {
 			ok = true
 		}
 		// An expired failure no longer counts.
-		if !ok && r.FailureTimeout > 0 && !op.lastRC.IsZero() && !c.now.Before(op.lastRC.Add(r.FailureTimeout)) && op.task == "monitor" {
+		if !ok && r.FailureTimeout > 0 && !op.lastRC.IsZero() && !c.now.Before(op.lastRC.Add(r.FailureTimeout)) {
+			if op.task == "stop" {
+				// The stop failed, so it may still run; the failure
+				// itself no longer counts.
+				role = "Started"
+				h.last = op
+			}
 			continue
 		}
 		if ok {
@@ -284,6 +300,11 @@ func (c *cluster) unpackRscHistory(r *Resource, n *Node, le *xmltree.Element) {
 		h.failures = append(h.failures, op)
 		failOp = op
 		failed = true
+		if rc == 5 || op.status == 7 {
+			// not installed: hard error, this node can never run it
+			r.banNodes = append(r.banNodes, n)
+			hardFail = true
+		}
 		switch op.task {
 		case "start":
 			role = "Started"
@@ -327,6 +348,9 @@ func (c *cluster) unpackRscHistory(r *Resource, n *Node, le *xmltree.Element) {
 			if of == "fence" || of == "block" {
 				of = "restart"
 			}
+		}
+		if hardFail && of == "ignore" {
+			of = "restart"
 		}
 		switch of {
 		case "ignore":

@@ -113,7 +113,7 @@ func (c *cluster) baseScores(r *Resource) scores {
 		if _, ok := s[n]; !ok {
 			continue
 		}
-		if fc := r.failCount[n]; fc > 0 && fc >= r.MigrationThreshold {
+		if fc := r.failCount[n]; fc > 0 && fc >= r.MigrationThreshold && !r.failIgnored {
 			s[n] = score.MinusInfinity
 			c.contribute(r, n, score.MinusInfinity, "failed "+itoa(fc)+" times (migration-threshold "+itoa(r.MigrationThreshold)+")")
 		}
@@ -277,6 +277,11 @@ func (c *cluster) assign(r *Resource) {
 		if col.dep == r {
 			c.assign(col.Prim.top())
 			c.assign(col.Prim)
+		}
+	}
+	for _, n := range r.Running {
+		if n.Maintenance {
+			r.Managed = false
 		}
 	}
 	if len(r.Running) > 1 && r.MultipleActive == "block" {
