@@ -53,7 +53,8 @@ var replaceable = []string{"crm_config", "nodes", "resources", "constraints", "r
 
 // Apply applies statements to a <configuration> element. It works on a copy
 // and changes cfg only when every statement succeeded, so a failed Apply
-// leaves cfg exactly as it was.
+// leaves cfg exactly as it was. On success cfg's children are the copy's:
+// pointers to elements inside cfg taken before the call are stale.
 //
 // Objects are created, or replace the object with the same id (a group,
 // clone or ms takes its member resources from wherever they are).
@@ -266,8 +267,8 @@ func (a *applier) object(st *Statement) error {
 		if r == nil {
 			return fmt.Errorf("resource %s does not exist", m)
 		}
-		if r == old || isAncestor(r, old) && r == old {
-			return fmt.Errorf("%s cannot contain itself", id)
+		if r == old || isAncestor(r, old) {
+			return fmt.Errorf("%s cannot contain itself or its own container %s", id, m)
 		}
 		members = append(members, r)
 	}

@@ -97,7 +97,8 @@ type Context struct {
 	//   "kind"      an order kind or score after the order id
 	//   "property"  a cluster option name after property / rsc_defaults / op_defaults
 	//   "rule"      inside a rule expression
-	//   "value"     the value part of name=value (Name holds the name)
+	//   "value"     the value part of name=value (Name holds the name;
+	//               Prefix is the whole word, "name=" included)
 	//   "id-ref"    an existing id (delete, rename)
 	Field string
 	// Block is the section the cursor is in: params, meta, utilization,
@@ -121,13 +122,27 @@ type Context struct {
 // continuations allowed) and says what the word being typed is. It never
 // fails: unknown input gives a best guess.
 func CompletionContext(lineUpToCursor string) Context {
+	c := completionContext(lineUpToCursor)
+	if n, _, ok := strings.Cut(c.Prefix, "="); ok && c.Field != "object" {
+		c.Name = n
+		c.Field = "value"
+	}
+	return c
+}
+
+func completionContext(lineUpToCursor string) Context {
 	text := strings.ReplaceAll(lineUpToCursor, "\\\n", " ")
-	toks, err := tokenize(text, func(off int) (int, int) { return 1, off + 1 })
+	pos := func(off int) (int, int) { return 1, off + 1 }
+	toks, err := tokenize(text, pos)
+	open := false
 	if err != nil {
-		// An open quote: complete inside it.
+		// An open quote: the word under the cursor runs from the blank
+		// before the quote, and the quote is not part of it.
 		if i := strings.LastIndexAny(text, "\"'"); i >= 0 {
-			toks, _ = tokenize(text[:i], func(off int) (int, int) { return 1, off + 1 })
-			toks = append(toks, token{Val: text[i+1:]})
+			start := strings.LastIndexAny(text[:i], " \t\n") + 1
+			toks, _ = tokenize(text[:start], pos)
+			toks = append(toks, token{Val: text[start:i] + text[i+1:]})
+			open = true
 		}
 	}
 	var words []string
@@ -135,9 +150,12 @@ func CompletionContext(lineUpToCursor string) Context {
 		words = append(words, t.Val)
 	}
 	prefix := ""
-	if len(text) > 0 && !strings.ContainsAny(text[len(text)-1:], " \t\n") && len(words) > 0 {
+	if len(text) > 0 && (open || !strings.ContainsAny(text[len(text)-1:], " \t\n")) && len(words) > 0 {
 		prefix = words[len(words)-1]
 		words = words[:len(words)-1]
+	}
+	if len(words) == 0 {
+		words = nil
 	}
 	c := Context{Prefix: prefix, PrevTokens: words}
 	if len(words) == 0 {
@@ -150,14 +168,6 @@ func CompletionContext(lineUpToCursor string) Context {
 		c.Object = "colocation"
 	case "master":
 		c.Object = "ms"
-	}
-	if n, _, ok := strings.Cut(prefix, "="); ok {
-		defer func() {
-			if c.Field != "value" {
-				c.Name = n
-				c.Field = "value"
-			}
-		}()
 	}
 	n := len(words)
 	switch c.Object {

@@ -57,6 +57,15 @@ func split(text string) ([]rawStatement, error) {
 			return nil
 		}
 		cur.Text = buf.String()
+		if t := strings.TrimLeft(cur.Text, " \t"); t == "xml" || strings.HasPrefix(t, "xml ") || strings.HasPrefix(t, "xml\t") {
+			// Raw XML: quoting is XML's, not the shell's.
+			cur.Toks = []token{{Val: "xml", Line: cur.Line, Col: len(cur.Text) - len(t) + 1}}
+			out = append(out, *cur)
+			cur = nil
+			buf.Reset()
+			segs = segs[:0]
+			return nil
+		}
 		toks, err := tokenize(cur.Text, func(off int) (int, int) {
 			for i := len(segs) - 1; i >= 0; i-- {
 				if off >= segs[i].off {

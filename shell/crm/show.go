@@ -568,6 +568,14 @@ func (w *writer) bundle(e *xmltree.Element) bool {
 		case "primitive":
 			w.newline()
 			w.word("primitive " + c.ID())
+		case "meta_attributes", "utilization":
+			// after the primitive, below: they end the bundle's syntax
+		default:
+			return false
+		}
+	}
+	for _, c := range e.Children {
+		switch c.Name {
 		case "meta_attributes":
 			if !w.attrSet("meta", c) {
 				return false
@@ -576,8 +584,6 @@ func (w *writer) bundle(e *xmltree.Element) bool {
 			if !w.attrSet("utilization", c) {
 				return false
 			}
-		default:
-			return false
 		}
 	}
 	return true
