@@ -274,6 +274,13 @@ func (n *Node) handleAsDC(ctx context.Context, req *protocol.Request) *protocol.
 		if err != nil {
 			return errResp(protocol.CodeUnavailable, "forwarding to the DC %s: %v", dc, err)
 		}
+		if r.Resp != nil && r.Resp.Error == nil && r.Resp.CIBVersion != "" {
+			// Read your writes: answer once this node's copy has the change,
+			// so a client reading back through this node sees it.
+			if v, err := cib.ParseVersion(r.Resp.CIBVersion); err == nil {
+				n.waitVersion(ctx, v, 2*time.Second)
+			}
+		}
 		return r.Resp
 	}
 	switch req.Op {
@@ -331,6 +338,20 @@ func (n *Node) handleAsDC(ctx context.Context, req *protocol.Request) *protocol.
 		}
 	}
 	return errResp(protocol.CodeBadRequest, "unknown operation %q", req.Op)
+}
+
+// waitVersion waits until this node's CIB is at least v (or the time is up).
+func (n *Node) waitVersion(ctx context.Context, v cib.Version, d time.Duration) {
+	deadline := time.Now().Add(d)
+	for time.Now().Before(deadline) && ctx.Err() == nil {
+		n.mu.Lock()
+		have := n.ver
+		n.mu.Unlock()
+		if have.Compare(v) >= 0 {
+			return
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
 }
 
 func reqTimeout(req *protocol.Request, def time.Duration) time.Duration {

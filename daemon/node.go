@@ -61,7 +61,8 @@ type Node struct {
 	trans       clusterview.Transition
 	fenceHist   []clusterview.FencingEvent
 	lastTID     int
-	memberLRM   map[string]bool // members whose LRM history the DC has taken
+	memberLRM   map[string]bool      // members whose LRM history the DC has taken
+	memberUp    map[string]time.Time // members' process start times: a change is a restart
 	membersSeen bool
 
 	writeMu sync.Mutex // serializes the DC's commits
@@ -81,6 +82,7 @@ type Node struct {
 	replKick chan struct{}
 	memKick  chan struct{}
 	stopping chan struct{}
+	memReady chan struct{} // closed once n.mem is set: peers may talk before
 	wg       sync.WaitGroup
 }
 
@@ -88,7 +90,7 @@ type Node struct {
 func Start(cfg *config.Config, log *slog.Logger) (*Node, error) {
 	n := &Node{cfg: cfg, log: log, name: cfg.NodeName, started: time.Now(), hub: newHub(),
 		rpcWait: map[uint64]chan *wireMsg{}, saveKick: make(chan struct{}, 1), replKick: make(chan struct{}, 1),
-		memKick: make(chan struct{}, 1), stopping: make(chan struct{}), memberLRM: map[string]bool{}}
+		memKick: make(chan struct{}, 1), stopping: make(chan struct{}), memReady: make(chan struct{}), memberLRM: map[string]bool{}, memberUp: map[string]time.Time{}}
 	var id [8]byte
 	rand.Read(id[:])
 	n.uuid = hex.EncodeToString(id[:])
@@ -174,6 +176,7 @@ func Start(cfg *config.Config, log *slog.Logger) (*Node, error) {
 		n.srv.Close()
 		return nil, err
 	}
+	close(n.memReady)
 	n.wg.Add(3)
 	go n.membershipLoop()
 	go n.saveLoop()
@@ -263,8 +266,26 @@ func (n *Node) refreshMembership() {
 
 	n.mu.Lock()
 	quorate := n.quorum.Update(len(alive))
-	oldDC, oldQ, oldMembers := n.dc, n.quorate, n.members
+	oldDC, oldQ, oldMembers := n.dc, n.quorate, slices.Clone(n.members)
+	// A member whose process start time changed restarted faster than
+	// failure detection noticed: it left and joined again.
+	for _, m := range alive {
+		if t, ok := n.memberUp[m.Name]; ok && !t.Equal(m.Started) {
+			oldMembers = slices.DeleteFunc(oldMembers, func(s string) bool { return s == m.Name })
+			delete(n.memberLRM, m.Name)
+			n.log.Info("node restarted", "node", m.Name)
+		}
+		n.memberUp[m.Name] = m.Started
+	}
+	for name := range n.memberUp {
+		if !slices.Contains(names, name) {
+			delete(n.memberUp, name)
+		}
+	}
 	n.dc, n.quorate, n.members = dc, quorate, names
+	if len(names) >= len(n.cfg.Nodes) {
+		n.membersSeen = true // no need for dc-deadtime any more
+	}
 	n.mu.Unlock()
 
 	now := time.Now()
@@ -743,4 +764,3 @@ func parseInterval(s string) (time.Duration, error) {
 	}
 	return 0, fmt.Errorf("bad interval %q", s)
 }
-

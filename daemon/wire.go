@@ -127,6 +127,7 @@ func (n *Node) onMessage(_ string, b []byte) {
 }
 
 func (n *Node) handleMsg(m *wireMsg) {
+	<-n.memReady
 	switch m.T {
 	case msgSync:
 		n.reply(m, &wireMsg{CIB: n.cibXML(), LRM: n.localLRM().String()})

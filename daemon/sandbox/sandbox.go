@@ -245,6 +245,16 @@ func Start(dir string, n int, netns bool, pacerd string, only []string, timeout 
 		if err := startNode(l, nd, pacerd); err != nil {
 			return nil, err
 		}
+		if len(started) == 0 {
+			// The first node up becomes the DC (the election prefers the
+			// longest-running node): make that n1, predictably.
+			for i := 0; i < 100; i++ {
+				if _, err := os.Stat(nd.Socket); err == nil {
+					break
+				}
+				time.Sleep(20 * time.Millisecond)
+			}
+		}
 		started = append(started, nd)
 	}
 	deadline := time.Now().Add(timeout)

@@ -1,0 +1,207 @@
+package sandbox_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"pacer/daemon/sandbox"
+	"pacer/share/client"
+	"pacer/share/xmltree"
+)
+
+// pacerdBin finds bin/pacerd: $PACER_BIN/pacerd, else the repo's bin/.
+func pacerdBin(t *testing.T) string {
+	t.Helper()
+	if d := os.Getenv("PACER_BIN"); d != "" {
+		p := filepath.Join(d, "pacerd")
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+		t.Fatalf("PACER_BIN=%s has no pacerd", d)
+	}
+	p, _ := filepath.Abs("../../bin/pacerd")
+	if _, err := os.Stat(p); err != nil {
+		t.Skip("multi-process test: set PACER_BIN or run `make build` (bin/pacerd missing)")
+	}
+	return p
+}
+
+type cluster struct {
+	t   *testing.T
+	dir string
+	bin string
+	l   *sandbox.Layout
+}
+
+// startCluster starts an n-node sandbox and stops it (and removes every
+// process and namespace) when the test ends, failed or not.
+func startCluster(t *testing.T, n int, netns bool, only ...string) *cluster {
+	t.Helper()
+	bin := pacerdBin(t)
+	if netns && os.Geteuid() != 0 {
+		t.Skip("needs root for network namespaces")
+	}
+	dir, err := os.MkdirTemp("", "pacer-sb-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &cluster{t: t, dir: dir, bin: bin}
+	t.Cleanup(func() {
+		sandbox.Stop(dir)
+		if t.Failed() {
+			for i := 1; i <= n; i++ {
+				b, _ := os.ReadFile(filepath.Join(dir, fmt.Sprintf("n%d", i), "pacerd.log"))
+				lines := strings.Split(string(b), "\n")
+				if len(lines) > 60 {
+					lines = lines[len(lines)-60:]
+				}
+				t.Logf("---- n%d log (tail) ----\n%s", i, strings.Join(lines, "\n"))
+			}
+		}
+		os.RemoveAll(dir)
+	})
+	l, err := sandbox.Start(dir, n, netns, bin, only, 60*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.l = l
+	return c
+}
+
+func (c *cluster) sock(node string) string { return filepath.Join(c.dir, node, "pacerd.sock") }
+
+func (c *cluster) dial(node string) *client.Client {
+	c.t.Helper()
+	cl, err := client.Dial(c.sock(node))
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	c.t.Cleanup(func() { cl.Close() })
+	return cl
+}
+
+func ctx(t *testing.T, d time.Duration) context.Context {
+	cx, cancel := context.WithTimeout(context.Background(), d)
+	t.Cleanup(cancel)
+	return cx
+}
+
+// eventually polls f until it returns nil or the time is up.
+func eventually(t *testing.T, d time.Duration, what string, f func() error) {
+	t.Helper()
+	deadline := time.Now().Add(d)
+	var err error
+	for time.Now().Before(deadline) {
+		if err = f(); err == nil {
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatalf("%s: not within %s: %v", what, d, err)
+}
+
+// hello asks a node who the DC is (fresh connection: nodes come and go).
+func (c *cluster) dcSeenBy(node string) (string, error) {
+	cl, err := client.Dial(c.sock(node))
+	if err != nil {
+		return "", err
+	}
+	defer cl.Close()
+	cx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	h, err := cl.Hello(cx)
+	if err != nil {
+		return "", err
+	}
+	return h.DC, nil
+}
+
+// oneDC waits until all the given nodes name the same DC, and returns it.
+func (c *cluster) oneDC(d time.Duration, nodes ...string) string {
+	c.t.Helper()
+	var dc string
+	eventually(c.t, d, "one DC on "+strings.Join(nodes, ","), func() error {
+		dc = ""
+		for _, n := range nodes {
+			got, err := c.dcSeenBy(n)
+			if err != nil {
+				return err
+			}
+			if got == "" {
+				return fmt.Errorf("%s sees no DC", n)
+			}
+			if dc != "" && got != dc {
+				return fmt.Errorf("%s sees DC %s, another sees %s", n, got, dc)
+			}
+			dc = got
+		}
+		return nil
+	})
+	return dc
+}
+
+// write retries a write while the DC is being elected.
+func write(t *testing.T, f func() (client.Version, error)) client.Version {
+	t.Helper()
+	var v client.Version
+	eventually(t, 20*time.Second, "write", func() error {
+		var err error
+		v, err = f()
+		if errors.Is(err, client.ErrUnavailable) {
+			return err
+		}
+		if err != nil {
+			t.Fatalf("write: %v", err)
+		}
+		return nil
+	})
+	return v
+}
+
+func cibOf(t *testing.T, c *cluster, node string) (*xmltree.Document, client.Version) {
+	t.Helper()
+	cl, err := client.Dial(c.sock(node))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	doc, err := cl.GetCIB(ctx(t, 5*time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := client.CIBVersion(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return doc, v
+}
+
+const dummyCfg = `<configuration>
+  <crm_config><cluster_property_set id="cib-bootstrap-options">
+    <nvpair id="opt-stonith" name="stonith-enabled" value="%s"/>
+  </cluster_property_set></crm_config>
+  <nodes/>
+  <resources>%s</resources>
+  <constraints/>
+</configuration>`
+
+func dummy(id string) string {
+	return fmt.Sprintf(`<primitive id="%s" class="ocf" provider="heartbeat" type="Dummy">
+  <operations><op id="%s-monitor-1s" name="monitor" interval="1s" timeout="20s"/></operations>
+</primitive>`, id, id)
+}
+
+func config(t *testing.T, fencing bool, resources ...string) *xmltree.Element {
+	t.Helper()
+	el, err := xmltree.ParseElement(fmt.Sprintf(dummyCfg, fmt.Sprint(fencing), strings.Join(resources, "\n")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return el
+}
