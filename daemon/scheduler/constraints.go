@@ -162,6 +162,13 @@ func (c *cluster) unpackColocation(e *xmltree.Element) {
 	for _, s := range sets {
 		if s.sequential {
 			for i := 1; i < len(s.rscs); i++ {
+				if sc < 0 {
+					// anti-colocation: apart from every earlier member
+					for j := 0; j < i; j++ {
+						add(s.rscs[i], s.rscs[j], s.role, s.role)
+					}
+					continue
+				}
 				add(s.rscs[i], s.rscs[i-1], s.role, s.role)
 			}
 		}

@@ -291,6 +291,10 @@ func (c *cluster) unpackRscHistory(r *Resource, n *Node, le *xmltree.Element) {
 				r.partialOn = append(r.partialOn, t)
 			}
 		}
+		if rc == 6 {
+			// not configured: no node can run it
+			r.banAll = true
+		}
 		if op.isProbe() && (rc == 5 || op.status == 7) {
 			// agent not installed: not running here, and never can be
 			role = "Stopped"
@@ -300,8 +304,8 @@ func (c *cluster) unpackRscHistory(r *Resource, n *Node, le *xmltree.Element) {
 		h.failures = append(h.failures, op)
 		failOp = op
 		failed = true
-		if rc == 5 || op.status == 7 {
-			// not installed: hard error, this node can never run it
+		if rc == 4 || rc == 5 || op.status == 7 {
+			// a hard error: this node can never run it
 			r.banNodes = append(r.banNodes, n)
 			hardFail = true
 		}

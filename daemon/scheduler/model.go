@@ -101,6 +101,7 @@ type Resource struct {
 	restartNeed map[*Node]string // reason a restart is needed on node
 	lockNode    *Node
 	banNodes    []*Node
+	banAll      bool
 	partialOn   []*Node
 	stopOnFail  bool
 	expired     map[*Node]bool

@@ -122,6 +122,11 @@ func (c *cluster) baseScores(r *Resource) scores {
 			c.contribute(r, n, n.Health, "node health")
 		}
 	}
+	if r.banAll {
+		for n := range s {
+			s[n] = score.MinusInfinity
+		}
+	}
 	for _, n := range r.banNodes {
 		s[n] = score.MinusInfinity
 		c.contribute(r, n, score.MinusInfinity, "agent not installed")
@@ -300,6 +305,10 @@ func (c *cluster) assign(r *Resource) {
 		return
 	}
 	if r.Orphan {
+		if !c.opts.StopOrphans && len(r.Running) > 0 {
+			r.Assigned = r.Running[0]
+			r.fixed = true
+		}
 		return
 	}
 	s := r.Allowed.copy()
@@ -504,10 +513,16 @@ func (c *cluster) mergeDependents(r *Resource, s scores, factor float64, seen ma
 		work := s.copy()
 		for n := range work {
 			dv, ok := dsc[n]
-			if !ok {
-				if col.NodeAttribute == "" {
-					continue
+			if col.NodeAttribute != "" && col.NodeAttribute != "#uname" {
+				ok = false
+				for m, v := range dsc {
+					if c.sameAttr(col.NodeAttribute, n, m) && (!ok || v > dv) {
+						dv, ok = v, true
+					}
 				}
+			}
+			if !ok {
+				continue
 			}
 			// scale
 			var add score.Score
