@@ -100,9 +100,13 @@ func (f *textFormatter) summary() {
 		}
 		f.line(1, "Current DC: %s (version %s) - %s", s.DC, orDefault(s.DCVersion, "unknown"), quorum)
 	}
-	if !s.Generated.IsZero() {
-		f.line(1, "Last updated: %s", f.ctime(s.Generated))
+	// crm_mon always prints when it looked; a snapshot that does not say
+	// when it was made is shown as made now.
+	updated := s.Generated
+	if updated.IsZero() {
+		updated = time.Now()
 	}
+	f.line(1, "Last updated: %s", f.ctime(updated))
 	if !s.LastChange.IsZero() {
 		var by strings.Builder
 		if s.LastChangeUser != "" {
@@ -188,7 +192,8 @@ func (f *textFormatter) nodes() {
 	for i := range f.s.Nodes {
 		n := &f.s.Nodes[i]
 		switch {
-		case n.State == NodeOnline && !n.BeingFenced:
+		// crm_mon lists a node that is shutting down with the online ones.
+		case (n.State == NodeOnline || n.State == NodeShuttingDown && n.Online) && !n.BeingFenced:
 			switch n.Type {
 			case NodeRemote:
 				remoteOn = append(remoteOn, n.Name)

@@ -22,6 +22,17 @@ var crmMonCases = []struct {
 	{"mixed", clusterviewtest.Mixed},
 	{"trouble", trouble},
 	{"degraded", degraded},
+	{"states", states},
+}
+
+// states: a node shutting down, a node still joining (pending) and an
+// offline node in standby (testdata/states.xml).
+func states() *cv.Snapshot {
+	s := clusterviewtest.Mixed()
+	s.Node("node2").State = cv.NodeShuttingDown
+	s.Node("node3").State = cv.NodePending
+	s.Node("node4").State = cv.NodeStandby
+	return s
 }
 
 // trouble: a pending start, a multiply-active resource, a blocked failure
