@@ -156,11 +156,6 @@ func (x ExecRunner) RunAgent(ctx context.Context, agent string, params map[strin
 	}
 	cmd.WaitDelay = 2 * time.Second
 	err = cmd.Run()
-	// Reap stragglers of the group even on success: a fence agent that
-	// left a child behind must not outlive the request.
-	if cmd.Process != nil {
-		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-	}
 	r := AgentResult{Stdout: out.String(), Stderr: errb.String(), Duration: time.Since(start)}
 	var ee *exec.ExitError
 	switch {

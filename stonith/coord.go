@@ -68,7 +68,9 @@ type Coordinator struct {
 	Log    *slog.Logger
 	Clock  Clock
 
-	serial   sync.Mutex // held per request when concurrent-fencing=false
+	// serial is a one-slot semaphore held per request when
+	// concurrent-fencing=false.
+	serial   chan struct{}
 	mu       sync.Mutex
 	inflight map[string]*call
 }
@@ -140,8 +142,21 @@ func (c *Coordinator) Fence(ctx context.Context, cfg *Config, req Request) Resul
 		close(cl.done)
 	}()
 	if !cfg.Options.Concurrent {
-		c.serial.Lock()
-		defer c.serial.Unlock()
+		c.mu.Lock()
+		if c.serial == nil {
+			c.serial = make(chan struct{}, 1)
+		}
+		sem := c.serial
+		c.mu.Unlock()
+		select {
+		case sem <- struct{}{}:
+			defer func() { <-sem }()
+		case <-ctx.Done():
+			now := c.now()
+			cl.res = Result{Target: req.Target, Action: action, Started: now, Finished: now,
+				Reason: "gave up waiting for another fencing to finish (concurrent-fencing=false): " + ctx.Err().Error()}
+			return cl.res
+		}
 	}
 	cl.res = c.fence(ctx, cfg, req)
 	return cl.res
@@ -274,29 +289,41 @@ func (c *Coordinator) device(ctx context.Context, cfg *Config, dev string, req R
 	if len(nodes) == 0 {
 		return fail("no cluster member may use this device (disabled, or banned by location constraints)")
 	}
-	var nos []string
+	// Reasons are grouped: a static list says the same on every node.
+	var whys []string
+	byWhy := map[string][]string{}
+	no := func(node, why string) {
+		if _, seen := byWhy[why]; !seen {
+			whys = append(whys, why)
+		}
+		byWhy[why] = append(byWhy[why], node)
+	}
 	for _, n := range nodes {
 		if ctx.Err() != nil {
-			nos = append(nos, ctx.Err().Error())
+			no("-", ctx.Err().Error())
 			break
 		}
 		ok, why, err := c.Remote.CanFence(ctx, n, dev, req.Target)
 		if err != nil {
-			nos = append(nos, fmt.Sprintf("%s: not reachable: %v", n, err))
+			no(n, fmt.Sprintf("not reachable: %v", err))
 			continue
 		}
 		if !ok {
-			nos = append(nos, fmt.Sprintf("%s: %s", n, why))
+			no(n, why)
 			continue
 		}
 		dr, err := c.Remote.Execute(ctx, n, DeviceRequest{Device: dev, Target: req.Target, Action: action,
 			ExtraDelay: req.ExtraDelay, NoDelay: noDelay})
 		if err != nil {
-			nos = append(nos, fmt.Sprintf("%s: not reachable: %v", n, err))
+			no(n, fmt.Sprintf("not reachable: %v", err))
 			continue
 		}
 		dr.Node = n
 		return dr
 	}
-	return fail("cannot fence " + req.Target + " (" + strings.Join(nos, "; ") + ")")
+	var parts []string
+	for _, w := range whys {
+		parts = append(parts, "on "+strings.Join(byWhy[w], ",")+": "+w)
+	}
+	return fail("cannot fence " + req.Target + " (" + strings.Join(parts, "; ") + ")")
 }
