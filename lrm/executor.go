@@ -46,7 +46,10 @@ type Config struct {
 	// the system bus, else systemd's private socket. Tests point it at a
 	// private systemd (lrm/systemdtest).
 	Systemd func(ctx context.Context) (*sdbus.Conn, error)
-	Logger  *slog.Logger
+	// SystemdUnitDir is where the drop-in that keeps systemd from
+	// restarting a cluster-run unit goes (default /run/systemd/system).
+	SystemdUnitDir string
+	Logger         *slog.Logger
 }
 
 // Op is one operation to execute.

@@ -2,7 +2,10 @@ package lrm
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -157,6 +160,10 @@ func (e *Executor) execSystemd(a Agent, op Op, timeout time.Duration, res *Resul
 	}
 	switch op.Action {
 	case "start":
+		if err := e.writeOverride(ctx, c, unit, a.Type); err != nil {
+			setErr(OCFErrGeneric, StatusError, "%v", err)
+			return
+		}
 		job("start", c.StartUnitContext)
 		if res.RC == OCFSuccess {
 			// A unit whose start job is done may still be on its way up
@@ -169,6 +176,11 @@ func (e *Executor) execSystemd(a Agent, op Op, timeout time.Duration, res *Resul
 		}
 	case "stop":
 		job("stop", c.StopUnitContext)
+		if res.RC == OCFSuccess {
+			if err := e.removeOverride(ctx, c, unit); err != nil {
+				e.log.Warn("remove systemd drop-in", "unit", unit, "err", err)
+			}
+		}
 	case "monitor", "status":
 		res.RC, res.Status = activeToOCF(active)
 		if res.Status == StatusPending {
@@ -181,4 +193,58 @@ func (e *Executor) execSystemd(a Agent, op Op, timeout time.Duration, res *Resul
 	default:
 		setErr(OCFErrUnimplemented, StatusNotSupported, "systemd units have no %q action", op.Action)
 	}
+}
+
+// The drop-in Pacemaker also puts on a unit the cluster starts: systemd
+// must not restart the service behind the cluster's back (that could run
+// it twice), and at shutdown the unit stops after the cluster daemon, which
+// can then stop it in order.
+const overrideName = "50-pacer.conf"
+
+func (e *Executor) unitDir() string {
+	if e.cfg.SystemdUnitDir != "" {
+		return e.cfg.SystemdUnitDir
+	}
+	return "/run/systemd/system"
+}
+
+func (e *Executor) writeOverride(ctx context.Context, c *sdbus.Conn, unit, name string) error {
+	if !strings.HasSuffix(unit, ".service") {
+		return nil // Restart= is a [Service] setting
+	}
+	dir := filepath.Join(e.unitDir(), unit+".d")
+	path := filepath.Join(dir, overrideName)
+	body := "# Written by Pacer while the cluster runs this unit.\n" +
+		"[Unit]\nDescription=Cluster Controlled " + name + "\nBefore=pacerd.service\n" +
+		"[Service]\nRestart=no\n"
+	if old, err := os.ReadFile(path); err == nil && string(old) == body {
+		return nil
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("systemd drop-in for %s: %w", unit, err)
+	}
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, []byte(body), 0o644); err != nil {
+		return fmt.Errorf("systemd drop-in for %s: %w", unit, err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return fmt.Errorf("systemd drop-in for %s: %w", unit, err)
+	}
+	if err := c.ReloadContext(ctx); err != nil {
+		return fmt.Errorf("systemd daemon-reload after drop-in for %s: %w", unit, err)
+	}
+	return nil
+}
+
+func (e *Executor) removeOverride(ctx context.Context, c *sdbus.Conn, unit string) error {
+	dir := filepath.Join(e.unitDir(), unit+".d")
+	err := os.Remove(filepath.Join(dir, overrideName))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	_ = os.Remove(dir) // only if empty
+	return c.ReloadContext(ctx)
 }

@@ -2,6 +2,7 @@ package lrm
 
 import (
 	"context"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -16,7 +17,7 @@ func TestSystemdClass(t *testing.T) {
 		"pacer-sleep.service": unitDefaults + "Description=Pacer test sleeper\n[Service]\nExecStart=/bin/sleep infinity\n",
 		"pacer-fail.service":  unitDefaults + "Description=fails\n[Service]\nType=oneshot\nExecStart=/bin/false\n",
 	})
-	e, _ := nodeExec(t, Config{Systemd: sd.Dial})
+	e, _ := nodeExec(t, Config{Systemd: sd.Dial, SystemdUnitDir: sd.UnitDir()})
 	ctx := context.Background()
 	op := func(agent, action string) Result {
 		return e.Exec(ctx, Op{Resource: "sleeper", Agent: agent, Action: action, Timeout: 20 * time.Second})
@@ -74,5 +75,37 @@ func TestSystemdUnavailable(t *testing.T) {
 	wantRC(t, r, OCFErrGeneric, StatusNotConnected)
 	if !strings.Contains(r.ExitReason, "connect to systemd") {
 		t.Errorf("reason %q", r.ExitReason)
+	}
+}
+
+// A unit the cluster runs must not be restarted by systemd behind its back:
+// the executor's drop-in turns Restart= off while the cluster runs it.
+func TestSystemdNoRestartBehindClusterBack(t *testing.T) {
+	sd := systemdtest.Start(t, map[string]string{
+		"pacer-restart.service": unitDefaults + "Description=restarts itself\n[Service]\nExecStart=/bin/sleep infinity\nRestart=always\nRestartSec=100ms\n",
+	})
+	e, _ := nodeExec(t, Config{Systemd: sd.Dial, SystemdUnitDir: sd.UnitDir()})
+	ctx := context.Background()
+	op := func(action string) Result {
+		return e.Exec(ctx, Op{Resource: "r", Agent: "systemd:pacer-restart", Action: action, Timeout: 20 * time.Second})
+	}
+	wantRC(t, op("start"), OCFSuccess, StatusDone)
+	dropin := sd.UnitDir() + "/pacer-restart.service.d/50-pacer.conf"
+	if _, err := os.Stat(dropin); err != nil {
+		t.Fatalf("no drop-in: %v", err)
+	}
+	c, err := sd.Dial(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.KillUnitContext(ctx, "pacer-restart.service", 9)
+	waitFor(t, "monitor to see the killed unit", 10*time.Second, func() bool { return op("monitor").RC == OCFNotRunning })
+	time.Sleep(500 * time.Millisecond) // five RestartSec periods
+	wantRC(t, op("monitor"), OCFNotRunning, StatusDone)
+	wantRC(t, op("start"), OCFSuccess, StatusDone)
+	wantRC(t, op("stop"), OCFSuccess, StatusDone)
+	if _, err := os.Stat(dropin); err == nil {
+		t.Error("drop-in left after stop")
 	}
 }

@@ -211,6 +211,10 @@ func (s *Systemd) Output() string {
 // Root is the namespace's root seen from the host.
 func (s *Systemd) Root() string { return "/proc/" + strconv.Itoa(s.PID) + "/root" }
 
+// UnitDir is the private systemd's /run/systemd/system, seen from the
+// host; it fits lrm.Config.SystemdUnitDir.
+func (s *Systemd) UnitDir() string { return s.Root() + "/run/systemd/system" }
+
 func (s *Systemd) socket() string { return s.Root() + "/run/pacer-bus.sock" }
 
 // Dial connects to the private systemd's private socket (no bus daemon in
