@@ -253,3 +253,53 @@ func ListAgents(class, provider string) ([]string, error) {
 
 // Providers lists OCF providers using DefaultLocator.
 func Providers() []string { return DefaultLocator().Providers() }
+
+// CompleteAgent completes a partly typed agent spec for the shell: "" and
+// "o" give classes ("ocf:"), "ocf:" gives providers ("ocf:heartbeat:"),
+// "ocf:heartbeat:IP" gives agents ("ocf:heartbeat:IPaddr2"), "lsb:c" gives
+// scripts. Results are full specs, sorted; directory listings only.
+func (l Locator) CompleteAgent(prefix string) []string {
+	var cands []string
+	class, rest, hasColon := strings.Cut(prefix, ":")
+	switch {
+	case !hasColon:
+		for _, c := range Classes() {
+			cands = append(cands, c+":")
+		}
+		if strings.HasPrefix(prefix, "f") {
+			names, _ := l.List(ClassStonith, "")
+			cands = append(cands, names...)
+		}
+	case class == ClassOCF:
+		prov, _, hasProv := strings.Cut(rest, ":")
+		if !hasProv {
+			for _, p := range l.Providers() {
+				cands = append(cands, "ocf:"+p+":")
+			}
+			break
+		}
+		names, _ := l.List(ClassOCF, prov)
+		for _, n := range names {
+			cands = append(cands, "ocf:"+prov+":"+n)
+		}
+	default:
+		names, err := l.List(class, "")
+		if err != nil {
+			return nil
+		}
+		for _, n := range names {
+			cands = append(cands, class+":"+n)
+		}
+	}
+	var out []string
+	for _, c := range cands {
+		if strings.HasPrefix(c, prefix) {
+			out = append(out, c)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// CompleteAgent completes an agent spec using DefaultLocator.
+func CompleteAgent(prefix string) []string { return DefaultLocator().CompleteAgent(prefix) }

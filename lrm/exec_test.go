@@ -368,3 +368,34 @@ func TestCIBAttrs(t *testing.T) {
 		t.Errorf("times: %v", a)
 	}
 }
+
+func TestCompleteAgent(t *testing.T) {
+	e, _ := testExec(t, Config{})
+	l := e.Locator()
+	cases := map[string][]string{
+		"":                {"lsb:", "ocf:", "service:", "stonith:", "systemd:"},
+		"o":               {"ocf:"},
+		"ocf:":            {"ocf:pacertest:"},
+		"ocf:pacertest:H": {"ocf:pacertest:Hang", "ocf:pacertest:Huge"},
+		"lsb:pacer":       {"lsb:pacer-test-daemon"},
+		"stonith:fence_p": {"stonith:fence_pacer_test"},
+		"fence_pa":        {"fence_pacer_test"},
+		"bogus:":          nil,
+	}
+	for in, want := range cases {
+		if got := l.CompleteAgent(in); strings.Join(got, " ") != strings.Join(want, " ") {
+			t.Errorf("CompleteAgent(%q) = %v, want %v", in, got, want)
+		}
+	}
+}
+
+func TestCancelledBeforeQueued(t *testing.T) {
+	e, _ := testExec(t, Config{})
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	r := e.Exec(ctx, Op{Resource: "x", Agent: "ocf:pacertest:Env", Action: "start"})
+	wantRC(t, r, OCFErrGeneric, StatusCancelled)
+	if r.Output != "" {
+		t.Errorf("agent ran: %q", r.Output)
+	}
+}

@@ -266,6 +266,11 @@ func (e *Executor) exec(abortQueue, killRun <-chan struct{}, op Op, callID int) 
 		}
 	}
 
+	select {
+	case <-abortQueue:
+		return fail(OCFErrGeneric, StatusCancelled, "cancelled before it was queued")
+	default:
+	}
 	if op.Resource != "" {
 		lock := e.rscLock(op.Resource)
 		select {

@@ -2,6 +2,7 @@ package lrm
 
 import (
 	"errors"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -58,11 +59,23 @@ func nodeExec(t *testing.T, cfg Config) (*Executor, string) {
 	if cfg.Env == nil {
 		cfg.Env = map[string]string{}
 	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.NewTextHandler(testLog{t}, nil))
+	}
 	cfg.Env["HA_RSCTMP"] = state
 	cfg.Env["PACER_TEST_STATE"] = state
 	e := New(cfg)
 	t.Cleanup(e.Close)
 	return e, state
+}
+
+// testLog sends the executor's log to the test's, shown on failure.
+type testLog struct{ t *testing.T }
+
+func (w testLog) Write(p []byte) (int, error) {
+	w.t.Helper()
+	w.t.Log(strings.TrimSuffix(string(p), "\n"))
+	return len(p), nil
 }
 
 func testExec(t *testing.T, cfg Config) (*Executor, string) {
