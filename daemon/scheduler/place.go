@@ -322,15 +322,20 @@ func (c *cluster) assign(r *Resource) {
 			s[n] = score.MinusInfinity
 		}
 	}
-	// Colocations with already placed primaries.
+	// Mandatory colocations with placed primaries, then the preferences
+	// of resources that will follow this one, then optional colocations
+	// (which are dropped when they would leave nowhere to run).
 	for _, col := range c.colocations {
-		if col.dep != r {
-			continue
+		if col.dep == r && col.Score.IsInfinite() {
+			c.applyColocation(r, col, s)
 		}
-		c.applyColocation(r, col, s)
 	}
-	// Preferences of resources that will follow this one.
 	s = c.mergeDependents(r, s, 1.0, map[*Resource]bool{r: true})
+	for _, col := range c.colocations {
+		if col.dep == r && !col.Score.IsInfinite() {
+			c.applyColocation(r, col, s)
+		}
+	}
 	r.final = s
 	// Utilization
 	best := c.choose(r, s)
@@ -443,14 +448,24 @@ func (c *cluster) applyColocation(r *Resource, col *Colocation, s scores) {
 		}
 		return
 	}
-	if pn == nil || (col.Dep.Kind == Group && col.Score > score.MinusInfinity) {
+	if pn == nil {
+		return
+	}
+	work := s.copy()
+	for n := range work {
+		if c.sameAttr(col.NodeAttribute, n, pn) {
+			work[n] = score.Add(work[n], col.Score)
+		}
+	}
+	if col.Score > score.MinusInfinity && !anyAvailable(work) {
+		// An optional colocation never leaves a resource nowhere to run.
 		return
 	}
 	for n := range s {
-		if c.sameAttr(col.NodeAttribute, n, pn) {
-			s[n] = score.Add(s[n], col.Score)
+		if work[n] != s[n] {
 			c.contribute(r, n, col.Score, src)
 		}
+		s[n] = work[n]
 	}
 }
 
@@ -479,79 +494,72 @@ func (c *cluster) applyCloneColocation(r *Resource, col *Colocation, s scores) {
 }
 
 // mergeDependents adds the scaled preferences of resources colocated with r
-// that are not placed yet, so r goes where they can follow. A dependent
-// whose preferences would leave r nowhere to run is ignored.
+// (and, transitively, of those colocated with them) that are not placed
+// yet, so r goes where they can follow. A dependent whose preferences
+// would leave r nowhere to run is ignored.
 func (c *cluster) mergeDependents(r *Resource, s scores, factor float64, seen map[*Resource]bool) scores {
 	for _, col := range c.colocations {
 		if col.prim != r || col.dep == nil {
 			continue
 		}
 		d := col.dep
-		if seen[d] || d.assigned || !col.Influence {
+		if seen[d] || d.assigned || !col.Influence || d.Kind != Primitive {
 			continue
 		}
 		if col.PrimRole == "Promoted" || col.PrimRole == "Unpromoted" || col.DepRole == "Promoted" || col.DepRole == "Unpromoted" {
+			continue
+		}
+		if !d.Managed || c.disabled(d) {
 			continue
 		}
 		f := factor * float64(col.Score) / float64(score.Infinity)
 		if f == 0 {
 			continue
 		}
-		var dsc scores
-		if d.Kind == Primitive {
-			seen[d] = true
-			dsc = d.Allowed.copy()
-			if !d.Managed || c.disabled(d) {
-				seen[d] = false
-				continue
-			}
-			dsc = c.mergeDependents(d, dsc, f, seen)
-			seen[d] = false
-		} else {
-			continue
-		}
 		work := s.copy()
-		for n := range work {
-			dv, ok := dsc[n]
-			if col.NodeAttribute != "" && col.NodeAttribute != "#uname" {
-				ok = false
-				for m, v := range dsc {
-					if c.sameAttr(col.NodeAttribute, n, m) && (!ok || v > dv) {
-						dv, ok = v, true
-					}
-				}
-			}
-			if !ok {
-				continue
-			}
-			// scale
-			var add score.Score
-			switch {
-			case dv >= score.Infinity:
-				if f > 0 {
-					add = score.Infinity
-				} else {
-					add = score.MinusInfinity
-				}
-			case dv <= score.MinusInfinity:
-				if f > 0 {
-					add = score.MinusInfinity
-				} else {
-					add = score.Infinity
-				}
-			default:
-				add = score.Clip(int64(float64(dv) * f))
-			}
-			if f < 1 && f > -1 && (dv >= score.Infinity || dv <= score.MinusInfinity) {
-				add = score.Clip(int64(float64(dv) * f))
-			}
-			work[n] = score.Add(work[n], add)
-		}
+		c.addScaled(work, d, f, col.NodeAttribute)
+		seen[d] = true
+		work = c.mergeDependents(d, work, f, seen)
+		seen[d] = false
 		if anyAvailable(work) || !anyAvailable(s) {
 			s = work
 		}
 	}
 	return s
+}
+
+// addScaled adds d's own node scores times f into work.
+func (c *cluster) addScaled(work scores, d *Resource, f float64, attr string) {
+	for n := range work {
+		dv, ok := d.Allowed[n]
+		if attr != "" && attr != "#uname" {
+			ok = false
+			for m, v := range d.Allowed {
+				if c.sameAttr(attr, n, m) && (!ok || v > dv) {
+					dv, ok = v, true
+				}
+			}
+		}
+		if !ok || dv == 0 {
+			continue
+		}
+		if f < 0 && dv < 0 {
+			// avoiding a node the dependent cannot use is no reason to prefer it
+			continue
+		}
+		var add score.Score
+		switch {
+		case dv.IsInfinite() && (f >= 1 || f <= -1):
+			if (dv > 0) == (f > 0) {
+				add = score.Infinity
+			} else {
+				add = score.MinusInfinity
+			}
+		default:
+			add = score.Clip(int64(float64(dv) * f))
+		}
+		work[n] = score.Add(work[n], add)
+	}
 }
 
 func anyAvailable(s scores) bool {
