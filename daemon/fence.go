@@ -6,21 +6,8 @@ import (
 	"strings"
 	"time"
 
-	"pacer/daemon/sandbox"
 	"pacer/share/xmltree"
 )
-
-// sandboxFencer "powers off" a node of a local sandbox: its pacerd and
-// every process started on its behalf are killed and its agent state is
-// wiped (package sandbox).
-type sandboxFencer string
-
-func (d sandboxFencer) Fence(ctx context.Context, target, action string) error {
-	if action == "on" {
-		return fmt.Errorf("sandbox nodes cannot be powered on by fencing; use pacer sandbox start")
-	}
-	return sandbox.PowerOff(string(d), target)
-}
 
 // cibFencer runs the fencing devices configured in the CIB (stonith
 // primitives): the first device whose pcmk_host_list names the target (or
@@ -54,6 +41,11 @@ func (f *cibFencer) Fence(ctx context.Context, target, action string) error {
 		})
 		if hl := params["pcmk_host_list"]; hl != "" && !containsWord(hl, target) {
 			continue
+		}
+		for k := range params {
+			if strings.HasPrefix(k, "pcmk_") {
+				delete(params, k) // the cluster's own settings, not the agent's
+			}
 		}
 		params["port"] = target
 		timeout := 60 * time.Second

@@ -123,11 +123,7 @@ func Start(cfg *config.Config, log *slog.Logger) (*Node, error) {
 	log.Info("cib loaded", "version", n.ver.String(), "file", st.Path())
 
 	n.lrm = lrm.New(lrm.Config{Env: cfg.Env, Logger: log.With("component", "lrm")})
-	if cfg.SandboxDir != "" {
-		n.fencer = sandboxFencer(cfg.SandboxDir)
-	} else {
-		n.fencer = &cibFencer{n: n}
-	}
+	n.fencer = &cibFencer{n: n}
 
 	var key []byte
 	if cfg.KeyFile != "" {

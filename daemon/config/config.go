@@ -83,9 +83,6 @@ type Config struct {
 	History int `toml:"cib_history"`
 	// Debug turns on debug logging.
 	Debug bool `toml:"debug"`
-	// Sandbox marks a node of `pacerd sandbox`: fencing kills the target's
-	// pacerd and its resources' processes (see package sandbox).
-	SandboxDir string `toml:"sandbox_dir"`
 	// Env is added to every resource agent's environment (the sandbox
 	// gives each node its own HA_RSCTMP this way).
 	Env map[string]string `toml:"agent_env"`

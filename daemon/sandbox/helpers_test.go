@@ -12,6 +12,7 @@ import (
 
 	"pacer/daemon/sandbox"
 	"pacer/share/client"
+	"pacer/share/clusterview"
 	"pacer/share/xmltree"
 )
 
@@ -188,7 +189,7 @@ const dummyCfg = `<configuration>
   </cluster_property_set></crm_config>
   <nodes/>
   <resources>%s</resources>
-  <constraints/>
+  <constraints>%s</constraints>
 </configuration>`
 
 func dummy(id string) string {
@@ -197,11 +198,97 @@ func dummy(id string) string {
 </primitive>`, id, id)
 }
 
+// fenceDevice is the sandbox's fencing device.
+const fenceDevice = `<primitive id="fence-sandbox" class="stonith" type="fence_pacer_sandbox">
+  <operations><op id="fence-sandbox-monitor" name="monitor" interval="60s"/></operations>
+</primitive>`
+
 func config(t *testing.T, fencing bool, resources ...string) *xmltree.Element {
+	return configWith(t, fencing, resources, nil)
+}
+
+// prefer is a location constraint: rsc prefers node.
+func prefer(rsc, node string) string {
+	return fmt.Sprintf(`<rsc_location id="loc-%s-%s" rsc="%s" node="%s" score="100"/>`, rsc, node, rsc, node)
+}
+
+func configWith(t *testing.T, fencing bool, resources, constraints []string) *xmltree.Element {
 	t.Helper()
-	el, err := xmltree.ParseElement(fmt.Sprintf(dummyCfg, fmt.Sprint(fencing), strings.Join(resources, "\n")))
+	if fencing {
+		resources = append([]string{fenceDevice}, resources...)
+	}
+	el, err := xmltree.ParseElement(fmt.Sprintf(dummyCfg, fmt.Sprint(fencing), strings.Join(resources, "\n"), strings.Join(constraints, "\n")))
 	if err != nil {
 		t.Fatal(err)
 	}
 	return el
+}
+
+// locate returns the nodes rsc runs on according to node's status view.
+func (c *cluster) locate(node, rsc string) ([]string, error) {
+	cl, err := client.Dial(c.sock(node))
+	if err != nil {
+		return nil, err
+	}
+	defer cl.Close()
+	cx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	s, err := cl.Status(cx)
+	if err != nil {
+		return nil, err
+	}
+	var found []string
+	var walk func(rs []clusterview.Resource) bool
+	walk = func(rs []clusterview.Resource) bool {
+		for _, r := range rs {
+			if r.ID == rsc && r.Kind == clusterview.KindPrimitive {
+				found = r.Nodes
+				return true
+			}
+			if walk(r.Children) {
+				return true
+			}
+		}
+		return false
+	}
+	if !walk(s.Resources) {
+		return nil, fmt.Errorf("no resource %s in status", rsc)
+	}
+	return found, nil
+}
+
+// runningOnce waits until rsc runs on exactly one node (per node's view)
+// and returns it.
+func (c *cluster) runningOnce(node, rsc string, d time.Duration, not ...string) string {
+	c.t.Helper()
+	var where string
+	eventually(c.t, d, rsc+" running once", func() error {
+		nodes, err := c.locate(node, rsc)
+		if err != nil {
+			return err
+		}
+		if len(nodes) != 1 {
+			return fmt.Errorf("%s runs on %v", rsc, nodes)
+		}
+		for _, n := range not {
+			if nodes[0] == n {
+				return fmt.Errorf("%s still on %s", rsc, n)
+			}
+		}
+		where = nodes[0]
+		return nil
+	})
+	return where
+}
+
+// dummyActive lists the nodes whose agent state says Dummy rsc is active
+// (each sandbox node has its own HA_RSCTMP): the ground truth, not the CIB.
+func (c *cluster) dummyActive(rsc string) []string {
+	var out []string
+	for _, nd := range c.l.Nodes {
+		if _, err := os.Stat(filepath.Join(c.dir, nd.Name, "run", "resource-agents", "Dummy-"+rsc+".state")); err == nil {
+			out = append(out, nd.Name)
+		}
+	}
+	return out
 }

@@ -234,6 +234,9 @@ func Start(dir string, n int, netns bool, pacerd string, only []string, timeout 
 			return nil, err
 		}
 	}
+	if err := writeFenceAgent(dir, pacerd); err != nil {
+		return nil, err
+	}
 	var started []NodeInfo
 	for _, nd := range l.Nodes {
 		if len(only) > 0 && !contains(only, nd.Name) {
@@ -347,8 +350,8 @@ func create(dir string, n int, netns bool) (*Layout, error) {
 			return nil, err
 		}
 		var b strings.Builder
-		fmt.Fprintf(&b, "# pacerd sandbox node %s\ncluster_name = \"sandbox\"\nnode_name = %q\nkey_file = %q\nstate_dir = %q\nsocket = %q\nsandbox_dir = %q\n",
-			nd.Name, nd.Name, key, filepath.Join(nodeDir, "state"), nd.Socket, dir)
+		fmt.Fprintf(&b, "# pacerd sandbox node %s\ncluster_name = \"sandbox\"\nnode_name = %q\nkey_file = %q\nstate_dir = %q\nsocket = %q\n",
+			nd.Name, nd.Name, key, filepath.Join(nodeDir, "state"), nd.Socket)
 		fmt.Fprintf(&b, "\n[agent_env]\nHA_RSCTMP = %q\nHA_VARRUN = %q\nHA_VARLOCK = %q\n",
 			filepath.Join(nodeDir, "run", "resource-agents"), filepath.Join(nodeDir, "run"), filepath.Join(nodeDir, "run", "lock"))
 		for _, o := range l.Nodes {
@@ -385,7 +388,8 @@ func startNode(l *Layout, nd NodeInfo, pacerd string) error {
 		argv = append([]string{"ip", "netns", "exec", nd.NS}, argv...)
 	}
 	cmd := exec.Command(argv[0], argv[1:]...)
-	cmd.Env = append(os.Environ(), EnvMarker+"="+filepath.Join(l.Dir, nd.Name))
+	cmd.Env = append(os.Environ(), EnvMarker+"="+filepath.Join(l.Dir, nd.Name),
+		"PACER_FENCE_PATH="+filepath.Join(l.Dir, "bin"))
 	cmd.Stdout, cmd.Stderr = logf, logf
 	cmd.Dir = nodeDir
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
@@ -647,4 +651,76 @@ func Heal(dir string) error {
 		}
 	}
 	return nil
+}
+
+// FenceAgent is the name of the sandbox's fence agent (stonith:fence_pacer_sandbox),
+// written to DIR/bin; pacerd finds it through PACER_FENCE_PATH.
+const FenceAgent = "fence_pacer_sandbox"
+
+// writeFenceAgent writes a fence agent speaking the usual protocol
+// (key=value lines on stdin) whose off/reboot is PowerOff.
+func writeFenceAgent(dir, pacerd string) error {
+	if err := os.MkdirAll(filepath.Join(dir, "bin"), 0o755); err != nil {
+		return err
+	}
+	l, err := LoadLayout(dir)
+	if err != nil {
+		return err
+	}
+	var names []string
+	for _, nd := range l.Nodes {
+		names = append(names, nd.Name)
+	}
+	script := fmt.Sprintf(`#!/bin/sh
+# %[1]s: fence agent of the pacerd sandbox in %[2]s.
+# off/reboot "power off" a node: kill its pacerd and everything it started.
+action=reboot
+port=
+if [ $# -gt 0 ]; then
+	while [ $# -gt 0 ]; do
+		case "$1" in
+		-o) action=$2; shift ;;
+		-n) port=$2; shift ;;
+		--action=*) action=${1#*=} ;;
+		--plug=*|--port=*) port=${1#*=} ;;
+		esac
+		shift
+	done
+else
+	while IFS= read -r line || [ -n "$line" ]; do
+		case "$line" in
+		action=*|option=*) action=${line#*=} ;;
+		port=*|plug=*) port=${line#*=} ;;
+		nodename=*) [ -n "$port" ] || port=${line#*=} ;;
+		esac
+	done
+fi
+case "$action" in
+off|reboot)
+	[ -n "$port" ] || { echo "no plug given" >&2; exit 1; }
+	exec %[3]q sandbox fence --dir %[2]q "$port" ;;
+on) echo "sandbox nodes are powered on with: pacerd sandbox start --dir %[2]s" >&2; exit 1 ;;
+monitor|validate-all) exit 0 ;;
+status)
+	[ -s %[2]q/"$port"/pacerd.pid ] && exit 0
+	exit 2 ;;
+list|list-status) for n in %[4]s; do echo "$n,"; done; exit 0 ;;
+metadata|meta-data)
+	cat <<'XML'
+<?xml version="1.0" ?>
+<resource-agent name="%[1]s" shortdesc="Fence agent of a local pacerd sandbox">
+<longdesc>Powers off a sandbox node by killing its pacerd and every process it started.</longdesc>
+<parameters>
+<parameter name="port" unique="0" required="0"><getopt mixed="-n, --plug=[id]"/><content type="string"/><shortdesc lang="en">Node to fence</shortdesc></parameter>
+<parameter name="plug" unique="0" required="0"><getopt mixed="-n, --plug=[id]"/><content type="string"/><shortdesc lang="en">Node to fence</shortdesc></parameter>
+<parameter name="action" unique="0" required="0"><getopt mixed="-o, --action=[action]"/><content type="string" default="reboot"/><shortdesc lang="en">Fencing action</shortdesc></parameter>
+</parameters>
+<actions><action name="on"/><action name="off"/><action name="reboot"/><action name="status"/><action name="list"/><action name="list-status"/><action name="monitor"/><action name="metadata"/><action name="validate-all"/></actions>
+</resource-agent>
+XML
+	exit 0 ;;
+*) echo "unsupported action $action" >&2; exit 1 ;;
+esac
+`, FenceAgent, dir, pacerd, strings.Join(names, " "))
+	return os.WriteFile(filepath.Join(dir, "bin", FenceAgent), []byte(script), 0o755)
 }
