@@ -37,6 +37,16 @@
 //     history entries a peer broadcast to svc.MergeHistory(entries). When a
 //     node joins (or partitions merge), send it svc.HistorySnapshot().
 //   - When a node leaves the membership: svc.NodeLeft(node).
+//   - OnChange with State success and Action off or reboot means the
+//     target is down — whoever asked, including a manual confirmation
+//     made on another node: mark it fenced in the status section and run
+//     the controller. svc.Pending() lists requests in progress
+//     (clusterview Node.BeingFenced); svc.Failures(node) against
+//     Options().MaxAttempts says when to stop retrying.
+//   - Operations of stonith-class resources (start, stop, monitor) go to
+//     svc.ResourceOp(ctx, device, op): the device's monitor with its
+//     pcmk_monitor_action/_timeout, and agent parameters without the
+//     fencer's own pcmk_* ones.
 //
 // Peers is the only way the service reaches other nodes; its Call must
 // honour ctx and allow long calls (an execute carries a fence agent run
@@ -595,6 +605,52 @@ func (s *Service) Failures(target string) int {
 		}
 	}
 	return n
+}
+
+// Pending lists the requests in progress anywhere in the cluster, as far
+// as this node has heard.
+func (s *Service) Pending() []stonith.Entry {
+	var out []stonith.Entry
+	for _, e := range s.hist.List("") {
+		if e.State == stonith.StatePending {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// OCF result codes ResourceOp returns.
+const (
+	ocfOK         = 0
+	ocfError      = 1
+	ocfNotRunning = 7
+)
+
+// ResourceOp runs an operation of a stonith-class resource on this node
+// and returns its OCF result code and a reason: start and monitor run the
+// device's monitor (a device that cannot be reached is not usable), stop
+// has nothing to do (fencing does not need the resource started), and a
+// probe of a device never started here answers "not running" so that the
+// device is placed normally.
+func (s *Service) ResourceOp(ctx context.Context, device, op string, probe bool) (int, string) {
+	switch op {
+	case "stop":
+		return ocfOK, ""
+	case "start", "monitor":
+	default:
+		return ocfError, fmt.Sprintf("stonith resources have no %s operation", op)
+	}
+	if probe {
+		return ocfNotRunning, ""
+	}
+	r, err := s.Monitor(ctx, device)
+	if err != nil {
+		return ocfError, err.Error()
+	}
+	if !r.OK {
+		return ocfError, r.Reason
+	}
+	return ocfOK, ""
 }
 
 // Options returns the fencing options of the current CIB.

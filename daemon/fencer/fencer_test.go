@@ -353,3 +353,28 @@ func TestCorruptHistoryStillGivesAService(t *testing.T) {
 		t.Fatalf("fencing without a CIB: %+v", r)
 	}
 }
+
+func TestResourceOpRunsTheDeviceMonitor(t *testing.T) {
+	sw := t.TempDir()
+	res := dev("good", "fence_pacertest", "state_dir", sw) +
+		dev("bad", "fence_pacertest", "state_dir", sw, "fail", "check", "pcmk_monitor_action", "check", "pcmk_monitor_retries", "0")
+	c := newCluster(t, cibWith(res, "", ""), "node1")
+	s := c.svc("node1")
+	if rc, why := s.ResourceOp(ctx(t), "good", "start", false); rc != 0 {
+		t.Fatalf("start good: %d %s", rc, why)
+	}
+	rc, why := s.ResourceOp(ctx(t), "bad", "monitor", false)
+	if rc != 1 || !strings.Contains(why, "check failed") {
+		t.Fatalf("monitor bad: %d %q (pcmk_monitor_action=check must reach the agent)", rc, why)
+	}
+	if rc, _ := s.ResourceOp(ctx(t), "good", "monitor", true); rc != 7 {
+		t.Fatalf("probe: %d", rc)
+	}
+	if rc, _ := s.ResourceOp(ctx(t), "bad", "stop", false); rc != 0 {
+		t.Fatalf("stop: %d", rc)
+	}
+	data, _ := os.ReadFile(filepath.Join(sw, "calls.log"))
+	if !strings.Contains(string(data), "action=check") || strings.Contains(string(data), "extra=") {
+		t.Fatalf("agent calls %q", data)
+	}
+}
