@@ -23,6 +23,7 @@ type action struct {
 	seq         int
 	fenceTarget *Node
 	implied     bool // stop implied by fencing
+	probe       bool
 	attrs       map[string]string
 }
 

@@ -54,7 +54,11 @@ func (c *cluster) status() *Status {
 		s.DC = c.dc.Name
 	}
 	for _, n := range c.nodes {
-		s.Nodes = append(s.Nodes, NodeStatus{Name: n.Name, ID: n.ID, Online: n.Online, Unclean: n.Unclean, Pending: n.Pending,
+		health := ""
+		if c.opts.HealthStrategy != "none" && c.opts.HealthStrategy != "" {
+			health = healthWord(n)
+		}
+		s.Nodes = append(s.Nodes, NodeStatus{Health: health, Name: n.Name, ID: n.ID, Online: n.Online, Unclean: n.Unclean, Pending: n.Pending,
 			Standby: n.Standby, Maintenance: n.Maintenance, Shutdown: n.Shutdown, StandbyOnFail: n.StandbyFail, FenceReason: n.FenceReason,
 			Attrs: n.Attrs, Util: n.Util})
 	}
@@ -214,6 +218,9 @@ func (c *cluster) inGraph(a *action) bool {
 	if a.rsc != nil && a.node == nil && !a.pseudo {
 		return false
 	}
+	if a.pseudo && a.rsc != nil && a.rsc.Kind == Group && !a.required {
+		return false
+	}
 	return true
 }
 
@@ -274,7 +281,29 @@ func execLine(a *graph.Action) string {
 	if iv := a.Attrs["CRM_meta_interval"]; iv != "" && iv != "0" {
 		task = a.Task + "=" + iv
 	}
+	if a.Task == "stop" && a.Kind == graph.Pseudo {
+		return fmt.Sprintf("  * Pseudo action:   %s", a.Key)
+	}
 	return fmt.Sprintf("  * Resource action: %-15s %s on %s", a.Resource.ID, task, a.Node)
 }
 
 var _ = strings.TrimSpace
+
+// healthWord is the worst #health attribute colour of a node, "" when green.
+func healthWord(n *Node) string {
+	worst := ""
+	for k, v := range n.Attrs {
+		if !strings.HasPrefix(k, "#health") {
+			continue
+		}
+		switch strings.ToLower(v) {
+		case "red":
+			worst = "RED"
+		case "yellow":
+			if worst == "" {
+				worst = "YELLOW"
+			}
+		}
+	}
+	return worst
+}

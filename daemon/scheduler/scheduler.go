@@ -42,6 +42,8 @@ type Result struct {
 	Why map[string][]Contribution
 	// Status is the unpacked state the decisions were made from.
 	Status *Status
+	// Revised is the state once the transition has completed.
+	Revised *Status
 	// Executed lists the transition's actions in an order the controller
 	// may run them, as crm_simulate prints them.
 	Executed []string
@@ -64,7 +66,9 @@ func Run(doc *xmltree.Document, in Input) (*Result, error) {
 	c.place()
 	c.decide()
 	c.createActions()
+	c.extraActions()
 	c.propagate()
+	c.finishPseudo()
 	res := &Result{Summary: c.summaryLines(), Why: map[string][]Contribution{}, Warnings: c.warnings}
 	for _, r := range c.allList {
 		if len(r.Why) > 0 {
@@ -75,6 +79,7 @@ func Run(doc *xmltree.Document, in Input) (*Result, error) {
 	res.Graph = c.buildGraph(in.TransitionID)
 	res.Executed = c.executedLines(res.Graph)
 	res.Status = c.status()
+	res.Revised = c.revisedStatus()
 	return res, nil
 }
 

@@ -1,0 +1,129 @@
+package scheduler
+
+// Actions that never change the summary but belong in the graph: probes,
+// recurring monitors, fencing and shutdown order, and the group pseudo
+// actions that mark a group started or stopped.
+
+func (c *cluster) probeAllowed(r *Resource, n *Node) bool {
+	if !n.Online || n.Unclean || n.Pending || n.Shutdown {
+		return false
+	}
+	for _, l := range c.locations {
+		if l.Discovery != "never" {
+			continue
+		}
+		for _, x := range r.chain() {
+			if l.Rsc == x && (l.Node == n.Name || l.Node == "") {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// extraActions adds probes, monitors, fencing and shutdown ordering.
+func (c *cluster) extraActions() {
+	var fences []*action
+	var dcFence *action
+	for _, n := range c.nodes {
+		if a := c.fenceOps[n]; a != nil {
+			if n.DC {
+				dcFence = a
+			} else {
+				fences = append(fences, a)
+			}
+		}
+	}
+	if dcFence != nil {
+		for _, f := range fences {
+			c.addOrder(f, dcFence, 0)
+		}
+		fences = append(fences, dcFence)
+	}
+	for _, r := range c.allList {
+		if r.Kind != Primitive || r.stops == nil || !r.Managed || r.fixed {
+			continue
+		}
+		var probes []*action
+		for _, n := range c.nodes {
+			if r.Probed[n] || !c.probeAllowed(r, n) {
+				continue
+			}
+			p := c.newAction(r, "monitor", n)
+			p.required = true
+			p.probe = true
+			probes = append(probes, p)
+		}
+		st := r.start
+		if st != nil && st.node != nil {
+			for _, p := range probes {
+				c.addOrder(p, st, 0)
+			}
+			if r.Requires == "fencing" {
+				for _, f := range fences {
+					c.addOrder(f, st, 0)
+				}
+			}
+			// recurring monitors on the node it will run on
+			for _, op := range r.Ops {
+				if op.Name != "monitor" || op.Interval == 0 || !op.Enabled {
+					continue
+				}
+				if op.Role != "" && op.Role != "Started" && op.Role != "Unpromoted" {
+					continue
+				}
+				m := c.newAction(r, "monitor", st.node)
+				m.interval = op.Interval
+				m.op = op
+				m.runnable = st.runnable
+				m.required = st.required
+				if !st.required && r.runningOn(st.node) {
+					if h := r.history[st.node]; h != nil {
+						if _, ok := h.monitors[op.Interval]; !ok {
+							m.required = true
+						}
+					}
+				}
+				c.addOrder(st, m, fImpliesThen|fRunnableLeft)
+			}
+		}
+	}
+	for _, n := range c.nodes {
+		if !n.Shutdown || n.Fence {
+			continue
+		}
+		sd := c.newAction(nil, "do_shutdown", n)
+		sd.required = true
+		for _, r := range c.allList {
+			if r.Kind == Primitive && r.stops != nil {
+				if s := r.stops[n]; s != nil {
+					c.addOrder(s, sd, 0)
+				}
+			}
+		}
+	}
+}
+
+// finishPseudo marks group pseudo actions needed when a member acts.
+func (c *cluster) finishPseudo() {
+	for _, g := range c.allList {
+		if g.Kind != Group || g.gStart == nil {
+			continue
+		}
+		for _, m := range g.Children {
+			if st := c.startOf(m); st != nil && st.required && st.runnable && st.node != nil {
+				g.gStart.required = true
+				g.gRunning.required = true
+			}
+			for _, s := range c.stopsOf(m) {
+				if s.required && (s.runnable || s.pseudo) {
+					g.gStop.required = true
+					g.gStopped.required = true
+				}
+			}
+		}
+		if !g.gRunning.runnable {
+			g.gRunning.required = false
+		}
+	}
+}

@@ -1,0 +1,118 @@
+// Package simulate is `pacer simulate`: run the scheduler on a CIB file and
+// print what it would do, in crm_simulate's layout.
+package simulate
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"pacer/daemon/scheduler"
+	"pacer/share/xmltree"
+)
+
+// Main runs `pacer simulate` with args (without the command name) and
+// returns the exit status: 0 on success, 2 for bad usage, 1 for bad input.
+func Main(args []string, stdout, stderr io.Writer) int {
+	return run(args, stdout, stderr, os.Getenv, time.Now)
+}
+
+func run(args []string, stdout, stderr io.Writer, getenv func(string) string, clock func() time.Time) int {
+	fs := flag.NewFlagSet("simulate", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	xml := fs.String("x", "", "CIB `file` to simulate (default: $CIB_file)")
+	fs.StringVar(xml, "xml-file", "", "same as -x")
+	at := fs.String("t", "", "simulate as if it were `datetime` (ISO 8601 or \"YYYY-MM-DD HH:MM:SS\")")
+	fs.StringVar(at, "set-datetime", "", "same as -t")
+	showScores := fs.Bool("s", false, "show allocation scores")
+	fs.BoolVar(showScores, "show-scores", false, "same as -s")
+	fs.Bool("S", false, "simulate the transition's execution (always done)")
+	fs.Bool("simulate", false, "same as -S")
+	quiet := fs.Bool("Q", false, "print only the scores and the summary")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: pacer simulate [-x FILE] [-t DATETIME] [-s] [-S] [-Q]")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "pacer simulate: unexpected argument %q\n", fs.Arg(0))
+		return 2
+	}
+	path := *xml
+	if path == "" {
+		path = getenv("CIB_file")
+	}
+	if path == "" {
+		fmt.Fprintln(stderr, "pacer simulate: no CIB given: use -x FILE or set CIB_file")
+		return 2
+	}
+	doc, err := xmltree.ParseFile(path)
+	if err != nil {
+		fmt.Fprintf(stderr, "pacer simulate: %v\n", err)
+		return 1
+	}
+	var now time.Time
+	var banner string
+	switch {
+	case *at != "":
+		if now, err = scheduler.ParseNow(*at); err != nil {
+			fmt.Fprintf(stderr, "pacer simulate: -t: %v\n", err)
+			return 2
+		}
+	default:
+		if t, ok := scheduler.ExecutionDate(doc); ok {
+			now = t
+			banner = "Using the original execution date of: " + t.UTC().Format("2006-01-02 15:04:05") + "Z\n"
+		} else {
+			now = clock().UTC()
+		}
+	}
+	res, err := scheduler.Run(doc, scheduler.Input{Now: now})
+	if err != nil {
+		fmt.Fprintf(stderr, "pacer simulate: %s: %v\n", path, err)
+		return 1
+	}
+	if err := res.Graph.Validate(); err != nil {
+		fmt.Fprintf(stderr, "pacer simulate: %s: %v\n", path, err)
+		return 1
+	}
+	var b strings.Builder
+	b.WriteString(banner)
+	if !*quiet {
+		b.WriteString("Current cluster status:\n")
+		b.WriteString(scheduler.FormatStatus(res.Status))
+		b.WriteString("\n")
+	}
+	if *showScores {
+		if !*quiet {
+			b.WriteString("Allocation scores:\n")
+		}
+		for _, l := range res.Scores {
+			b.WriteString(l + "\n")
+		}
+		if !*quiet {
+			b.WriteString("\n")
+		}
+	}
+	b.WriteString("Transition Summary:\n")
+	for _, l := range res.Summary {
+		b.WriteString(l + "\n")
+	}
+	if !*quiet {
+		b.WriteString("\nExecuting Cluster Transition:\n")
+		for _, l := range res.Executed {
+			b.WriteString(l + "\n")
+		}
+		b.WriteString("\nRevised Cluster Status:\n")
+		b.WriteString(scheduler.FormatStatus(res.Revised))
+	}
+	if _, err := io.WriteString(stdout, b.String()); err != nil {
+		return 1
+	}
+	return 0
+}
