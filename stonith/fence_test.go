@@ -2,6 +2,7 @@ package stonith
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -375,5 +376,33 @@ func TestLRMRunnerRunsTheSameAgents(t *testing.T) {
 	}
 	if got := sw.plug(t, "outlet-2"); got != "off" {
 		t.Fatalf("outlet-2 is %q", got)
+	}
+}
+
+// The LRM's own test fence agent advertises "plug" but not "port": the
+// fencer must pick plug as the host argument from its metadata, and find
+// the mapped port in its list.
+func TestLRMTestAgentGetsMappedPlug(t *testing.T) {
+	dir, _ := filepath.Abs("../lrm/testdata/fence")
+	if _, err := os.Stat(filepath.Join(dir, "fence_pacer_test")); err != nil {
+		t.Skip("lrm/testdata/fence/fence_pacer_test is not there")
+	}
+	state := t.TempDir()
+	cfg := loadCfg(t, cib(t, device("pdu", "fence_pacer_test", "state_dir", state, "hostlist", "outlet3,outlet4",
+		"pcmk_host_map", "node2:outlet3", "pcmk_host_check", "dynamic-list"), ""))
+	cl := newCluster(t, cfg, "node1")
+	x := cl.nodes["node1"]
+	x.Runner = ExecRunner{Dirs: []string{dir}}
+	x.Meta = &MetaCache{Runner: x.Runner}
+	r := fence(t, coordinator(cl, "node1"), cfg, "node2", "off")
+	if !r.OK {
+		t.Fatalf("fencing failed: %s", r.Reason)
+	}
+	log, _ := os.ReadFile(filepath.Join(state, "log"))
+	if strings.TrimSpace(string(log)) != "off outlet3" {
+		t.Fatalf("agent log %q, want \"off outlet3\"", log)
+	}
+	if r := fence(t, coordinator(cl, "node1"), cfg, "node3", "off"); r.OK || !strings.Contains(r.Reason, "not in the list") {
+		t.Fatalf("node3 is on no outlet the agent lists: %+v", r)
 	}
 }

@@ -48,6 +48,11 @@
 //     pcmk_monitor_action/_timeout, and agent parameters without the
 //     fencer's own pcmk_* ones.
 //
+// Instead of implementing Peers, a daemon whose wire carries opaque bytes
+// can implement the smaller Transport and pass PeersOver(transport, name);
+// on the receiving side it hands each payload to svc.HandleMessage, which
+// returns the reply payload.
+//
 // Peers is the only way the service reaches other nodes; its Call must
 // honour ctx and allow long calls (an execute carries a fence agent run
 // of up to pcmk_<action>_timeout, 60s by default, plus delays).
