@@ -3,6 +3,7 @@ package tui_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -82,13 +83,45 @@ func TestMonSandboxTmux(t *testing.T) {
 		t.Fatalf("pacer configure property: %v\n%s", err, out)
 	}
 	run(30*time.Second, "configure", "primitive", "d1", "ocf:heartbeat:Dummy", "op", "monitor", "interval=2s")
-	status := exec.Command(pacer, "status")
-	status.Env = env
-	if out, err := status.CombinedOutput(); err != nil {
-		if bytes.Contains(out, []byte("not available")) {
+	// Where does d1 run? The monitor must watch through another node's
+	// daemon, as an admin's would: the node we kill takes its daemon along.
+	rscLine := regexp.MustCompile(`d1\s+\(?ocf:heartbeat:Dummy\)?:?\s+Started (n\d)`)
+	var victim string
+	deadline := time.Now().Add(30 * time.Second)
+	for victim == "" {
+		status := exec.Command(pacer, "status")
+		status.Env = env
+		out, err := status.CombinedOutput()
+		if err != nil && bytes.Contains(out, []byte("not available")) {
 			t.Skipf("the daemon cannot give its status yet: %s", bytes.TrimSpace(out))
 		}
-		t.Fatalf("pacer status: %v\n%s", err, out)
+		if m := rscLine.FindSubmatch(out); m != nil {
+			victim = string(m[1])
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("d1 not started after 30s (err %v):\n%s", err, out)
+		}
+		time.Sleep(300 * time.Millisecond)
+	}
+	var layout struct {
+		Nodes []struct{ Name, Socket string }
+	}
+	if b, err := os.ReadFile(filepath.Join(sbx, "sandbox.json")); err != nil {
+		t.Fatal(err)
+	} else if err := json.Unmarshal(b, &layout); err != nil {
+		t.Fatalf("sandbox.json: %v", err)
+	}
+	var names []string
+	monSocket := ""
+	for _, n := range layout.Nodes {
+		names = append(names, n.Name)
+		if n.Name != victim && monSocket == "" {
+			monSocket = n.Socket
+		}
+	}
+	if len(names) != 3 || monSocket == "" {
+		t.Fatalf("sandbox layout %+v", layout)
 	}
 
 	// A private tmux server: nothing of the user's is touched.
@@ -98,7 +131,7 @@ func TestMonSandboxTmux(t *testing.T) {
 		return string(out), err
 	}
 	t.Cleanup(func() { tm("kill-server") })
-	monCmd := fmt.Sprintf("env PACER_SOCKET=%s TERM=xterm-256color NO_COLOR=1 %s mon", m[1], pacer)
+	monCmd := fmt.Sprintf("env PACER_SOCKET=%s TERM=xterm-256color NO_COLOR=1 %s mon", monSocket, pacer)
 	if out, err := tm("new-session", "-d", "-s", "mon", "-x", "100", "-y", "30", monCmd); err != nil {
 		t.Fatalf("tmux new-session: %v: %s", err, out)
 	}
@@ -119,11 +152,10 @@ func TestMonSandboxTmux(t *testing.T) {
 			time.Sleep(200 * time.Millisecond)
 		}
 	}
-	rscLine := regexp.MustCompile(`d1\s+ocf:heartbeat:Dummy\s+Started (n\d)`)
-	waitScreen("the monitor live with d1 started", 30*time.Second, func(s string) bool {
-		return strings.Contains(s, "● live") && rscLine.MatchString(s)
+	waitScreen("the monitor live with d1 started on "+victim, 30*time.Second, func(s string) bool {
+		m := rscLine.FindStringSubmatch(s)
+		return strings.Contains(s, "● live") && m != nil && m[1] == victim
 	})
-	victim := rscLine.FindStringSubmatch(screen)[1]
 
 	// Kill the node d1 runs on, from another shell.
 	killed := time.Now()
@@ -137,14 +169,14 @@ func TestMonSandboxTmux(t *testing.T) {
 
 	// Put a surviving node in standby with the keys: cursor to it, s, y.
 	survivors := []string{}
-	for _, n := range []string{"n1", "n2", "n3"} {
+	for _, n := range names {
 		if n != victim {
 			survivors = append(survivors, n)
 		}
 	}
 	target := survivors[0]
 	keys := []string{"g"}
-	for _, n := range []string{"n1", "n2", "n3"} {
+	for _, n := range names {
 		if n == target {
 			break
 		}
@@ -158,6 +190,13 @@ func TestMonSandboxTmux(t *testing.T) {
 	tm("send-keys", "-t", "mon", "y")
 	standby := regexp.MustCompile(target + `\s+standby`)
 	waitScreen(target+" in standby", 20*time.Second, func(s string) bool { return standby.MatchString(s) })
+	t.Logf("screen:\n%s", screen)
+	// A real screen for the README: PACER_MON_CAPTURE=FILE keeps it.
+	if p := os.Getenv("PACER_MON_CAPTURE"); p != "" {
+		if err := os.WriteFile(p, []byte(screen), 0o644); err != nil {
+			t.Error(err)
+		}
+	}
 
 	tm("send-keys", "-t", "mon", "q")
 	waitScreen("the monitor gone", 5*time.Second, func(s string) bool {
@@ -167,19 +206,28 @@ func TestMonSandboxTmux(t *testing.T) {
 }
 
 // killLeftovers SIGKILLs any process still carrying this sandbox's node
-// marker (PACER_SANDBOX_NODE=DIR/NODE), so a failed stop leaves nothing.
+// marker (PACER_SANDBOX_NODE=DIR/NODE), so a failed stop leaves nothing; it
+// looks again until none is left, in case one was still being started.
 func killLeftovers(t *testing.T, sbx string) {
-	procs, _ := filepath.Glob("/proc/[0-9]*/environ")
 	marker := []byte("PACER_SANDBOX_NODE=" + sbx + "/")
-	for _, p := range procs {
-		env, err := os.ReadFile(p)
-		if err != nil || !bytes.Contains(env, marker) {
-			continue
+	for try := 0; try < 20; try++ {
+		procs, _ := filepath.Glob("/proc/[0-9]*/environ")
+		found := false
+		for _, p := range procs {
+			env, err := os.ReadFile(p)
+			if err != nil || !bytes.Contains(env, marker) {
+				continue
+			}
+			var pid int
+			if _, err := fmt.Sscanf(p, "/proc/%d/environ", &pid); err == nil {
+				found = true
+				t.Logf("killing leftover sandbox process %d", pid)
+				syscall.Kill(pid, syscall.SIGKILL)
+			}
 		}
-		var pid int
-		if _, err := fmt.Sscanf(p, "/proc/%d/environ", &pid); err == nil {
-			t.Logf("killing leftover sandbox process %d", pid)
-			syscall.Kill(pid, syscall.SIGKILL)
+		if !found {
+			return
 		}
+		time.Sleep(100 * time.Millisecond)
 	}
 }

@@ -41,6 +41,9 @@ const (
 	maxBackoff = 10 * time.Second
 	// actionTimeout bounds one admin action.
 	actionTimeout = 60 * time.Second
+	// snapshotTimeout bounds one snapshot request: a daemon that does not
+	// answer is treated like a lost connection, not waited for forever.
+	snapshotTimeout = 15 * time.Second
 )
 
 // backoff is the wait before reconnection attempt n (0-based).
@@ -190,7 +193,9 @@ func (m *Model) connect() tea.Cmd {
 		if err != nil {
 			return connectFailedMsg{gen, fmt.Errorf("subscribe: %w", err)}
 		}
-		snap, err := src.Snapshot(ctx)
+		sctx, cancel := context.WithTimeout(ctx, snapshotTimeout)
+		defer cancel()
+		snap, err := src.Snapshot(sctx)
 		if err != nil {
 			return connectFailedMsg{gen, fmt.Errorf("snapshot: %w", err)}
 		}
@@ -216,6 +221,8 @@ func (m *Model) fetch() tea.Cmd {
 	m.fetching = true
 	gen, src, ctx := m.gen, m.src, m.ctx
 	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(ctx, snapshotTimeout)
+		defer cancel()
 		snap, err := src.Snapshot(ctx)
 		return snapshotMsg{gen, snap, err}
 	}
@@ -350,6 +357,21 @@ func (m *Model) quit() tea.Cmd {
 }
 
 func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
+	// Keys typed faster than the terminal is read arrive as one message
+	// with several runes ("gj"); outside the filter line each is a key.
+	if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !m.filtering && !msg.Paste {
+		var cmds []tea.Cmd
+		for i, r := range msg.Runes {
+			cmds = append(cmds, m.handleKey(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}}))
+			if m.filtering { // "/" opened the filter: the rest is its text
+				for _, rest := range msg.Runes[i+1:] {
+					m.handleFilter(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{rest}})
+				}
+				break
+			}
+		}
+		return tea.Batch(cmds...)
+	}
 	// Ctrl-C always quits, whatever is open.
 	if msg.Type == tea.KeyCtrlC {
 		return m.quit()

@@ -496,3 +496,17 @@ func TestNoSnapshotYet(t *testing.T) {
 		t.Fatal("action prompt without a snapshot")
 	}
 }
+
+// Keys that arrive together ("gj", as a fast typist or tmux send-keys
+// produces) are handled one by one; after "/" the rest is filter text.
+func TestRunesArrivingTogether(t *testing.T) {
+	m, _, _ := newTestModel(t, nil)
+	m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("Gkk")})
+	if r, _ := m.selected(); r.node != "node2" {
+		t.Fatalf("Gkk: selected %+v, want node2", r)
+	}
+	m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("/web")})
+	if !m.filtering || m.filter != "web" {
+		t.Fatalf("/web: filtering %v filter %q", m.filtering, m.filter)
+	}
+}
