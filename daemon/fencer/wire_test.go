@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"pacer/share/xmltree"
 	"pacer/stonith"
@@ -87,6 +88,9 @@ func FuzzHandleMessage(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		s.HandleMessage(context.Background(), data)
+		// A request may ask for a delay; the context bounds it.
+		c, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+		defer cancel()
+		s.HandleMessage(c, data)
 	})
 }
