@@ -205,8 +205,12 @@ func (s *session) cmdShadowCommit(ctx context.Context, inv *cmdtree.Invocation) 
 	if err != nil {
 		return err
 	}
-	if err := s.verifyDoc(doc, "shadow CIB "+name); err != nil && !s.force {
-		return fmt.Errorf("%w; use --force to commit anyway", err)
+	cur, err := live.CIB(ctx)
+	if err != nil {
+		return err
+	}
+	if err := s.checkNewProblems(cur.Root, doc.Root); err != nil {
+		return err
 	}
 	return live.ReplaceConfiguration(ctx, configuration(doc), backend.Version{})
 }

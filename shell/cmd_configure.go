@@ -73,6 +73,9 @@ func (s *session) cmdConfigureShow(ctx context.Context, inv *cmdtree.Invocation)
 	if err != nil {
 		return err
 	}
+	if text != "" && !strings.HasSuffix(text, "\n") {
+		text += "\n"
+	}
 	_, err = io.WriteString(s.stdout, text)
 	return err
 }
@@ -147,7 +150,9 @@ func selectObjects(cfg *xmltree.Element, sel []string) ([]*xmltree.Element, erro
 		}
 		e, ok := idx[id]
 		if !ok {
-			return nil, notFound("object", id, keys(idx))
+			if e = findResource(cfg, id); e == nil {
+				return nil, notFound("object", id, append(keys(idx), resourceIDs(cfg)...))
+			}
 		}
 		add(e)
 	}
@@ -285,7 +290,7 @@ func (s *session) commit(ctx context.Context, force bool) error {
 		}
 		return nil
 	}
-	if err := s.verifyDoc(s.work, "staged configuration"); err != nil && !force {
+	if err := s.checkNewProblems(s.workOrig, s.work.Root); err != nil && !force {
 		return fmt.Errorf("%w; fix it or use \"commit force\"", err)
 	}
 	if s.terminal && !s.yes {
@@ -319,24 +324,16 @@ func (s *session) cmdDelete(ctx context.Context, inv *cmdtree.Invocation) error 
 	}
 	return s.edit(ctx, func(doc *xmltree.Document) error {
 		cfg := configuration(doc)
-		idx := objectIndex(cfg)
 		for _, id := range ids {
-			e, ok := idx[id]
-			if !ok {
-				// A group member or clone child is not top level.
-				if r := findResource(cfg, id); r != nil {
-					e = r
-				} else {
-					return notFound("object", id, keys(idx))
-				}
+			e := cfg.FindID(id)
+			if e == nil {
+				return notFound("object", id, append(keys(objectIndex(cfg)), resourceIDs(cfg)...))
 			}
 			if isResource(e) && isRunning(doc, id) && !s.force {
 				return fmt.Errorf("resource %s is running, can't delete it (stop it first, or --force)", id)
 			}
-			removeElement(e)
-			dropReferences(cfg, id)
 		}
-		return nil
+		return crmApply(doc, "delete "+joinArgs(ids))
 	})
 }
 
@@ -425,19 +422,7 @@ func (s *session) cmdRename(ctx context.Context, inv *cmdtree.Invocation) error 
 		if isResource(e) && isRunning(doc, old) && !s.force {
 			return fmt.Errorf("resource %s is running, can't rename it (stop it first, or --force)", old)
 		}
-		e.SetAttr("id", nw)
-		cfg.Walk(func(x *xmltree.Element) bool {
-			for _, a := range []string{"rsc", "with-rsc", "first", "then", "template"} {
-				if x.Attr(a) == old {
-					x.SetAttr(a, nw)
-				}
-			}
-			if (x.Name == "resource_ref" || x.Name == "obj_ref") && x.ID() == old {
-				x.SetAttr("id", nw)
-			}
-			return true
-		})
-		return nil
+		return crmApply(doc, "rename "+joinArgs([]string{old, nw}))
 	})
 }
 

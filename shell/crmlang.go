@@ -1,10 +1,18 @@
 package shell
 
 import (
+	"bytes"
 	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"slices"
+	"strings"
 
 	"pacer/share/xmltree"
 	"pacer/shell/cmdtree"
+	"pacer/shell/crm"
 )
 
 // This file is the one place the shell meets the crm configuration language
@@ -13,31 +21,228 @@ import (
 
 // crmShow prints the configuration, or the selected objects, as crm text.
 func crmShow(cfg *xmltree.Element, elems []*xmltree.Element, selected bool) (string, error) {
-	return "", errNotAvailable("crm text output (package shell/crm)")
+	if !selected {
+		return withNewline(crm.Show(cfg)), nil
+	}
+	var ids []string
+	for _, e := range elems {
+		if e.Name == "fencing-topology" {
+			ids = append(ids, "fencing_topology")
+			continue
+		}
+		ids = append(ids, e.ID())
+	}
+	if len(ids) == 0 {
+		return "", nil
+	}
+	return withNewline(crm.Show(cfg, ids...)), nil
+}
+
+func withNewline(s string) string {
+	if s != "" && !strings.HasSuffix(s, "\n") {
+		return s + "\n"
+	}
+	return s
 }
 
 // crmLoad applies crm text (a whole file) to doc: replace or update.
 func crmLoad(doc *xmltree.Document, text, name, mode string) error {
-	return errNotAvailable("loading crm text (package shell/crm)")
+	sts, err := crm.Parse(text)
+	if err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	m := crm.Update
+	if mode == "replace" {
+		m = crm.Replace
+	}
+	if err := crm.Apply(configuration(doc), sts, m); err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	return nil
 }
 
 // crmApply applies one crm statement (the whole line, keyword included).
 func crmApply(doc *xmltree.Document, line string) error {
-	return errNotAvailable("crm configuration statements (package shell/crm)")
+	sts, err := crm.Parse(line)
+	if err != nil {
+		return err
+	}
+	return crm.Apply(configuration(doc), sts, crm.Update)
 }
 
 // cmdObject runs a configure object command (primitive, group, ...): the
-// line is parsed as crm text and applied to the staged configuration.
+// line is parsed as crm text and applied to the staged configuration. An
+// object whose id exists already is refused (crmsh's rule); "edit" or
+// "load update" replace objects.
 func (s *session) cmdObject(kind string) func(context.Context, *cmdtree.Invocation) error {
 	return func(ctx context.Context, inv *cmdtree.Invocation) error {
 		if inv.RawArgs == "" {
 			return usagef("%s needs arguments", kind)
 		}
 		line := kind + " " + inv.RawArgs
-		return s.edit(ctx, func(doc *xmltree.Document) error { return crmApply(doc, line) })
+		return s.edit(ctx, func(doc *xmltree.Document) error {
+			sts, err := crm.Parse(line)
+			if err != nil {
+				return err
+			}
+			cfg := configuration(doc)
+			for _, st := range sts {
+				if st.ID == "" || st.Elem == nil {
+					continue
+				}
+				switch st.Kind {
+				case "property", "rsc_defaults", "op_defaults", "fencing_topology", "node":
+					continue // these merge
+				}
+				if e := cfg.FindID(st.ID); e != nil && e.Name != "node" {
+					return fmt.Errorf("id %s is already in use (by a %s); delete it or use edit", st.ID, crmKind(e))
+				}
+			}
+			if err := s.checkAgents(sts); err != nil {
+				return err
+			}
+			return crm.Apply(cfg, sts, crm.Update)
+		})
 	}
 }
 
+// checkAgents checks primitives against their agents' meta-data, as crmsh
+// does: an unknown agent is an error (unless forced), unknown parameters
+// and missing required ones are warnings with suggestions.
+func (s *session) checkAgents(sts []*crm.Statement) error {
+	for _, st := range sts {
+		if st.Kind != "primitive" || st.Elem == nil {
+			continue
+		}
+		e := st.Elem
+		if e.Attr("template") != "" {
+			continue
+		}
+		agent := e.Attr("class") + ":"
+		if p := e.Attr("provider"); p != "" {
+			agent += p + ":"
+		}
+		agent += e.Attr("type")
+		m := agentMeta(agent)
+		if m == nil {
+			if s.force {
+				s.warnf("%s: agent %s not found here; no parameter check", st.ID, agent)
+				continue
+			}
+			msg := fmt.Sprintf("resource agent %s not found (use --force to define it anyway)", agent)
+			if sug := cmdtree.Suggest(e.Attr("type"), agentCache.list(e.Attr("class"), e.Attr("provider"))); len(sug) > 0 {
+				msg += "; did you mean " + strings.Join(quoteAll(sug), " or ") + "?"
+			}
+			return errors.New(msg)
+		}
+		given := map[string]bool{}
+		for _, set := range e.ChildrenNamed("instance_attributes") {
+			for _, nv := range set.ChildrenNamed("nvpair") {
+				name := nv.Attr("name")
+				given[name] = true
+				if _, ok := m.Param(name); !ok {
+					var names []string
+					for _, p := range m.Parameters {
+						names = append(names, p.Name)
+					}
+					msg := fmt.Sprintf("%s: %s has no parameter %q", st.ID, agent, name)
+					if sug := cmdtree.Suggest(name, names); len(sug) > 0 {
+						msg += "; did you mean " + strings.Join(quoteAll(sug), " or ") + "?"
+					}
+					s.warnf("%s", msg)
+				}
+			}
+		}
+		for _, p := range m.Parameters {
+			if p.Required && !given[p.Name] {
+				s.warnf("%s: required parameter %s of %s is not set", st.ID, p.Name, agent)
+			}
+		}
+	}
+	return nil
+}
+
+// cmdEdit opens the configuration (or the named objects) as crm text in
+// $EDITOR and applies what comes back. A parse error is shown and, on a
+// terminal, the editor opens again on the same text.
 func (s *session) cmdEdit(ctx context.Context, inv *cmdtree.Invocation) error {
-	return errNotAvailable("configure edit (needs package shell/crm)")
+	if err := s.ensureWork(ctx); err != nil {
+		return err
+	}
+	cfg := configuration(s.work)
+	var text string
+	if len(inv.Args) > 0 {
+		elems, err := selectObjects(cfg, inv.Args)
+		if err != nil {
+			return err
+		}
+		text, _ = crmShow(cfg, elems, true)
+	} else {
+		text = crm.Show(cfg)
+	}
+	before, _ := crm.Parse(text)
+	f, err := os.CreateTemp("", "pacer-edit-*.crm")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(f.Name())
+	f.WriteString(text)
+	f.Close()
+	editor := os.Getenv("EDITOR")
+	if editor == "" {
+		editor = "vi"
+	}
+	for {
+		cmd := exec.CommandContext(ctx, "sh", "-c", editor+` "$1"`, "editor", f.Name())
+		cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, s.stdout, s.stderr
+		if err := cmd.Run(); err != nil {
+			return fmt.Errorf("editor %s: %w", editor, err)
+		}
+		data, err := os.ReadFile(f.Name())
+		if err != nil {
+			return err
+		}
+		if bytes.Equal(data, []byte(text)) {
+			return nil // unchanged
+		}
+		err = s.applyEdited(ctx, string(data), before, len(inv.Args) == 0)
+		if err == nil {
+			return nil
+		}
+		fmt.Fprintf(s.stderr, "ERROR: %v\n", err)
+		if !s.terminal || !s.ask("Edit again") {
+			return errors.New("edit not applied (your text was not kept)")
+		}
+	}
+}
+
+func (s *session) applyEdited(ctx context.Context, text string, before []*crm.Statement, whole bool) error {
+	sts, err := crm.Parse(text)
+	if err != nil {
+		return err
+	}
+	return s.edit(ctx, func(doc *xmltree.Document) error {
+		if whole {
+			return crm.Apply(configuration(doc), sts, crm.Replace)
+		}
+		// Objects deleted from the text are deleted.
+		var kept []string
+		for _, st := range sts {
+			kept = append(kept, st.ID)
+		}
+		var gone []string
+		for _, st := range before {
+			if st.ID != "" && !slices.Contains(kept, st.ID) {
+				gone = append(gone, st.ID)
+			}
+		}
+		if len(gone) > 0 {
+			del, err := crm.Parse("delete " + strings.Join(gone, " "))
+			if err != nil {
+				return err
+			}
+			sts = append(del, sts...)
+		}
+		return crm.Apply(configuration(doc), sts, crm.Update)
+	})
 }

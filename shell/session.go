@@ -44,6 +44,7 @@ type session struct {
 	// a copy of the whole CIB and the version it was read at.
 	work     *xmltree.Document
 	workBase backend.Version
+	workOrig *xmltree.Element // the CIB as read, to tell new problems from old
 	dirty    bool
 
 	// ask reads a yes/no answer on a terminal.
@@ -190,7 +191,11 @@ func (s *session) change(ctx context.Context, fn func(doc *xmltree.Document) err
 		return err
 	}
 	configuration(doc)
+	orig := doc.Root.Clone()
 	if err := fn(doc); err != nil {
+		return err
+	}
+	if err := s.checkNewProblems(orig, doc.Root); err != nil {
 		return err
 	}
 	if err := be.ReplaceConfiguration(ctx, doc.Root.Child("configuration"), base); err != nil {
@@ -216,7 +221,51 @@ func (s *session) ensureWork(ctx context.Context) error {
 		return err
 	}
 	s.work, s.workBase, s.dirty = doc, v, false
+	s.workOrig = doc.Root.Clone()
 	return nil
+}
+
+// checkNewProblems validates after and refuses it (unless forced) when it
+// has errors before did not have: a change must not break the
+// configuration, but an already imperfect one (no fencing device yet) must
+// not block every change either. New warnings are printed.
+func (s *session) checkNewProblems(before, after *xmltree.Element) error {
+	key := func(p cib.Problem) string { return p.Severity.String() + "|" + p.Path + "|" + p.Msg }
+	old := map[string]bool{}
+	for _, p := range validate(before) {
+		old[key(p)] = true
+	}
+	var errs []string
+	for _, p := range validate(after) {
+		if old[key(p)] {
+			continue
+		}
+		// Errors about the cluster as a whole (no fencing device yet) are
+		// the admin's to-do, not a broken change: they warn.
+		if p.Severity == cib.Error && p.Path != "/cib/configuration" && p.Path != "/cib" {
+			errs = append(errs, p.Path+": "+p.Msg)
+		} else {
+			s.warnf("%s: %s", p.Path, p.Msg)
+		}
+	}
+	if len(errs) == 0 {
+		return nil
+	}
+	if s.force {
+		for _, e := range errs {
+			s.warnf("(forced) %s", e)
+		}
+		return nil
+	}
+	return fmt.Errorf("the change makes the configuration invalid: %s (use --force to store it anyway)", strings.Join(errs, "; "))
+}
+
+func validate(root *xmltree.Element) []cib.Problem {
+	c, err := cib.Decode(&xmltree.Document{Root: root})
+	if err != nil {
+		return []cib.Problem{{Severity: cib.Error, Path: "/cib", Msg: err.Error()}}
+	}
+	return cib.Validate(c, knownClusterOption)
 }
 
 // commitDoc stores doc's configuration on the backend if it is still at base.

@@ -228,6 +228,14 @@ func prefixMatches(cands []*Command, word string) []*Command {
 		if strings.HasPrefix(c.Name, word) {
 			out = append(out, c)
 			seen[c] = true
+			continue
+		}
+		for _, a := range c.Aliases {
+			if strings.HasPrefix(a, word) {
+				out = append(out, c)
+				seen[c] = true
+				break
+			}
 		}
 	}
 	return out

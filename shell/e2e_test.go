@@ -1,0 +1,386 @@
+package shell_test
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"pacer/share/schedcases"
+	"pacer/share/xmltree"
+)
+
+// pacerBin is bin/pacer: $PACER_BIN/pacer (make test), else built here.
+var pacerBin string
+
+func TestMain(m *testing.M) {
+	code := func() int {
+		if d := os.Getenv("PACER_BIN"); d != "" {
+			pacerBin = filepath.Join(d, "pacer")
+			if _, err := os.Stat(pacerBin); err == nil {
+				return m.Run()
+			}
+		}
+		dir, err := os.MkdirTemp("", "pacer-shell-test")
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+		defer os.RemoveAll(dir)
+		pacerBin = filepath.Join(dir, "pacer")
+		out, err := exec.Command("go", "build", "-o", pacerBin, "pacer/shell/cmd/pacer").CombinedOutput()
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "build pacer: %v\n%s", err, out)
+			return 1
+		}
+		return m.Run()
+	}()
+	os.Exit(code)
+}
+
+type result struct {
+	stdout, stderr string
+	code           int
+}
+
+// run runs bin/pacer with CIB_file=cib (when not "") and stdin.
+func run(t *testing.T, cib, stdin string, args ...string) result {
+	t.Helper()
+	cmd := exec.Command(pacerBin, args...)
+	env := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(), "PACER_SOCKET=" + filepath.Join(t.TempDir(), "none.sock"),
+		"CIB_shadow_dir=" + filepath.Join(filepath.Dir(cib), "shadow")}
+	if cib != "" {
+		env = append(env, "CIB_file="+cib)
+	}
+	cmd.Env = env
+	cmd.Stdin = strings.NewReader(stdin)
+	var so, se bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &so, &se
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatalf("run pacer %v: %v", args, err)
+	}
+	if strings.Contains(se.String(), "panic") || strings.Contains(se.String(), "goroutine ") {
+		t.Fatalf("pacer %v panicked:\n%s", args, se.String())
+	}
+	return result{so.String(), se.String(), code}
+}
+
+// caseFile copies a scheduler case CIB to a temp dir.
+func caseFile(t *testing.T, name string) string {
+	t.Helper()
+	dir, ok := schedcases.Dir()
+	if !ok {
+		t.Skipf("scheduler cases not found at %s", dir)
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "xml", name+".xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(t.TempDir(), name+".xml")
+	if err := os.WriteFile(p, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+const emptyCIB = `<cib admin_epoch="0" epoch="1" num_updates="0" validate-with="pacemaker-3.9">
+  <configuration>
+    <crm_config/>
+    <nodes>
+      <node id="1" uname="node1"/>
+      <node id="2" uname="node2"/>
+    </nodes>
+    <resources/>
+    <constraints/>
+  </configuration>
+  <status/>
+</cib>
+`
+
+func emptyFile(t *testing.T) string {
+	p := filepath.Join(t.TempDir(), "cib.xml")
+	if err := os.WriteFile(p, []byte(emptyCIB), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func parseFile(t *testing.T, p string) *xmltree.Document {
+	t.Helper()
+	doc, err := xmltree.ParseFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return doc
+}
+
+func TestVersion(t *testing.T) {
+	r := run(t, "", "", "--version")
+	if r.code != 0 || !strings.HasPrefix(r.stdout, "pacer ") {
+		t.Fatalf("%+v", r)
+	}
+}
+
+func TestShowXMLPrintsConfigurationOnly(t *testing.T) {
+	for _, name := range []string{"bug-5014-CthenAthenB-C-stopped", "clone-anon-failcount", "order-sets"} {
+		p := caseFile(t, name)
+		r := run(t, p, "", "configure", "show", "xml")
+		if r.code != 0 {
+			t.Fatalf("%s: %+v", name, r)
+		}
+		if strings.Contains(r.stdout, "\x1b") {
+			t.Errorf("%s: escape codes in piped output", name)
+		}
+		got, err := xmltree.ParseString(r.stdout)
+		if err != nil {
+			t.Fatalf("%s: output is not one XML element: %v\n%s", name, err, r.stdout)
+		}
+		want := parseFile(t, p).Root.Child("configuration")
+		if got.Root.Name != "configuration" || !xmltree.Equal(got.Root, stripParent(want)) {
+			t.Errorf("%s: show xml differs from the file's configuration", name)
+		}
+	}
+}
+
+func stripParent(e *xmltree.Element) *xmltree.Element { return e.Clone() }
+
+func TestCIBVerify(t *testing.T) {
+	p := caseFile(t, "bug-5014-CthenAthenB-C-stopped")
+	if r := run(t, p, "", "cib", "verify"); r.code != 0 {
+		t.Fatalf("valid CIB: %+v", r)
+	}
+	// A constraint naming a resource that does not exist is an error.
+	data, _ := os.ReadFile(p)
+	bad := strings.Replace(string(data), `then="ClusterIP2"`, `then="NoSuchRsc"`, 1)
+	os.WriteFile(p, []byte(bad), 0o644)
+	r := run(t, p, "", "cib", "verify")
+	if r.code == 0 || !strings.Contains(r.stderr, "NoSuchRsc") {
+		t.Fatalf("dangling reference: %+v", r)
+	}
+	// Missing file: named.
+	r = run(t, "/nonexistent/cib.xml", "", "cib", "verify")
+	if r.code == 0 || !strings.Contains(r.stderr, "/nonexistent/cib.xml") {
+		t.Fatalf("missing file: %+v", r)
+	}
+	// Malformed XML: named with the line.
+	os.WriteFile(p, []byte("<cib>\n  <configuration>\n    <resources>\n  </configuration>\n</cib>\n"), 0o644)
+	r = run(t, p, "", "cib", "verify")
+	if r.code == 0 || !strings.Contains(r.stderr, p) || !strings.Contains(r.stderr, "line") {
+		t.Fatalf("malformed file: %+v", r)
+	}
+	r = run(t, p, "", "configure", "show", "xml")
+	if r.code == 0 || r.stdout != "" || !strings.Contains(r.stderr, p) {
+		t.Fatalf("show xml on malformed file: %+v", r)
+	}
+}
+
+func TestOneShotConfigureCommits(t *testing.T) {
+	p := emptyFile(t)
+	r := run(t, p, "", "configure", "primitive", "d1", "ocf:heartbeat:Dummy", "op", "monitor", "interval=10s")
+	if r.code != 0 {
+		t.Fatalf("%+v", r)
+	}
+	doc := parseFile(t, p)
+	if doc.Root.FindID("d1") == nil {
+		t.Fatal("primitive not stored")
+	}
+	if doc.Root.Attr("epoch") != "2" {
+		t.Errorf("epoch %q, want 2", doc.Root.Attr("epoch"))
+	}
+	r = run(t, p, "", "configure", "group", "g1", "d1", "meta", "description=two words")
+	if r.code != 0 {
+		t.Fatalf("%+v", r)
+	}
+	r = run(t, p, "", "configure", "show", "g1")
+	if r.code != 0 || !strings.Contains(r.stdout, "group g1 d1") || !strings.Contains(r.stdout, `description="two words"`) {
+		t.Fatalf("show g1: %+v", r)
+	}
+}
+
+func TestFailedChangeLeavesFileIdentical(t *testing.T) {
+	p := caseFile(t, "bug-5014-CthenAthenB-C-stopped")
+	before, _ := os.ReadFile(p)
+	same := func(what string) {
+		t.Helper()
+		after, _ := os.ReadFile(p)
+		if !bytes.Equal(before, after) {
+			t.Fatalf("%s changed the file", what)
+		}
+	}
+	for _, args := range [][]string{
+		{"configure", "primitive", "x", "ocf:heartbeat:Dummy", "op"},         // syntax error
+		{"configure", "primitive", "ClusterIP", "ocf:heartbeat:Dummy"},       // id in use
+		{"configure", "primitive", "y", "ocf:heartbeat:NoSuchAgentHere"},     // unknown agent
+		{"configure", "location", "l1", "NoSuchRsc", "100:", "fc16-builder"}, // dangling reference
+		{"resource", "move", "NoSuchRsc", "fc16-builder"},                    // unknown resource
+		{"node", "standby", "nosuchnode"},                                    // unknown node
+		{"configure", "delete", "nothere"},                                   // unknown id
+	} {
+		r := run(t, p, "", args...)
+		if r.code == 0 {
+			t.Errorf("%v succeeded: %+v", args, r)
+		}
+		if !strings.Contains(r.stderr, "ERROR: ") {
+			t.Errorf("%v: no error message: %q", args, r.stderr)
+		}
+		same(strings.Join(args, " "))
+	}
+	// A script that fails half way commits nothing.
+	script := "configure\nprimitive s1 ocf:heartbeat:Dummy\nprimitive s2\ncommit\n"
+	r := run(t, p, script)
+	if r.code == 0 || !strings.Contains(r.stderr, "<stdin>:3") {
+		t.Errorf("script: %+v", r)
+	}
+	same("failing script")
+	// load replace of a malformed file.
+	bad := filepath.Join(t.TempDir(), "bad.crm")
+	os.WriteFile(bad, []byte("primitive a ocf:heartbeat:Dummy\nlocation\n"), 0o644)
+	r = run(t, p, "", "configure", "load", "replace", bad)
+	if r.code == 0 || !strings.Contains(r.stderr, bad) {
+		t.Errorf("load: %+v", r)
+	}
+	same("failed load")
+}
+
+func TestScriptModes(t *testing.T) {
+	p := emptyFile(t)
+	script := `# a comment
+configure
+primitive d1 ocf:heartbeat:Dummy \
+	op monitor interval=10s
+primitive d2 ocf:heartbeat:Dummy
+group g d1 d2
+commit
+up
+resource stop g
+`
+	f := filepath.Join(t.TempDir(), "script")
+	os.WriteFile(f, []byte(script), 0o644)
+	if r := run(t, p, "", "-f", f); r.code != 0 {
+		t.Fatalf("-f: %+v", r)
+	}
+	doc := parseFile(t, p)
+	g := doc.Root.FindID("g")
+	if g == nil || len(g.ChildrenNamed("primitive")) != 2 || doc.Root.FindID("g-meta_attributes-target-role") == nil {
+		t.Fatalf("script result:\n%s", doc.Root.Child("configuration").Indented())
+	}
+	// Pending changes at the end of piped input are committed.
+	if r := run(t, p, "configure\nprimitive d3 ocf:heartbeat:Dummy\n"); r.code != 0 {
+		t.Fatalf("stdin: %+v", r)
+	}
+	if parseFile(t, p).Root.FindID("d3") == nil {
+		t.Fatal("pending change not committed at end of input")
+	}
+	// Exit codes and messages.
+	r := run(t, p, "", "resource", "stauts")
+	if r.code != 1 || !strings.Contains(r.stderr, `did you mean "status"`) {
+		t.Errorf("unknown command: %+v", r)
+	}
+	r = run(t, p, "", "resource", "locate")
+	if r.code != 2 || !strings.Contains(r.stderr, "resource locate") || !strings.Contains(r.stderr, "usage:") {
+		t.Errorf("usage error: %+v", r)
+	}
+	r = run(t, p, "", "--bogus")
+	if r.code != 2 {
+		t.Errorf("bad option: %+v", r)
+	}
+	r = run(t, p, "", "res", "loc", "d1")
+	if r.code != 0 || r.stdout != "resource d1 is NOT running\n" {
+		t.Errorf("abbreviations: %+v", r)
+	}
+}
+
+func TestResourceAndNodeCommands(t *testing.T) {
+	p := caseFile(t, "bug-5014-CthenAthenB-C-stopped")
+	steps := []struct {
+		args []string
+		id   string // must exist afterwards
+	}{
+		{[]string{"resource", "move", "ClusterIP", "fc16-builder"}, "cli-prefer-ClusterIP"},
+		{[]string{"resource", "ban", "ClusterIP2", "fc16-builder"}, "cli-ban-ClusterIP2-on-fc16-builder"},
+		{[]string{"resource", "stop", "ClusterIP"}, "ClusterIP-meta_attributes-target-role"},
+		{[]string{"resource", "param", "ClusterIP", "set", "cidr_netmask", "24"}, "ClusterIP-instance_attributes-cidr_netmask"},
+		{[]string{"node", "standby", "fc16-builder"}, "nodes-fc16-builder-standby"},
+		{[]string{"node", "status-attr", "fc16-builder", "set", "foo", "1"}, "status-fc16-builder-foo"},
+	}
+	for _, st := range steps {
+		if r := run(t, p, "", st.args...); r.code != 0 {
+			t.Fatalf("%v: %+v", st.args, r)
+		}
+		if parseFile(t, p).Root.FindID(st.id) == nil {
+			t.Fatalf("%v: no element %s", st.args, st.id)
+		}
+	}
+	doc := parseFile(t, p)
+	if v := doc.Root.FindID("ClusterIP-instance_attributes-cidr_netmask").Attr("value"); v != "24" {
+		t.Errorf("param value %q", v)
+	}
+	if r := run(t, p, "", "resource", "param", "ClusterIP", "show", "cidr_netmask"); r.stdout != "24\n" {
+		t.Errorf("param show: %+v", r)
+	}
+	if r := run(t, p, "", "-o", "json", "node", "show", "fc16-builder"); !strings.Contains(r.stdout, `"standby": "on"`) {
+		t.Errorf("node show json: %+v", r)
+	}
+	for _, args := range [][]string{{"resource", "clear", "ClusterIP"}, {"resource", "clear", "ClusterIP2"}, {"node", "online", "fc16-builder"}} {
+		if r := run(t, p, "", args...); r.code != 0 {
+			t.Fatalf("%v: %+v", args, r)
+		}
+	}
+	doc = parseFile(t, p)
+	if doc.Root.FindID("cli-prefer-ClusterIP") != nil || doc.Root.FindID("cli-ban-ClusterIP2-on-fc16-builder") != nil {
+		t.Error("clear left constraints")
+	}
+	if v := doc.Root.FindID("nodes-fc16-builder-standby").Attr("value"); v != "off" {
+		t.Errorf("standby after online: %q", v)
+	}
+}
+
+func TestManPage(t *testing.T) {
+	r := run(t, "", "", "help", "--man")
+	if r.code != 0 {
+		t.Fatal(r)
+	}
+	for _, want := range []string{".TH PACER 8", `.SS "Level configure"`, `.SS "Level resource"`, `.SS "Level node"`,
+		`.SS "Level cib"`, `\fBlocate\fR`, "CIB_file", ".SH \"EXIT STATUS\""} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("man page lacks %q", want)
+		}
+	}
+}
+
+func TestShadowCIB(t *testing.T) {
+	p := emptyFile(t)
+	before, _ := os.ReadFile(p)
+	script := "cib new test\nconfigure primitive d1 ocf:heartbeat:Dummy\ncib list\n"
+	r := run(t, p, script)
+	if r.code != 0 || !strings.Contains(r.stdout, "test") {
+		t.Fatalf("%+v", r)
+	}
+	after, _ := os.ReadFile(p)
+	if !bytes.Equal(before, after) {
+		t.Fatal("change through a shadow CIB reached the real one")
+	}
+	r = run(t, p, "", "cib", "diff", "test")
+	if !strings.Contains(r.stdout, `+    <primitive id="d1"`) {
+		t.Errorf("diff: %+v", r)
+	}
+	if r := run(t, p, "", "cib", "commit", "test"); r.code != 0 {
+		t.Fatalf("commit: %+v", r)
+	}
+	if parseFile(t, p).Root.FindID("d1") == nil {
+		t.Fatal("shadow commit did not reach the CIB")
+	}
+	if r := run(t, p, "", "cib", "delete", "test"); r.code != 0 {
+		t.Fatalf("delete: %+v", r)
+	}
+	if r := run(t, p, "", "cib", "list"); strings.TrimSpace(r.stdout) != "" {
+		t.Errorf("list after delete: %+v", r)
+	}
+}
