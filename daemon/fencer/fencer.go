@@ -658,6 +658,39 @@ func (s *Service) ResourceOp(ctx context.Context, device, op string, probe bool)
 	return ocfOK, ""
 }
 
+// Warnings are the fencing problems `pacer status` should show: no
+// device while fencing is enabled, and for each unclean node (as the
+// daemon knows them) why its resources are not recovered yet.
+func (s *Service) Warnings(unclean []string) []string {
+	cfg, err := s.config()
+	if err != nil {
+		return nil
+	}
+	var out []string
+	if cfg.Options.Enabled && len(cfg.Devices) == 0 {
+		out = append(out, "No fencing devices are configured and fencing-enabled is not false: unclean nodes cannot be fenced, so their resources will not be recovered")
+	}
+	for _, n := range unclean {
+		if !cfg.Options.Enabled {
+			continue
+		}
+		var msg string
+		h := s.hist.List(n)
+		switch {
+		case len(h) > 0 && h[0].State == stonith.StatePending:
+			msg = fmt.Sprintf("Node %s is UNCLEAN: waiting for fencing (%s requested by %s at %s); its resources are not recovered until it succeeds",
+				n, h[0].Action, h[0].Origin, h[0].Started.Format("15:04:05"))
+		case len(h) > 0 && h[0].State == stonith.StateFailed:
+			msg = fmt.Sprintf("Node %s is UNCLEAN: fencing failed %d time(s), last: %s; its resources are not recovered until it is fenced or confirmed down (pacer node clearstate %s)",
+				n, s.Failures(n), h[0].Reason, n)
+		default:
+			msg = fmt.Sprintf("Node %s is UNCLEAN: waiting for fencing; its resources are not recovered until it is fenced or confirmed down", n)
+		}
+		out = append(out, msg)
+	}
+	return out
+}
+
 // Options returns the fencing options of the current CIB.
 func (s *Service) Options() stonith.Options {
 	if cfg, err := s.config(); err == nil {

@@ -378,3 +378,19 @@ func TestResourceOpRunsTheDeviceMonitor(t *testing.T) {
 		t.Fatalf("agent calls %q", data)
 	}
 }
+
+func TestWarningsSayWhyAnUncleanNodeWaits(t *testing.T) {
+	sw := t.TempDir()
+	c := newCluster(t, cibWith(dev("pdu", "fence_pacertest", "state_dir", sw, "hosts", "node3", "fail", "reboot", "pcmk_reboot_retries", "0"), "", ""), "node1")
+	s := c.svc("node1")
+	s.Fence(ctx(t), "node3", "reboot", "", "pacer-controller")
+	w := s.Warnings([]string{"node3"})
+	if len(w) != 1 || !strings.Contains(w[0], "node3 is UNCLEAN") || !strings.Contains(w[0], "fencing failed 1 time") ||
+		!strings.Contains(w[0], "reboot failed (as configured)") {
+		t.Fatalf("warnings %q", w)
+	}
+	empty := newCluster(t, cibWith("", "", ""), "node1")
+	if w := empty.svc("node1").Warnings(nil); len(w) != 1 || !strings.Contains(w[0], "No fencing devices") {
+		t.Fatalf("warnings without devices %q", w)
+	}
+}
