@@ -406,3 +406,28 @@ func TestLRMTestAgentGetsMappedPlug(t *testing.T) {
 		t.Fatalf("node3 is on no outlet the agent lists: %+v", r)
 	}
 }
+
+func TestConcurrentFencingFalseSerialisesRequests(t *testing.T) {
+	sw := newSwitch(t)
+	cfg := loadCfg(t, cib(t, device("a", "fence_pacertest", "state_dir", string(sw), "hosts", "node2", "sleep", "1")+
+		device("b", "fence_pacertest", "state_dir", string(sw), "hosts", "node3", "sleep", "1"), ""))
+	cfg.Options.Concurrent = false
+	co := coordinator(newCluster(t, cfg, "node1"), "node1")
+	var wg sync.WaitGroup
+	start := time.Now()
+	for _, n := range []string{"node2", "node3"} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if r := fence(t, co, cfg, n, "off"); !r.OK {
+				t.Errorf("%s: %s", n, r.Reason)
+			}
+		}()
+	}
+	wg.Wait()
+	// Different targets on different devices: only the cluster option
+	// keeps them apart.
+	if el := time.Since(start); el < 2*time.Second {
+		t.Fatalf("two requests with concurrent-fencing=false took %s together; they overlapped", el)
+	}
+}

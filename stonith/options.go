@@ -26,9 +26,9 @@ type Options struct {
 	// Reaction is fence-reaction: "stop" (default) or "panic": what a node
 	// does when it learns it was fenced while still running.
 	Reaction string
-	// Concurrent is concurrent-fencing (default false): whether several
-	// fencing requests may run at once. pcmk_action_limit only matters
-	// when this is true.
+	// Concurrent is concurrent-fencing: whether several fencing requests
+	// may run at once. Default true, as in Pacemaker 3.0 (and in
+	// share/options); Pacemaker 2 defaulted to false.
 	Concurrent bool
 	// MaxAttempts is stonith-max-attempts (default 10): failed requests per
 	// target after which the controller stops retrying on its own.
@@ -37,7 +37,7 @@ type Options struct {
 
 // DefaultOptions are Pacemaker's defaults.
 func DefaultOptions() Options {
-	return Options{Enabled: true, Action: "reboot", Timeout: 60 * time.Second, Reaction: "stop", MaxAttempts: 10}
+	return Options{Enabled: true, Action: "reboot", Timeout: 60 * time.Second, Reaction: "stop", Concurrent: true, MaxAttempts: 10}
 }
 
 // optionNames maps each option to its names, newest first: a 3.x name set
@@ -49,7 +49,7 @@ var optionNames = map[string][]string{
 	"priority":     {"priority-fencing-delay"},
 	"reaction":     {"fence-reaction"},
 	"concurrent":   {"concurrent-fencing"},
-	"max-attempts": {"fencing-max-attempts", "stonith-max-attempts"},
+	"max-attempts": {"stonith-max-attempts"},
 }
 
 // ParseOptions reads the fencing options from crm_config. config may be the
