@@ -22,4 +22,16 @@
 //   - exec.go      one device action on the local node: delay, limit, retries
 //   - coord.go     one fencing request across the cluster
 //   - history.go   the fencing history: persisted, mergeable
+//   - lrmrunner.go running agents through the LRM instead (lrm.Executor.Fence)
+//
+// Subpackage sandboxagent carries fence_pacer_sandbox, the fence agent of
+// a Pacer sandbox. testdata/fence_pacertest is a pretend power switch that
+// speaks the fence-agent protocol, for tests.
+//
+// Typical use (daemon/fencer does this):
+//
+//	cfg, err := stonith.LoadConfig(cibRoot)           // err: problems, cfg still usable
+//	x := stonith.NewExecutor(log)                     // one per node
+//	co := &stonith.Coordinator{Self: name, Remote: r} // r reaches the nodes' executors
+//	res := co.Fence(ctx, cfg, stonith.Request{Target: "node2", Origin: name})
 package stonith
