@@ -305,6 +305,7 @@ func (a *applier) object(st *Statement) error {
 	} else {
 		sec.Append(el)
 	}
+	addComments(el, st.Comments)
 	if err := a.fixGenerated(st, el); err != nil {
 		return err
 	}
@@ -621,4 +622,29 @@ func (a *applier) rename(from, to string) error {
 		return true
 	})
 	return nil
+}
+
+// addComments puts a statement's comment lines before its element, as one
+// XML comment, unless the same comment is already there.
+func addComments(el *xmltree.Element, lines []string) {
+	p := el.Parent
+	if len(lines) == 0 || p == nil {
+		return
+	}
+	data := strings.Join(lines, "\n")
+	if strings.Contains(data, "--") || strings.HasSuffix(data, "-") {
+		return // not representable in an XML comment
+	}
+	idx := -1
+	for i, c := range p.Children {
+		if c == el {
+			idx = i
+		}
+	}
+	for _, m := range p.Misc {
+		if m.Kind == xmltree.Comment && m.Before == idx && strings.TrimSpace(m.Data) == strings.TrimSpace(data) {
+			return
+		}
+	}
+	p.Misc = append(p.Misc, xmltree.Misc{Kind: xmltree.Comment, Data: data, Before: idx})
 }

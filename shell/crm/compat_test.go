@@ -218,7 +218,18 @@ func TestCompatCrmsh(t *testing.T) {
 		t.Skip("no scheduler case files")
 	}
 	names = compatSample(names)
+	// crmsh needs 1.5 s a file on an idle machine and far more on a busy
+	// one; the sample stops taking new files when its budget is spent so
+	// `go test` stays bounded, and says how many it ran.
+	deadline := time.Now().Add(2 * time.Minute)
+	if os.Getenv("PACER_COMPAT") == "all" {
+		deadline = time.Now().Add(24 * time.Hour)
+	}
+	if d, ok := t.Deadline(); ok && d.Add(-time.Minute).Before(deadline) {
+		deadline = d.Add(-time.Minute)
+	}
 	results := make([]compatResult, len(names))
+	ran := make([]bool, len(names))
 	var wg sync.WaitGroup
 	work := make(chan int)
 	for w := 0; w < 2; w++ {
@@ -227,14 +238,26 @@ func TestCompatCrmsh(t *testing.T) {
 			defer wg.Done()
 			for i := range work {
 				results[i] = compatCase(c, names[i], filepath.Join(dir, "xml", names[i]+".xml"))
+				ran[i] = true
 			}
 		}()
 	}
 	for i := range names {
+		if time.Now().After(deadline) {
+			t.Logf("time budget spent: ran %d of %d files", i, len(names))
+			break
+		}
 		work <- i
 	}
 	close(work)
 	wg.Wait()
+	var done []compatResult
+	for i, r := range results {
+		if ran[i] {
+			done = append(done, r)
+		}
+	}
+	results = done
 	var self, aSelf, bSelf, aAll, bAll int
 	for _, r := range results {
 		if r.a {

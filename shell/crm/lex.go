@@ -19,6 +19,8 @@ type rawStatement struct {
 	Line int    // where it starts
 	Text string // source text, continuations joined with a space
 	Toks []token
+	// Comments are the comment lines right before the statement.
+	Comments []string
 }
 
 // SyntaxError is a problem in crm text, with where it was found.
@@ -52,6 +54,7 @@ func split(text string) ([]rawStatement, error) {
 		line, off int // off: byte offset in buf where this physical line starts
 	}
 	var segs []seg
+	var comments []string
 	flush := func() error {
 		if cur == nil {
 			return nil
@@ -90,10 +93,21 @@ func split(text string) ([]rawStatement, error) {
 		n := i + 1
 		t := strings.TrimSpace(l)
 		if cur == nil {
-			if t == "" || strings.HasPrefix(t, "#") {
+			if t == "" {
+				comments = nil
 				continue
 			}
-			cur = &rawStatement{Line: n}
+			if strings.HasPrefix(t, "#") {
+				// crmsh prints a comment that starts with '#' as it is,
+				// others after "# ".
+				if !strings.HasPrefix(t, "##") {
+					t = strings.TrimPrefix(strings.TrimPrefix(t, "#"), " ")
+				}
+				comments = append(comments, t)
+				continue
+			}
+			cur = &rawStatement{Line: n, Comments: comments}
+			comments = nil
 		} else if t == "" {
 			// A blank line after a continuation ends the statement.
 			if err := flush(); err != nil {
@@ -203,7 +217,9 @@ func quote(v string) string {
 	var b strings.Builder
 	b.WriteByte('"')
 	for i := 0; i < len(v); i++ {
-		if v[i] == '"' || v[i] == '\\' {
+		// Inside double quotes only \" and \\ are escapes (as in a POSIX
+		// shell and crmsh), so a lone backslash stays as it is.
+		if v[i] == '"' || v[i] == '\\' && (i+1 == len(v) || v[i+1] == '"' || v[i+1] == '\\') {
 			b.WriteByte('\\')
 		}
 		b.WriteByte(v[i])

@@ -30,6 +30,10 @@ type Statement struct {
 	// Args are a command's arguments (delete: ids; rename: old, new).
 	Args []string
 
+	// Comments are the '#' lines right before the statement, without the
+	// '#'; Apply keeps them as XML comments before the object.
+	Comments []string
+
 	// generated lists elements whose id Parse made up (nvpairs, sets, ops,
 	// rules...), so Apply may renumber them when they clash.
 	generated []*xmltree.Element
@@ -49,6 +53,7 @@ func Parse(text string) ([]*Statement, error) {
 		if err != nil {
 			return nil, err
 		}
+		st.Comments = r.Comments
 		out = append(out, st)
 	}
 	return out, nil

@@ -15,16 +15,16 @@ type object struct {
 	kind string
 }
 
-// Ranks follow crmsh 4.4: nodes, templates, primitives, groups, clones,
-// bundles, tags, then location/colocation/order constraints together by
+// Ranks follow crmsh 4.4: nodes, templates, primitives, groups, bundles,
+// clones, tags, then location/colocation/order constraints together by
 // id, fencing, tickets, properties, defaults, alerts, ACLs.
 const (
 	rankNode = iota
 	rankTemplate
 	rankPrimitive
 	rankGroup
-	rankClone
 	rankBundle
+	rankClone
 	rankTag
 	rankConstraint
 	rankFencing
@@ -124,9 +124,6 @@ func collect(cfg *xmltree.Element) []object {
 		if out[i].rank != out[j].rank {
 			return out[i].rank < out[j].rank
 		}
-		if out[i].rank >= rankProperty {
-			return false // sets keep their document order, like crmsh
-		}
 		return out[i].id < out[j].id
 	})
 	return out
@@ -170,6 +167,10 @@ func Show(cfg *xmltree.Element, ids ...string) string {
 	for i, o := range objs {
 		if texts[i] == "" || inXML[o.el] {
 			continue
+		}
+		for _, c := range commentsBefore(o.el) {
+			b.WriteString(c)
+			b.WriteByte('\n')
 		}
 		b.WriteString(texts[i])
 		b.WriteByte('\n')
@@ -538,7 +539,10 @@ func (w *writer) container(kind string, e *xmltree.Element) bool {
 func (w *writer) bundle(e *xmltree.Element) bool {
 	w.word("bundle " + e.ID())
 	plain := func(kw string, x *xmltree.Element) {
-		w.newline()
+		// crmsh keeps port and storage mappings on their section's line.
+		if kw != "port-mapping" && kw != "storage-mapping" {
+			w.newline()
+		}
 		w.word(kw)
 		for _, a := range x.Attrs {
 			w.word(a.Name + "=" + value(a.Value))
@@ -1023,4 +1027,33 @@ func (w *writer) role(e *xmltree.Element) bool {
 		}
 	}
 	return true
+}
+
+// commentsBefore returns the XML comments right before e as crm comment
+// lines, which is where crmsh puts them.
+func commentsBefore(e *xmltree.Element) []string {
+	p := e.Parent
+	if p == nil || len(p.Misc) == 0 {
+		return nil
+	}
+	idx := -1
+	for i, c := range p.Children {
+		if c == e {
+			idx = i
+			break
+		}
+	}
+	var out []string
+	for _, m := range p.Misc {
+		if m.Kind == xmltree.Comment && m.Before == idx {
+			for _, l := range strings.Split(strings.TrimSpace(m.Data), "\n") {
+				l = strings.TrimRight(l, " \t")
+				if !strings.HasPrefix(l, "#") {
+					l = "# " + l
+				}
+				out = append(out, l)
+			}
+		}
+	}
+	return out
 }
