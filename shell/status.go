@@ -6,8 +6,11 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
+	"pacer/daemon/scheduler"
+	"pacer/daemon/scheduler/simulate"
 	"pacer/share/clusterview"
 	"pacer/share/xmltree"
 	"pacer/shell/backend"
@@ -220,26 +223,164 @@ func (a *shellActions) Clear(ctx context.Context, rsc string) error {
 
 // viewOf computes a status snapshot from a CIB with the scheduler.
 func viewOf(doc *xmltree.Document, now time.Time) (*clusterview.Snapshot, error) {
-	return nil, errNotAvailable("status of a CIB file (the scheduler's View)")
+	return scheduler.View(doc, now)
 }
 
+// simulateDoc runs `simulate` on doc (written to a temporary file).
 func (s *session) simulateDoc(ctx context.Context, doc *xmltree.Document, args []string) error {
-	return errNotAvailable("simulate (package daemon/scheduler/simulate)")
+	f, err := os.CreateTemp("", "pacer-simulate-*.xml")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(f.Name())
+	if err := doc.Write(f, xmltree.Pretty); err != nil {
+		f.Close()
+		return err
+	}
+	f.Close()
+	var rest []string
+	for _, a := range args {
+		if a != "nograph" && a != "actions" {
+			rest = append(rest, a)
+		}
+	}
+	if code := simulate.Main(append([]string{"-x", f.Name()}, rest...), s.stdout, s.stderr); code != 0 {
+		return &exitError{code}
+	}
+	return nil
 }
 
+// cmdSimulate is `pacer simulate`: on CIB_file (or -x FILE) as given; on
+// the live cluster or a shadow CIB, on a copy of it.
 func (s *session) cmdSimulate(ctx context.Context, inv *cmdtree.Invocation) error {
-	return errNotAvailable("simulate (package daemon/scheduler/simulate)")
+	hasFile := s.cibFile != "" && s.shadow == ""
+	for _, a := range inv.Args {
+		if a == "-x" || a == "--xml-file" || strings.HasPrefix(a, "--xml-file=") || a == "-h" || a == "--help" {
+			hasFile = true
+		}
+	}
+	if hasFile {
+		if code := simulate.Main(inv.Args, s.stdout, s.stderr); code != 0 {
+			return &exitError{code}
+		}
+		return nil
+	}
+	doc, err := s.readCIB(ctx)
+	if err != nil {
+		return err
+	}
+	return s.simulateDoc(ctx, doc, inv.Args)
 }
 
 // preview prints what the scheduler would do with doc, before a commit.
-func (s *session) preview(ctx context.Context, doc *xmltree.Document) {}
-
-func (s *session) cmdScores(ctx context.Context, inv *cmdtree.Invocation) error {
-	return errNotAvailable("resource scores (the scheduler's score contributions)")
+func (s *session) preview(ctx context.Context, doc *xmltree.Document) {
+	res, err := scheduler.Run(doc, scheduler.Input{Now: time.Now()})
+	if err != nil {
+		s.warnf("cannot preview the change: %v", err)
+		return
+	}
+	if len(res.Summary) == 0 {
+		fmt.Fprintln(s.stdout, "The cluster will not start, stop or move anything.")
+		return
+	}
+	fmt.Fprintln(s.stdout, "Transition Summary:")
+	for _, l := range res.Summary {
+		fmt.Fprintln(s.stdout, l)
+	}
 }
 
+// schedule runs the scheduler on the CIB in use.
+func (s *session) schedule(ctx context.Context) (*xmltree.Document, *scheduler.Result, error) {
+	doc, err := s.current(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	res, err := scheduler.Run(doc, scheduler.Input{Now: time.Now()})
+	if err != nil {
+		return nil, nil, err
+	}
+	return doc, res, nil
+}
+
+func (s *session) cmdScores(ctx context.Context, inv *cmdtree.Invocation) error {
+	args, err := s.outputFlags(inv.Args)
+	if err != nil {
+		return err
+	}
+	if len(args) > 1 {
+		return usagef("scores [RSC]")
+	}
+	doc, res, err := s.schedule(ctx)
+	if err != nil {
+		return err
+	}
+	rsc := ""
+	if len(args) == 1 {
+		rsc = args[0]
+		if _, err := mustResource(configuration(doc), rsc); err != nil {
+			return err
+		}
+	}
+	var lines []string
+	for _, l := range res.Scores {
+		if rsc == "" || scoreLineFor(l, rsc) {
+			lines = append(lines, l)
+		}
+	}
+	if s.output == "json" {
+		if lines == nil {
+			lines = []string{}
+		}
+		return s.printJSON(lines)
+	}
+	for _, l := range lines {
+		fmt.Fprintln(s.stdout, l)
+	}
+	return nil
+}
+
+// scoreLineFor: "pcmk__primitive_assign: rsc1 allocation score on node1: 0".
+func scoreLineFor(line, rsc string) bool {
+	_, rest, ok := strings.Cut(line, ": ")
+	if !ok {
+		return false
+	}
+	id, _, _ := strings.Cut(rest, " ")
+	return id == rsc || backendMatch(id, rsc)
+}
+
+// cmdWhy explains where a resource runs and why, from the scheduler's
+// score contributions and its decision.
 func (s *session) cmdWhy(ctx context.Context, inv *cmdtree.Invocation) error {
-	return errNotAvailable("resource why (the scheduler's score contributions)")
+	args, err := s.outputFlags(inv.Args)
+	if err != nil {
+		return err
+	}
+	if len(args) == 0 || len(args) > 2 {
+		return usagef("why RSC [NODE]")
+	}
+	rsc, node := args[0], ""
+	doc, res, err := s.schedule(ctx)
+	if err != nil {
+		return err
+	}
+	cfg := configuration(doc)
+	r, err := mustResource(cfg, rsc)
+	if err != nil {
+		return err
+	}
+	if len(args) == 2 {
+		node = args[1]
+		if err := mustNode(doc, node); err != nil {
+			return err
+		}
+	}
+	exp := explain(doc, res, r, node)
+	if s.output == "json" {
+		return s.printJSON(exp)
+	}
+	fmt.Fprint(s.stdout, exp.text())
+	return nil
 }
 
 // showJSON prints the configuration, or selected objects, as JSON: each
