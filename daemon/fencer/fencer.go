@@ -198,6 +198,17 @@ func New(cfg Config) (*Service, error) {
 	if herr != nil {
 		log.Error("fencing history was corrupt; starting empty, peers will fill it in", "err", herr)
 	}
+	// Requests this node made before it stopped will never get a result
+	// from it: say so (a delegate's success, if any, still wins on merge).
+	for _, e := range hist.List("") {
+		if e.State == stonith.StatePending && e.Origin == cfg.Node {
+			e.State, e.Completed = stonith.StateFailed, s.started
+			e.Reason = "pacerd on " + cfg.Node + " stopped before the result arrived"
+			if _, err := hist.Merge([]stonith.Entry{e}); err != nil {
+				log.Error("cannot save fencing history", "err", err)
+			}
+		}
+	}
 	return s, herr
 }
 

@@ -394,3 +394,22 @@ func TestWarningsSayWhyAnUncleanNodeWaits(t *testing.T) {
 		t.Fatalf("warnings without devices %q", w)
 	}
 }
+
+func TestRestartFailsOwnPendingRequests(t *testing.T) {
+	c := newCluster(t, cibWith("", "", ""), "node1")
+	t0 := time.Now()
+	c.svc("node1").MergeHistory([]stonith.Entry{
+		{ID: "node1-1", Target: "node3", Action: "reboot", Origin: "node1", State: stonith.StatePending, Started: t0},
+		{ID: "node2-1", Target: "node3", Action: "reboot", Origin: "node2", State: stonith.StatePending, Started: t0},
+	})
+	s := c.start("node1") // same state directory
+	for _, e := range s.History("node3") {
+		want := stonith.StatePending
+		if e.Origin == "node1" {
+			want = stonith.StateFailed
+		}
+		if e.State != want {
+			t.Errorf("%s: state %s, want %s", e.ID, e.State, want)
+		}
+	}
+}
