@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -397,5 +398,59 @@ func TestCancelledBeforeQueued(t *testing.T) {
 	wantRC(t, r, OCFErrGeneric, StatusCancelled)
 	if r.Output != "" {
 		t.Errorf("agent ran: %q", r.Output)
+	}
+}
+
+// A runaway writer is held to the cap while it runs, not only in the result.
+func TestOutputCapWhileRunning(t *testing.T) {
+	o, err := newOutFile("test", 4096)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer o.Close()
+	chunk := []byte(strings.Repeat("y\n", 1<<19)) // 1 MiB
+	for i := 0; i < 16; i++ {
+		if _, err := o.f.Write(chunk); err != nil {
+			t.Fatal(err)
+		}
+		o.trim()
+	}
+	var st syscall.Stat_t
+	if err := syscall.Fstat(int(o.f.Fd()), &st); err != nil {
+		t.Fatal(err)
+	}
+	if used := st.Blocks * 512; used > 2<<20 {
+		t.Errorf("16 MiB written, %d bytes still held", used)
+	}
+	txt := o.text()
+	if !strings.HasPrefix(txt, "y\ny\n") || !strings.HasSuffix(txt, "[output truncated: "+itoa64(16<<20-4096)+" more bytes]") {
+		t.Errorf("captured text: %q...%q", txt[:10], txt[len(txt)-60:])
+	}
+}
+
+// An agent whose daemon keeps stdout/stderr open must not hold the
+// operation up, and the daemon's later output goes nowhere.
+func TestLingeringOutputHolder(t *testing.T) {
+	e, state := testExec(t, Config{})
+	pidfile := filepath.Join(state, "leaky.pid")
+	done := make(chan Result, 1)
+	go func() {
+		done <- e.Exec(context.Background(), Op{Resource: "l", Agent: "ocf:pacertest:Leaky", Action: "start",
+			Params: map[string]string{"pidfile": pidfile}})
+	}()
+	var r Result
+	select {
+	case r = <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("operation held up by a daemon keeping the agent's output open")
+	}
+	pid := readPid(t, pidfile)
+	t.Cleanup(func() { killAndReap(t, pid) })
+	wantRC(t, r, OCFSuccess, StatusDone)
+	if !strings.HasPrefix(r.Output, "started") && !strings.Contains(r.Output, "started") {
+		t.Errorf("output %q", r.Output)
+	}
+	if _, err := os.Stat("/proc/" + itoa64(int64(pid))); err != nil {
+		t.Errorf("the daemon should still run (it is not the agent's to kill): %v", err)
 	}
 }

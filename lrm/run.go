@@ -1,74 +1,74 @@
 package lrm
 
 import (
-	"bytes"
 	"errors"
-	"io"
+	"fmt"
 	"iter"
 	"os"
 	"os/exec"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
-// capBuffer keeps the first limit bytes written and counts the rest, so a
-// chatty agent never blocks on a full pipe nor grows our memory.
-type capBuffer struct {
-	mu      sync.Mutex
-	buf     bytes.Buffer
-	limit   int
-	dropped int64
+// outFile captures an agent's stdout or stderr in a memfd rather than a
+// pipe: no pipe, no copying goroutine and no poller registration per
+// operation (with a thousand monitors that is most of the executor's own
+// CPU), and a daemon the agent starts cannot hold us up by keeping the
+// descriptor open. The cap is kept while the agent runs by punching out
+// whatever lies beyond it, so a runaway writer costs sparse file size, not
+// memory; once the operation is over the file is sealed (see Close).
+type outFile struct {
+	f     *os.File
+	limit int64
 }
 
-func (c *capBuffer) Write(p []byte) (int, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	room := c.limit - c.buf.Len()
-	if room >= len(p) {
-		c.buf.Write(p)
-	} else {
-		if room > 0 {
-			c.buf.Write(p[:room])
-		}
-		c.dropped += int64(len(p) - max(room, 0))
+func newOutFile(name string, limit int) (*outFile, error) {
+	fd, err := unix.MemfdCreate("pacer-"+name, unix.MFD_CLOEXEC|unix.MFD_ALLOW_SEALING)
+	if err != nil {
+		return nil, fmt.Errorf("memfd for agent %s: %w", name, err)
 	}
-	return len(p), nil
+	return &outFile{f: os.NewFile(uintptr(fd), name), limit: int64(limit)}, nil
 }
 
-var readBufs = sync.Pool{New: func() any { b := make([]byte, 4096); return &b }}
-
-// ReadFrom lets os/exec's copying goroutine use a pooled 4 KiB buffer
-// instead of allocating 32 KiB per stream per operation: with a thousand
-// monitors that garbage is most of the executor's own CPU.
-func (c *capBuffer) ReadFrom(r io.Reader) (int64, error) {
-	bp := readBufs.Get().(*[]byte)
-	defer readBufs.Put(bp)
-	var n int64
-	for {
-		m, err := r.Read(*bp)
-		if m > 0 {
-			n += int64(m)
-			c.Write((*bp)[:m])
-		}
-		if err == io.EOF {
-			return n, nil
-		}
-		if err != nil {
-			return n, err
-		}
+// trim frees the pages past the cap; the file keeps its size, so the
+// writer's offset and our count of dropped bytes stay right.
+func (o *outFile) trim() {
+	var st unix.Stat_t
+	if unix.Fstat(int(o.f.Fd()), &st) != nil || st.Size <= o.limit {
+		return
+	}
+	// Round up to a page so the head stays intact.
+	off := (o.limit + 4095) &^ 4095
+	if st.Size > off {
+		_ = unix.Fallocate(int(o.f.Fd()), unix.FALLOC_FL_PUNCH_HOLE|unix.FALLOC_FL_KEEP_SIZE, off, st.Size-off)
 	}
 }
 
-func (c *capBuffer) String() string {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	s := strings.ToValidUTF8(c.buf.String(), "\uFFFD")
-	if c.dropped > 0 {
-		s += "\n[output truncated: " + itoa64(c.dropped) + " more bytes]"
+// text is the captured head, valid UTF-8, with a note of what was dropped.
+func (o *outFile) text() string {
+	var st unix.Stat_t
+	if unix.Fstat(int(o.f.Fd()), &st) != nil {
+		return ""
+	}
+	n := min(st.Size, o.limit)
+	buf := make([]byte, n)
+	m, _ := o.f.ReadAt(buf, 0)
+	s := strings.ToValidUTF8(string(buf[:m]), "\uFFFD")
+	if st.Size > o.limit {
+		s += "\n[output truncated: " + itoa64(st.Size-o.limit) + " more bytes]"
 	}
 	return s
+}
+
+// Close seals the file first: a daemon the agent started with our stdout
+// still open gets EPERM on its writes from now on (where a closed pipe
+// would give it EPIPE) instead of filling memory nobody reads.
+func (o *outFile) Close() error {
+	_, _ = unix.FcntlInt(o.f.Fd(), unix.F_ADD_SEALS, unix.F_SEAL_WRITE|unix.F_SEAL_GROW|unix.F_SEAL_SHRINK|unix.F_SEAL_SEAL)
+	return o.f.Close()
 }
 
 func itoa64(n int64) string {
@@ -121,14 +121,24 @@ func runProc(r procRequest) procResult {
 	if r.stdin != "" {
 		cmd.Stdin = strings.NewReader(r.stdin)
 	}
-	out := &capBuffer{limit: r.limit}
-	errb := &capBuffer{limit: r.limit}
-	cmd.Stdout, cmd.Stderr = out, errb
-	// A daemon started by the agent may keep our pipes open forever; stop
-	// reading shortly after the agent itself exits.
+	res := procResult{started: time.Now()}
+	out, err := newOutFile("stdout", r.limit)
+	if err != nil {
+		res.startErr, res.exitCode = err, -1
+		return res
+	}
+	defer out.Close()
+	errf, err := newOutFile("stderr", r.limit)
+	if err != nil {
+		res.startErr, res.exitCode = err, -1
+		return res
+	}
+	defer errf.Close()
+	cmd.Stdout, cmd.Stderr = out.f, errf.f
+	// Fence agents' stdin is a pipe fed by os/exec; an agent's daemon
+	// keeping it open must not hold us up.
 	cmd.WaitDelay = 250 * time.Millisecond
 
-	res := procResult{started: time.Now()}
 	if err := cmd.Start(); err != nil {
 		res.startErr = err
 		res.exitCode = -1
@@ -138,17 +148,27 @@ func runProc(r procRequest) procResult {
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
 
-	var err error
 	timer := time.NewTimer(r.timeout)
+	trim := time.NewTicker(100 * time.Millisecond)
 	kill := false
-	select {
-	case err = <-done:
-	case <-timer.C:
-		res.timedOut, kill = true, true
-	case <-r.cancel:
-		res.cancelled, kill = true, true
+wait:
+	for {
+		select {
+		case err = <-done:
+			break wait
+		case <-timer.C:
+			res.timedOut, kill = true, true
+			break wait
+		case <-r.cancel:
+			res.cancelled, kill = true, true
+			break wait
+		case <-trim.C:
+			out.trim()
+			errf.trim()
+		}
 	}
 	timer.Stop()
+	trim.Stop()
 	if kill {
 		_ = syscall.Kill(-pgid, syscall.SIGTERM)
 		select {
@@ -162,7 +182,7 @@ func runProc(r procRequest) procResult {
 		_ = syscall.Kill(-pgid, syscall.SIGKILL)
 	}
 	res.elapsed = time.Since(res.started)
-	res.stdout, res.stderr = out.String(), errb.String()
+	res.stdout, res.stderr = out.text(), errf.text()
 	res.exitCode = cmd.ProcessState.ExitCode()
 	if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
 		res.signaled = true
@@ -186,6 +206,5 @@ func startErrRC(err error) (int, ExecStatus) {
 	return OCFErrGeneric, StatusError
 }
 
-var _ io.ReaderFrom = (*capBuffer)(nil)
 
 func splitLines(s string) iter.Seq[string] { return strings.SplitSeq(s, "\n") }
