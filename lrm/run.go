@@ -206,5 +206,4 @@ func startErrRC(err error) (int, ExecStatus) {
 	return OCFErrGeneric, StatusError
 }
 
-
 func splitLines(s string) iter.Seq[string] { return strings.SplitSeq(s, "\n") }
