@@ -302,6 +302,15 @@ func (a *applier) object(st *Statement) error {
 	}
 	if old != nil && old.Parent != nil {
 		old.Parent.Replace(old, el)
+		// Members the new definition leaves out become top-level
+		// resources rather than vanish.
+		if len(st.Members) > 0 {
+			for _, c := range resourceChildren(old) {
+				old.Remove(c)
+				a.index(c, 1)
+				a.section("resources").Append(c)
+			}
+		}
 	} else {
 		sec.Append(el)
 	}

@@ -112,6 +112,13 @@ func TestApplyGroupsMoveMembers(t *testing.T) {
 	if m := resourceChildren(g2); len(m) != 2 || m[0].ID() != "p3" || m[1].ID() != "p2" {
 		t.Errorf("g2 members in order p3 p2: %s", g2)
 	}
+	// Redefining a group without a member leaves that member top-level.
+	if err := Apply(cfg, mustParse(t, "group g2 p3"), Update); err != nil {
+		t.Fatal(err)
+	}
+	if p2 := cfg.Child("resources").FindID("p2"); p2 == nil || p2.Parent.Name != "resources" {
+		t.Errorf("p2 lost or misplaced: %s", Show(cfg))
+	}
 	// A clone of a group defined later in the same text.
 	cfg, err = pacerLoad("clone cl gg meta interleave=true\ngroup gg a b\nprimitive a Dummy\nprimitive b Dummy")
 	if err != nil {

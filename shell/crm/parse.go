@@ -1725,22 +1725,29 @@ func (p *parser) alertBody(e *xmltree.Element, id string) error {
 			sel := xmltree.New("select")
 			for !p.done() {
 				w := p.peekVal()
-				if w == "to" || w == "attributes" || w == "meta" || w == "}" {
+				if w == "to" || w == "meta" || w == "}" {
 					break
 				}
 				p.next()
 				switch w {
-				case "nodes", "fencing", "resources", "attributes":
+				case "nodes", "fencing", "resources":
 					sel.Append(xmltree.New("select_" + w))
-				default:
-					if strings.HasPrefix(w, "attributes{") && strings.HasSuffix(w, "}") {
-						sa := xmltree.New("select_attributes")
-						for _, a := range strings.Fields(w[11 : len(w)-1]) {
-							sa.Append(xmltree.New("attribute", "name", a))
+				case "attributes":
+					sa := sel.Append(xmltree.New("select_attributes"))
+					if p.peekVal() == "{" {
+						p.next()
+						for {
+							a := p.next()
+							if a == nil {
+								return p.errf("expected } after attribute names")
+							}
+							if a.Val == "}" {
+								break
+							}
+							sa.Append(xmltree.New("attribute", "name", a.Val))
 						}
-						sel.Append(sa)
-						continue
 					}
+				default:
 					p.i--
 					return p.errf("expected nodes, fencing, resources or attributes after select")
 				}

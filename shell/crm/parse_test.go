@@ -154,6 +154,8 @@ role reader \
 	deny ref:db
 acl_target alice reader
 acl_group admins reader
+alert a2 "/bin/x" select nodes attributes { standby shutdown } \
+	to "/tmp/y"
 `
 	cfg, err := pacerLoad(text)
 	if err != nil {
@@ -172,6 +174,10 @@ acl_group admins reader
 	}
 	if perm := cfg.Child("acls").Child("acl_role").Children; len(perm) != 2 || perm[0].Attr("xpath") != "//nodes" || perm[1].Attr("reference") != "db" {
 		t.Errorf("acl role: %s", cfg.Child("acls"))
+	}
+	sel := cfg.Child("alerts").Child("alert").Child("select")
+	if sel == nil || len(sel.Children) != 2 || len(sel.Children[1].Children) != 2 || sel.Children[1].Children[1].Attr("name") != "shutdown" {
+		t.Errorf("alert select: %s", cfg.Child("alerts"))
 	}
 	got := Show(cfg)
 	if strings.Contains(got, "xml <") {

@@ -984,11 +984,11 @@ func (w *writer) alertBody(e *xmltree.Element) bool {
 			w.word("select")
 			for _, s := range c.Children {
 				if s.Name == "select_attributes" && len(s.Children) > 0 {
-					var names []string
+					w.word("attributes {")
 					for _, a := range s.Children {
-						names = append(names, a.Attr("name"))
+						w.word(term(a.Attr("name")))
 					}
-					w.word("attributes{" + strings.Join(names, " ") + "}")
+					w.word("}")
 					continue
 				}
 				w.word(strings.TrimPrefix(s.Name, "select_"))
