@@ -91,8 +91,10 @@ func (n *Node) dcOpResult(node string, rec cibedit.OpRecord) {
 		Resource: rec.Resource, Op: rec.Task, IntervalMS: rec.IntervalMS, RC: rec.RC, OK: ok,
 		Result:  rcText(rec.RC, rec.OpStatus),
 		Message: fmt.Sprintf("%s_%s_%d on %s: %s", rec.Resource, rec.Task, rec.IntervalMS, node, rcText(rec.RC, rec.OpStatus))})
-	if !ok {
-		n.triggerController("recurring operation failed")
+	if !ok || rec.IntervalMS == 0 {
+		// A failure, or the late result of a one-shot operation of a lost
+		// transition: either way the scheduler must look again.
+		n.triggerController("operation result")
 	}
 }
 

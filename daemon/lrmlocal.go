@@ -37,6 +37,25 @@ func (n *Node) execLocal(a *wireAction) cibedit.OpRecord {
 		n.lrm.Forget(a.Resource)
 		return rec
 	}
+	if a.Class == "stonith" {
+		// A fencing device is "running" on a node while registered there
+		// (started); probing an unregistered one says "not running" even
+		// though the device itself answers, as Pacemaker's fencer does.
+		n.localMu.Lock()
+		started := n.stonithUp[a.Resource]
+		n.localMu.Unlock()
+		if a.Task == "monitor" && !started {
+			rec.RC, rec.LastRun, rec.LastRCChange = 7, time.Now(), time.Now()
+			rec.CallID = int(n.stonithCalls.Add(1)) + 1000000
+			n.localRecord(rec)
+			return rec
+		}
+		if a.Task == "stop" {
+			n.localMu.Lock()
+			delete(n.stonithUp, a.Resource)
+			n.localMu.Unlock()
+		}
+	}
 	op := lrm.Op{Resource: a.Resource, Agent: agentSpec(a.Class, a.Provider, a.Type), Action: a.Task,
 		Interval: interval, Timeout: time.Duration(a.TimeoutMS) * time.Millisecond, Params: a.Params, Meta: a.Meta}
 	var res lrm.Result
@@ -62,9 +81,20 @@ func (n *Node) execLocal(a *wireAction) cibedit.OpRecord {
 		}
 		res = <-first
 	} else {
+		// Record it as pending first: a DC taking over meanwhile must see
+		// that something is under way here, not start it elsewhere.
+		pending := rec
+		pending.CallID, pending.OpStatus, pending.RC = -1, -1, 193
+		pending.LastRun, pending.LastRCChange = time.Now(), time.Now()
+		n.localRecord(pending)
 		res = n.lrm.Exec(context.Background(), op)
 	}
 	rec = toRecord(res, a)
+	if a.Class == "stonith" && a.Task == "start" && rec.RC == 0 && rec.OpStatus == 0 {
+		n.localMu.Lock()
+		n.stonithUp[a.Resource] = true
+		n.localMu.Unlock()
+	}
 	n.localRecord(rec)
 	return rec
 }

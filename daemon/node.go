@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"pacer/daemon/cibedit"
@@ -67,8 +68,13 @@ type Node struct {
 
 	writeMu sync.Mutex // serializes the DC's commits
 
-	localMu sync.Mutex
-	local   *xmltree.Document // this node's own operation history
+	localMu      sync.Mutex
+	local        *xmltree.Document // this node's own operation history
+	stonithUp    map[string]bool   // fencing devices started (registered) here
+	stonithCalls atomic.Int64
+
+	goneMu sync.Mutex
+	gone   map[string]chan struct{} // closed when that member leaves
 
 	rpcMu   sync.Mutex
 	rpcSeq  uint64
@@ -90,7 +96,7 @@ type Node struct {
 func Start(cfg *config.Config, log *slog.Logger) (*Node, error) {
 	n := &Node{cfg: cfg, log: log, name: cfg.NodeName, started: time.Now(), hub: newHub(),
 		rpcWait: map[uint64]chan *wireMsg{}, saveKick: make(chan struct{}, 1), replKick: make(chan struct{}, 1),
-		memKick: make(chan struct{}, 1), stopping: make(chan struct{}), memReady: make(chan struct{}), memberLRM: map[string]bool{}, memberUp: map[string]time.Time{}}
+		memKick: make(chan struct{}, 1), stopping: make(chan struct{}), memReady: make(chan struct{}), memberLRM: map[string]bool{}, memberUp: map[string]time.Time{}, stonithUp: map[string]bool{}, gone: map[string]chan struct{}{}}
 	var id [8]byte
 	rand.Read(id[:])
 	n.uuid = hex.EncodeToString(id[:])
@@ -293,6 +299,7 @@ func (n *Node) refreshMembership() {
 	var left []string
 	for _, m := range oldMembers {
 		if !slices.Contains(names, m) {
+			n.nodeGone(m)
 			left = append(left, m)
 			n.emit(clusterview.Event{Time: now, Kind: clusterview.EventNodeLeft, Node: m, Message: "node " + m + " left"})
 		}
@@ -759,4 +766,26 @@ func parseInterval(s string) (time.Duration, error) {
 		return time.Duration(n) * time.Second, nil
 	}
 	return 0, fmt.Errorf("bad interval %q", s)
+}
+
+// goneCh is closed when node leaves the membership (rpc gives up at once
+// instead of waiting out a timeout).
+func (n *Node) goneCh(node string) <-chan struct{} {
+	n.goneMu.Lock()
+	defer n.goneMu.Unlock()
+	ch, ok := n.gone[node]
+	if !ok {
+		ch = make(chan struct{})
+		n.gone[node] = ch
+	}
+	return ch
+}
+
+func (n *Node) nodeGone(node string) {
+	n.goneMu.Lock()
+	defer n.goneMu.Unlock()
+	if ch, ok := n.gone[node]; ok {
+		close(ch)
+		delete(n.gone, node)
+	}
 }

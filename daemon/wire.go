@@ -79,6 +79,7 @@ func (n *Node) rpc(ctx context.Context, to string, m *wireMsg, timeout time.Dura
 		delete(n.rpcWait, m.Seq)
 		n.rpcMu.Unlock()
 	}()
+	gone := n.goneCh(to)
 	if err := n.send(to, m); err != nil {
 		return nil, fmt.Errorf("%s to %s: %w", m.T, to, err)
 	}
@@ -96,6 +97,8 @@ func (n *Node) rpc(ctx context.Context, to string, m *wireMsg, timeout time.Dura
 		return nil, ctx.Err()
 	case <-n.stopping:
 		return nil, fmt.Errorf("%s to %s: pacerd is stopping", m.T, to)
+	case <-gone:
+		return nil, fmt.Errorf("%s to %s: the node left the cluster", m.T, to)
 	}
 }
 
@@ -138,6 +141,15 @@ func (n *Node) handleMsg(m *wireMsg) {
 		n.reply(m, &wireMsg{Resp: resp})
 	case msgExec:
 		rec := n.execLocal(m.Action)
+		n.mu.Lock()
+		dc := n.dc
+		n.mu.Unlock()
+		if dc != m.From {
+			// The DC that asked is gone: the result goes to its successor,
+			// which reads it as news about the resource.
+			n.reportToDC(rec)
+			return
+		}
 		n.reply(m, &wireMsg{Record: &rec})
 	case msgOpResult:
 		n.dcOpResult(m.From, *m.Record)

@@ -239,7 +239,7 @@ type OpRecord struct {
 func RecordOp(doc *xmltree.Document, node string, r OpRecord) {
 	lr := LRMResource(doc, node, r.Resource, r.Class, r.Provider, r.Type)
 	opKey := fmt.Sprintf("%s_%s_%d", r.Resource, r.Task, r.IntervalMS)
-	failed := r.OpStatus != 0 || r.RC != r.TargetRC
+	failed := r.OpStatus != 0 && r.OpStatus != -1 || r.OpStatus == 0 && r.RC != r.TargetRC
 	ids := []string{}
 	if r.IntervalMS > 0 {
 		if r.Task == "cancel" {

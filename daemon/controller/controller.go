@@ -351,12 +351,16 @@ func (c *Controller) run(ctx context.Context, g *graph.Graph, a *graph.Action, d
 	return outcome{a: a, failed: r.Err != nil || r.OpStatus != 0 || r.RC != TargetRC(a)}
 }
 
-// TargetRC is the rc the scheduler expects (CRM_meta_op_target_rc, else 0).
+// TargetRC is the rc the scheduler expects: CRM_meta_op_target_rc, else 7
+// (not running) for a probe, else 0.
 func TargetRC(a *graph.Action) int {
 	if s, ok := a.Attrs["CRM_meta_op_target_rc"]; ok {
 		if n, err := strconv.Atoi(s); err == nil {
 			return n
 		}
+	}
+	if a.Task == "monitor" && a.Interval() == 0 {
+		return 7
 	}
 	return 0
 }

@@ -212,6 +212,11 @@ func prefer(rsc, node string) string {
 	return fmt.Sprintf(`<rsc_location id="loc-%s-%s" rsc="%s" node="%s" score="100"/>`, rsc, node, rsc, node)
 }
 
+// avoid is a location constraint: rsc never runs on node.
+func avoid(rsc, node string) string {
+	return fmt.Sprintf(`<rsc_location id="ban-%s-%s" rsc="%s" node="%s" score="-INFINITY"/>`, rsc, node, rsc, node)
+}
+
 func configWith(t *testing.T, fencing bool, resources, constraints []string) *xmltree.Element {
 	t.Helper()
 	if fencing {
@@ -243,6 +248,9 @@ func (c *cluster) locate(node, rsc string) ([]string, error) {
 		for _, r := range rs {
 			if r.ID == rsc && r.Kind == clusterview.KindPrimitive {
 				found = r.Nodes
+				if r.PendingOp != "" {
+					found = append(found, "(pending "+r.PendingOp+")")
+				}
 				return true
 			}
 			if walk(r.Children) {
