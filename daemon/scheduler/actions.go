@@ -484,6 +484,9 @@ func (c *cluster) rscSummary(r *Resource) string {
 	failed := r.FailedOn[cur] && !r.failIgnored
 	if next == cur {
 		if !stop.required && !st.required {
+			if r.reloadOn[cur] {
+				return fmt.Sprintf("  * Reload     %-20s ( %s )", r.ID, cur.Name)
+			}
 			return ""
 		}
 		if failed {

@@ -1,22 +1,106 @@
 package scheduler
 
 import (
+	"fmt"
+	"os"
+	"strings"
 	"time"
 
 	"pacer/share/iso8601"
+	"pacer/share/opdigest"
 )
 
 func parseIntervalLoose(s string) (time.Duration, error) { return iso8601.ParseInterval(s) }
 
-// decide records per-resource facts that need placement results: restarts
-// for changed definitions.
+// decide records per-resource facts placement does not cover: restarts
+// and reloads for changed definitions.
 func (c *cluster) decide() {
 	for _, r := range c.allList {
-		if r.Kind != Primitive {
+		if r.Kind != Primitive || r.Orphan || !r.Managed || r.inCollective() {
 			continue
 		}
 		c.checkDigests(r)
 	}
 }
 
-func (c *cluster) checkDigests(r *Resource) {}
+func (c *cluster) rscParams(r *Resource) map[string]string {
+	p := map[string]string{}
+	for k, v := range r.Params {
+		if v != "#default" {
+			p[k] = v
+		}
+	}
+	return p
+}
+
+// startParams are the parameters a start is run with, as digested.
+func (c *cluster) startParams(r *Resource) map[string]string {
+	p := map[string]string{}
+	for k, v := range r.Params {
+		if v == "#default" { // old CIBs' way of saying "unset"
+			continue
+		}
+		p[k] = v
+	}
+	if op := r.findOp("start", 0); op != nil {
+		for k, v := range op.Params {
+			p[k] = v
+		}
+	}
+	return p
+}
+
+// checkDigests compares the digest recorded with the last start on each
+// node with the current definition: a change of a parameter that needs a
+// restart restarts the resource; other changes reload it.
+func (c *cluster) checkDigests(r *Resource) {
+	for _, n := range r.Running {
+		h := r.history[n]
+		if h == nil || h.lastStart == nil || h.lastStart.digest == "" {
+			continue
+		}
+		op := h.lastStart
+		params := c.startParams(r)
+		all := opdigest.Digest(params)
+		if rd, ok := op.e.AttrOK("op-restart-digest"); ok {
+			opOnly := all != op.digest && opdigest.Digest(c.rscParams(r)) == op.digest
+			if opOnly || opdigest.Subset(params, op.e.Attr("op-force-restart"), true) != rd {
+				c.needRestart(r, n, "resource definition change")
+			} else if all != op.digest {
+				if r.reloadOn == nil {
+					r.reloadOn = map[*Node]bool{}
+				}
+				r.reloadOn[n] = true
+			}
+			continue
+		}
+		if sd, ok := op.e.AttrOK("op-secure-digest"); ok && all != op.digest {
+			// The status may hide secret values (crm_simulate inputs
+			// are sanitized); the digest without them then decides.
+			secure := map[string]string{}
+			for k, v := range params {
+				// fencing devices' pcmk_* options are not agent parameters
+				if r.Class == "stonith" && strings.HasPrefix(k, "pcmk_") {
+					continue
+				}
+				secure[k] = v
+			}
+			if opdigest.Subset(secure, op.e.Attr("op-secure-params"), false) == sd {
+				continue
+			}
+		}
+		if all != op.digest {
+			if os.Getenv("PACER_TRACE") != "" {
+				fmt.Printf("digest %s on %s: have %s want %s %s\n", r.ID, n.Name, all, op.digest, opdigest.XML(params))
+			}
+			c.needRestart(r, n, "resource definition change")
+		}
+	}
+}
+
+func (c *cluster) needRestart(r *Resource, n *Node, why string) {
+	if r.restartNeed == nil {
+		r.restartNeed = map[*Node]string{}
+	}
+	r.restartNeed[n] = why
+}

@@ -266,6 +266,9 @@ func (c *cluster) unpackRscHistory(r *Resource, n *Node, le *xmltree.Element) {
 					if role == "Stopped" || op.isProbe() {
 						role = "Started"
 					}
+					if op.isProbe() {
+						h.lastStart = op
+					}
 					if r.Parent != nil && r.Parent.Promotable && role == "Started" {
 						role = "Unpromoted"
 					}

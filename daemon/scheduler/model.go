@@ -102,6 +102,7 @@ type Resource struct {
 	lockNode    *Node
 	banNodes    []*Node
 	banAll      bool
+	reloadOn    map[*Node]bool
 	partialOn   []*Node
 	stopOnFail  bool
 	expired     map[*Node]bool
