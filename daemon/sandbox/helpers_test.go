@@ -300,3 +300,5 @@ func (c *cluster) dummyActive(rsc string) []string {
 	}
 	return out
 }
+
+func errorsIs(err, target error) bool { return errors.Is(err, target) }
