@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"pacer/lrm"
+	"pacer/share/options"
 
 	"pacer/share/xmltree"
 )
@@ -369,10 +370,13 @@ func completeAgent(word string) []string {
 	switch len(parts) {
 	case 1:
 		var out []string
+		classMatch := false
 		for _, c := range lrm.Classes() {
 			out = append(out, c+":")
+			classMatch = classMatch || strings.HasPrefix(c, word)
 		}
-		if word != "" {
+		// Bare types only once no class fits, so "oc" Tab gives "ocf:".
+		if word != "" && !classMatch {
 			out = append(out, agentCache.list(lrm.ClassOCF, "heartbeat")...)
 			if strings.HasPrefix(word, "fence_") {
 				out = append(out, agentCache.list(lrm.ClassStonith, "")...)
@@ -405,43 +409,39 @@ func completeAgent(word string) []string {
 	return nil
 }
 
-// primitive and clone meta-attributes (Pacemaker Explained).
-var primitiveMeta = []string{"target-role", "is-managed", "maintenance", "priority", "resource-stickiness",
-	"migration-threshold", "failure-timeout", "multiple-active", "allow-migrate", "requires", "critical",
-	"allow-unhealthy-nodes", "container-attribute-target", "remote-node", "remote-port", "remote-addr",
-	"remote-connect-timeout", "description"}
+// Option names come from the options tables (Pacemaker Explained).
 
-var cloneMeta = []string{"clone-max", "clone-node-max", "clone-min", "notify", "globally-unique", "ordered",
-	"interleave", "promotable", "promoted-max", "promoted-node-max"}
-
-func metaNames(kind *string) []string {
-	if kind != nil && (*kind == "clone" || *kind == "ms") {
-		return append(append([]string(nil), primitiveMeta...), cloneMeta...)
+var opAttrs = func() []string {
+	var out []string
+	for _, n := range options.OperationOptions.Names(false) {
+		out = append(out, n+"=")
 	}
-	return primitiveMeta
+	return append(out, "OCF_CHECK_LEVEL=")
+}()
+
+// metaNames are resource meta-attributes: clone ones only for clones.
+func metaNames(kind *string) []string {
+	clone := kind != nil && (*kind == "clone" || *kind == "ms")
+	var out []string
+	for _, o := range options.ResourceMeta.Options() {
+		if o.Deprecated != "" || (o.CloneOnly && !clone) {
+			continue
+		}
+		out = append(out, o.Name)
+	}
+	return out
 }
 
-var opAttrs = []string{"interval=", "timeout=", "on-fail=", "start-delay=", "role=", "enabled=", "record-pending=", "OCF_CHECK_LEVEL=", "description="}
+var primitiveMeta = metaNames(nil)
 
-// clusterOptions are Pacemaker's cluster options (crm_config), 3.x names
-// and their 2.x aliases.
-var clusterOptions = []string{"batch-limit", "cluster-delay", "cluster-infrastructure", "cluster-ipc-limit",
-	"cluster-name", "cluster-recheck-interval", "concurrent-fencing", "dc-deadtime", "dc-version",
-	"election-timeout", "enable-acl", "enable-startup-probes", "fence-reaction", "fencing-action",
-	"fencing-enabled", "fencing-max-attempts", "fencing-timeout", "fencing-watchdog-timeout", "have-watchdog",
-	"join-finalization-timeout", "join-integration-timeout", "load-threshold", "maintenance-mode",
-	"migration-limit", "no-quorum-policy", "node-action-limit", "node-health-base", "node-health-green",
-	"node-health-red", "node-health-strategy", "node-health-yellow", "node-pending-timeout",
-	"pe-error-series-max", "pe-input-series-max", "pe-warn-series-max", "placement-strategy",
-	"priority-fencing-delay", "remove-after-stop", "shutdown-escalation", "shutdown-lock",
-	"shutdown-lock-limit", "start-failure-is-fatal", "startup-fencing", "stonith-action", "stonith-enabled",
-	"stonith-max-attempts", "stonith-timeout", "stonith-watchdog-timeout", "stop-all-resources",
-	"stop-orphan-actions", "stop-orphan-resources", "symmetric-cluster", "transition-delay",
-	"last-lrm-refresh", "default-resource-stickiness", "is-managed-default", "default-action-timeout",
-	"crmd-transition-delay", "crmd-integration-timeout", "crmd-finalization-timeout", "expected-quorum-votes",
-	"scheduler-error-series-max", "scheduler-input-series-max", "scheduler-warn-series-max"}
+var clusterOptions = options.ClusterOptions.Names(false)
 
-func knownClusterOption(name string) bool { return slices.Contains(clusterOptions, name) }
+// knownClusterOption tells Validate which crm_config names are options
+// (current names and aliases), so that unknown ones warn.
+func knownClusterOption(name string) bool {
+	_, ok := options.ClusterOptions.Lookup(name)
+	return ok
+}
 
 // completeObject completes the crm statements of the configure level.
 func (s *session) completeObject(kind string) func([]string, string) []string {
