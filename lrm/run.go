@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -120,6 +121,8 @@ func runProc(r procRequest) procResult {
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if r.stdin != "" {
 		cmd.Stdin = strings.NewReader(r.stdin)
+	} else if dn := devNull(); dn != nil {
+		cmd.Stdin = dn
 	}
 	res := procResult{started: time.Now()}
 	out, err := newOutFile("stdout", r.limit)
@@ -205,5 +208,15 @@ func startErrRC(err error) (int, ExecStatus) {
 	}
 	return OCFErrGeneric, StatusError
 }
+
+// devNull is one /dev/null shared by all agents' stdin; os/exec would
+// otherwise open and close it for every operation.
+var devNull = sync.OnceValue(func() *os.File {
+	f, err := os.Open(os.DevNull)
+	if err != nil {
+		return nil
+	}
+	return f
+})
 
 func splitLines(s string) iter.Seq[string] { return strings.SplitSeq(s, "\n") }
