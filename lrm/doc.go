@@ -18,6 +18,7 @@
 //	func Providers() []string
 //	func ListAgents(class, provider string) ([]string, error)
 //	func Metadata(agent string) (*AgentMeta, error) // parsed, cached per process
+//	func CompleteAgent(prefix string) []string      // "ocf:he" → "ocf:heartbeat:"
 //
 // # Executing operations
 //
@@ -26,6 +27,9 @@
 //		Action: "start", Timeout: 20 * time.Second, Params: map[string]string{"ip": "192.0.2.10"}})
 //	err := e.StartRecurring(lrm.Op{..., Action: "monitor", Interval: 10 * time.Second}, report)
 //	e.Cancel("vip", 10*time.Second)
+//
+// Cancel recurring operations (Cancel, CancelAll) before stopping a
+// resource; once Cancel returns, that monitor reports nothing more.
 //
 // One operation runs at a time per resource (FIFO), at most
 // Config.MaxConcurrent on the node. Parameters reach agents only through

@@ -31,7 +31,9 @@ func baseEnv(extra map[string]string) []string {
 	}
 	keys := make([]string, 0, len(extra))
 	for k := range extra {
-		keys = append(keys, k)
+		if !strings.HasPrefix(k, "OCF_") { // set per operation
+			keys = append(keys, k)
+		}
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
@@ -73,6 +75,9 @@ func ocfEnv(base []string, root string, a Agent, op Op, timeoutMS int64) []strin
 		add("OCF_RESKEY_"+k, op.Params[k])
 	}
 	for _, k := range sortedKeys(op.Meta) {
+		if k == "timeout" || k == "interval" {
+			continue // the operation's own values, in ms, below
+		}
 		add(metaEnvName(k), op.Meta[k])
 	}
 	add("OCF_RESKEY_CRM_meta_timeout", strconv.FormatInt(timeoutMS, 10))

@@ -66,6 +66,7 @@ func TestDummyLifecycle(t *testing.T) {
 		t.Fatalf("Dummy's state file not in the executor's HA_RSCTMP: %v", err)
 	}
 	wantRC(t, op("monitor"), OCFSuccess, StatusDone)
+	wantRC(t, op("validate-all"), OCFSuccess, StatusDone)
 	wantRC(t, op("stop"), OCFSuccess, StatusDone)
 	mon := op("monitor")
 	wantRC(t, mon, OCFNotRunning, StatusDone)
@@ -80,7 +81,7 @@ func TestDummyLifecycle(t *testing.T) {
 	for _, r := range hist {
 		keys = append(keys, r.Key())
 	}
-	if strings.Join(keys, " ") != "d1_start_0 d1_stop_0 d1_monitor_0" {
+	if strings.Join(keys, " ") != "d1_start_0 d1_validate-all_0 d1_stop_0 d1_monitor_0" {
 		t.Errorf("history keys by call id = %v", keys)
 	}
 }
@@ -118,7 +119,7 @@ func TestOCFEnvironment(t *testing.T) {
 		Resource: "env1", Agent: "ocf:pacertest:Env", Action: "monitor",
 		Interval: 10 * time.Second, Timeout: 7 * time.Second, Depth: 10,
 		Params: map[string]string{"must": evil, "plain": "v"},
-		Meta:   map[string]string{"clone-max": "3", "notify_type": "pre"},
+		Meta:   map[string]string{"clone-max": "3", "notify_type": "pre", "timeout": "999s", "interval": "1"},
 	})
 	wantRC(t, r, OCFSuccess, StatusDone)
 	if _, err := os.Stat(marker); err == nil {
@@ -143,6 +144,9 @@ func TestOCFEnvironment(t *testing.T) {
 		if !found {
 			t.Errorf("agent environment lacks %q; got:\n%s", w, r.Output)
 		}
+	}
+	if strings.Count(r.Output, "OCF_RESKEY_CRM_meta_timeout=") != 1 || strings.Count(r.Output, "OCF_RESKEY_CRM_meta_interval=") != 1 {
+		t.Errorf("timeout/interval given twice:\n%s", r.Output)
 	}
 	if strings.Contains(r.Output, "leak") {
 		t.Errorf("OCF_ variable of the parent reached the agent:\n%s", r.Output)

@@ -31,7 +31,9 @@ type Config struct {
 	// /usr/sbin, /sbin, /usr/local/sbin).
 	FenceDirs []string
 	// Env is added to every agent's environment; use it for per-node state
-	// when several nodes share a host, e.g. HA_RSCTMP, HA_VARRUN.
+	// when several nodes share a host, e.g. HA_RSCTMP, HA_VARRUN. OCF_
+	// variables are set per operation and ignored here, except that
+	// OCF_ROOT stands in for OCFRoot when that is empty.
 	Env map[string]string
 	// DefaultTimeout applies to operations without a timeout (20s, as in
 	// Pacemaker).
@@ -148,6 +150,8 @@ func New(cfg Config) *Executor {
 	loc := DefaultLocator()
 	if cfg.OCFRoot != "" {
 		loc.OCFRoot = cfg.OCFRoot
+	} else if r := cfg.Env["OCF_ROOT"]; r != "" {
+		loc.OCFRoot = r
 	}
 	if cfg.LSBDir != "" {
 		loc.LSBDir = cfg.LSBDir
