@@ -266,9 +266,6 @@ func (c *cluster) orderActions(first *Resource, fa string, then *Resource, ta st
 			f = fImpliesFirst | fRunnableLeft
 		} else {
 			f = fImpliesThen | fRunnableLeft
-			if fa == "stop" && ta == "stop" {
-				f = fImpliesThen
-			}
 		}
 	}
 	for _, x := range fs {

@@ -316,3 +316,40 @@ func (c *cluster) unpackTickets() {
 		}
 	}
 }
+
+// containerConstraints: a resource with the container meta-attribute runs
+// inside that resource, so it is colocated with it and started after it.
+func (c *cluster) containerConstraints() {
+	for _, r := range c.allList {
+		id := r.Meta["container"]
+		if r.Kind != Primitive || id == "" {
+			continue
+		}
+		ct := c.all[id]
+		if ct == nil || ct == r {
+			continue
+		}
+		c.colocations = append(c.colocations, &Colocation{ID: r.ID + "-with-container", Dep: r, Prim: ct, Score: score.Infinity, Influence: true, implicit: true})
+		c.orderings = append(c.orderings, &Ordering{ID: r.ID + "-after-container", First: ct, Then: r, FirstAction: "start", ThenAction: "start", Kind: "Mandatory", Symmetrical: true})
+	}
+}
+
+// ticketLoss fences the nodes running a resource whose ticket was lost
+// with loss-policy=fence.
+func (c *cluster) ticketLoss() {
+	for _, t := range c.tickets {
+		st := c.ticketState[t.Ticket]
+		// Only a revoked ticket is lost; standby hands over gracefully.
+		if t.LossPolicy != "fence" || st == nil || st.Granted {
+			continue
+		}
+		for _, p := range t.Rsc.primitives() {
+			for _, n := range p.Running {
+				if !n.Unclean && c.opts.FencingEnabled {
+					n.Unclean = true
+					n.FenceReason = "deadman ticket was lost"
+				}
+			}
+		}
+	}
+}

@@ -277,11 +277,15 @@ func (c *cluster) assign(r *Resource) {
 		r.fixed = true
 		return
 	}
-	// Primaries first.
+	// Primaries first; a mandatory colocation narrows where this resource
+	// may go at once, so primaries placed later see it.
 	for _, col := range c.colocations {
 		if col.dep == r {
 			c.assign(col.Prim.top())
 			c.assign(col.Prim)
+			if col.Score.IsInfinite() && r.Managed && !r.Blocked {
+				c.applyColocation(r, col, r.Allowed)
+			}
 		}
 	}
 	for _, n := range r.Running {
@@ -325,11 +329,6 @@ func (c *cluster) assign(r *Resource) {
 	// Mandatory colocations with placed primaries, then the preferences
 	// of resources that will follow this one, then optional colocations
 	// (which are dropped when they would leave nowhere to run).
-	for _, col := range c.colocations {
-		if col.dep == r && col.Score.IsInfinite() {
-			c.applyColocation(r, col, s)
-		}
-	}
 	s = c.mergeDependents(r, s, 1.0, map[*Resource]bool{r: true})
 	for _, col := range c.colocations {
 		if col.dep == r && !col.Score.IsInfinite() {

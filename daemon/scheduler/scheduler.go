@@ -93,6 +93,8 @@ func unpack(doc *xmltree.Document, now time.Time) (*cluster, error) {
 	c.unpackTickets()
 	c.unpackStatus()
 	c.unpackConstraints()
+	c.containerConstraints()
+	c.ticketLoss()
 	// no-quorum-policy=fence: every node of the partition fences itself.
 	if c.opts.NoQuorumPolicy == "fence" && !c.opts.HaveQuorum && c.opts.FencingEnabled {
 		for _, n := range c.nodes {

@@ -438,8 +438,16 @@ func (c *cluster) unpackResource(e *xmltree.Element, parent *Resource) (*Resourc
 		return nil, fmt.Errorf("%s at line %d has no id", e.Name, e.Line)
 	}
 	ctx := &ruleCtx{now: c.now}
+	if r.Kind == Primitive {
+		r.Class, r.Provider, r.Type = e.Attr("class"), e.Attr("provider"), e.Attr("type")
+		if t := c.templates[e.Attr("template")]; t != nil && r.Class == "" {
+			r.Class, r.Provider, r.Type = t.Attr("class"), t.Attr("provider"), t.Attr("type")
+		}
+	}
 	// Meta attributes: rsc_defaults < parent < template < own.
-	merge(r.Meta, c.rscDefaults)
+	if c.rscDefaultsE != nil {
+		merge(r.Meta, unpackNVSets(c.rscDefaultsE, "meta_attributes", &ruleCtx{now: c.now, rsc: r}, c.root))
+	}
 	if parent != nil {
 		merge(r.Meta, parent.Meta)
 	}
