@@ -284,11 +284,15 @@ func (e *Executor) exec(abortQueue, killRun <-chan struct{}, op Op, callID int) 
 			return fail(OCFErrGeneric, StatusCancelled, "cancelled while queued")
 		}
 	}
-	select {
-	case e.sem <- struct{}{}:
-		defer func() { <-e.sem }()
-	case <-abortQueue:
-		return fail(OCFErrGeneric, StatusCancelled, "cancelled while queued")
+	// The node-wide limit is for resource operations; fencing and
+	// meta-data lookups (no resource) must never wait behind them.
+	if op.Resource != "" {
+		select {
+		case e.sem <- struct{}{}:
+			defer func() { <-e.sem }()
+		case <-abortQueue:
+			return fail(OCFErrGeneric, StatusCancelled, "cancelled while queued")
+		}
 	}
 	res.QueueTime = time.Since(queued)
 

@@ -101,8 +101,8 @@ func Fence(ctx context.Context, agent string, params map[string]string, action s
 }
 
 // Fence is the package-level Fence on this executor's agent directories.
-// It does not take a resource's slot: fencing must not wait behind a
-// resource operation, but it does count against the node-wide limit.
+// It takes neither a resource's slot nor one of the node-wide limit:
+// fencing must never wait behind resource operations.
 func (e *Executor) Fence(ctx context.Context, agent string, params map[string]string, action string, timeout time.Duration) Result {
 	ex := e
 	if strings.Contains(agent, "/") {

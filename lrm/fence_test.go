@@ -98,3 +98,21 @@ func TestFenceOwnAgent(t *testing.T) {
 	r = Fence(ctx, "fence_no_such_agent", nil, "status", 10*time.Second)
 	wantRC(t, r, OCFErrInstalled, StatusNotInstalled)
 }
+
+// Fencing does not wait for the node's operation slots: they may all be
+// taken by hung resource operations.
+func TestFenceNotBehindLimit(t *testing.T) {
+	e, state := testExec(t, Config{MaxConcurrent: 1, KillGrace: 100 * time.Millisecond})
+	ctx, cancel := context.WithCancel(context.Background())
+	hung := make(chan Result, 1)
+	pidfile := filepath.Join(state, "hang.pid")
+	go func() {
+		hung <- e.Exec(ctx, Op{Resource: "h", Agent: "ocf:pacertest:Hang", Action: "start", Timeout: time.Minute,
+			Params: map[string]string{"pidfile": pidfile}})
+	}()
+	waitFor(t, "hung agent to hold the only slot", 5*time.Second, func() bool { _, err := os.Stat(pidfile); return err == nil })
+	r := e.Fence(context.Background(), "fence_pacer_test", map[string]string{"state_dir": t.TempDir(), "plug": "n1"}, "off", 10*time.Second)
+	wantRC(t, r, OCFSuccess, StatusDone)
+	cancel()
+	wantRC(t, <-hung, OCFErrGeneric, StatusCancelled)
+}
