@@ -211,6 +211,9 @@ func (c *cluster) assignOrder() []*Resource {
 		if !ok {
 			return r.Priority
 		}
+		if !p.Running[0].canRun() {
+			return score.MinusInfinity
+		}
 		return v
 	}
 	at := func(r *Resource, n *Node) score.Score {
@@ -574,14 +577,20 @@ func anyAvailable(s scores) bool {
 // the node with fewest resources, then configuration order.
 func (c *cluster) choose(r *Resource, s scores) *Node {
 	var cands []*Node
-	for n, v := range s {
-		if v < 0 || !c.nodeUsable(r, n) {
-			continue
+	for _, whole := range []bool{true, false} {
+		for n, v := range s {
+			if v < 0 || !c.nodeUsable(r, n) {
+				continue
+			}
+			if !c.fits(r, n, whole) {
+				continue
+			}
+			cands = append(cands, n)
 		}
-		if !c.fits(r, n) {
-			continue
+		if len(cands) > 0 {
+			break
 		}
-		cands = append(cands, n)
+		// Nowhere fits it with its followers: place it alone.
 	}
 	if len(cands) == 0 {
 		return nil
@@ -618,11 +627,14 @@ func (c *cluster) choose(r *Resource, s scores) *Node {
 	return best
 }
 
-func (c *cluster) fits(r *Resource, n *Node) bool {
+func (c *cluster) fits(r *Resource, n *Node, whole bool) bool {
 	if c.opts.PlacementStrategy == "default" || c.opts.PlacementStrategy == "" {
 		return true
 	}
 	need := r.Util
+	if whole {
+		need = c.groupNeed(r)
+	}
 	if c.usage == nil {
 		c.usage = map[*Node]map[string]int{}
 	}
@@ -682,4 +694,28 @@ func (c *cluster) sortedNodes() []*Node {
 	out := append([]*Node(nil), c.nodes...)
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out
+}
+
+// groupNeed is the capacity r needs on a node: its own utilization plus
+// that of the unplaced resources that must follow it there.
+func (c *cluster) groupNeed(r *Resource) map[string]int {
+	need := map[string]int{}
+	seen := map[*Resource]bool{}
+	var add func(x *Resource)
+	add = func(x *Resource) {
+		if seen[x] {
+			return
+		}
+		seen[x] = true
+		for k, v := range x.Util {
+			need[k] += v
+		}
+		for _, col := range c.colocations {
+			if col.prim == x && col.dep != nil && col.Score >= score.Infinity && !col.dep.assigned && col.dep.Managed && !c.disabled(col.dep) {
+				add(col.dep)
+			}
+		}
+	}
+	add(r)
+	return need
 }

@@ -238,6 +238,10 @@ func (c *cluster) unpackNodes() {
 			if ta := ns.Child("transient_attributes"); ta != nil {
 				ctx := &ruleCtx{now: c.now}
 				merge(n.Attrs, unpackNVSets(ta, "instance_attributes", ctx, c.root))
+				for k, v := range unpackNVSets(ta, "utilization", ctx, c.root) {
+					iv, _ := strconv.Atoi(v)
+					n.Util[k] = iv
+				}
 			}
 			c.nodeStatus(n, ns)
 		}
