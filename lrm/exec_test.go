@@ -193,7 +193,11 @@ func TestCancelKillsRunningAgent(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	pidfile := filepath.Join(state, "hang.pid")
 	go func() {
-		waitFor(t, "agent start", 5*time.Second, func() bool { _, err := os.Stat(pidfile); return err == nil })
+		for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+			if _, err := os.Stat(pidfile); err == nil {
+				break
+			}
+		}
 		cancel()
 	}()
 	r := e.Exec(ctx, Op{Resource: "h", Agent: "ocf:pacertest:Hang", Action: "monitor", Timeout: 30 * time.Second,
@@ -291,7 +295,7 @@ func TestSerializationAndLimit(t *testing.T) {
 			go func() {
 				defer wg.Done()
 				r := e.Exec(context.Background(), Op{Resource: rsc, Agent: "ocf:pacertest:Env", Action: "monitor",
-					Params: map[string]string{"overlap_dir": dir, "sleep": "0.3"}})
+					Params: map[string]string{"overlap_dir": dir, "sleep": "0.5"}})
 				mu.Lock()
 				defer mu.Unlock()
 				if r.ExitReason == "overlapping run" {

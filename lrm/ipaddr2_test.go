@@ -32,7 +32,12 @@ func newNetns(t *testing.T) netns {
 		}
 	}
 	_ = exec.Command("ip", "netns", "del", ns.name).Run() // a leftover of a killed run
-	run("netns", "add", ns.name)
+	if out, err := exec.Command("ip", "netns", "add", ns.name).CombinedOutput(); err != nil {
+		if strings.Contains(string(out), "not permitted") || strings.Contains(string(out), "ermission denied") {
+			t.Skipf("cannot create network namespaces here (%s); run as root with CAP_SYS_ADMIN", strings.TrimSpace(string(out)))
+		}
+		t.Fatalf("ip netns add: %v\n%s", err, out)
+	}
 	t.Cleanup(func() { _ = exec.Command("ip", "netns", "del", ns.name).Run() })
 	run("-n", ns.name, "link", "set", "lo", "up")
 	// A dummy interface where the kernel has the module, else a veth pair
