@@ -107,7 +107,8 @@ func (f *textFormatter) summary() {
 		updated = time.Now()
 	}
 	f.line(1, "Last updated: %s", f.ctime(updated))
-	if !s.LastChange.IsZero() {
+	{
+		// crm_mon prints the line even when the CIB does not say.
 		var by strings.Builder
 		if s.LastChangeUser != "" {
 			by.WriteString(" by " + s.LastChangeUser)
@@ -118,7 +119,11 @@ func (f *textFormatter) summary() {
 		if s.LastChangeNode != "" {
 			by.WriteString(" on " + s.LastChangeNode)
 		}
-		f.line(1, "Last change:  %s%s", f.ctime(s.LastChange), by.String())
+		when := ""
+		if !s.LastChange.IsZero() {
+			when = f.ctime(s.LastChange)
+		}
+		f.line(1, "Last change:  %s%s", when, by.String())
 	}
 	c := s.Count()
 	f.line(1, "%d node%s configured", c.Nodes, plural(c.Nodes))
@@ -186,6 +191,9 @@ func NodeStateText(n *Node) string {
 	}
 }
 
+// unhealthy: crm_mon lists a yellow or red node on a line of its own.
+func unhealthy(n *Node) bool { return n.Health == "yellow" || n.Health == "red" }
+
 func (f *textFormatter) nodes() {
 	f.section("Node List")
 	var online, offline, remoteOn, remoteOff, guestOn, guestOff []string
@@ -193,7 +201,7 @@ func (f *textFormatter) nodes() {
 		n := &f.s.Nodes[i]
 		switch {
 		// crm_mon lists a node that is shutting down with the online ones.
-		case (n.State == NodeOnline || n.State == NodeShuttingDown && n.Online) && !n.BeingFenced:
+		case (n.State == NodeOnline || n.State == NodeShuttingDown && n.Online) && !n.BeingFenced && !unhealthy(n):
 			switch n.Type {
 			case NodeRemote:
 				remoteOn = append(remoteOn, n.Name)
@@ -213,6 +221,9 @@ func (f *textFormatter) nodes() {
 			}
 		default:
 			state := NodeStateText(n)
+			if unhealthy(n) {
+				state += " (health is " + strings.ToUpper(n.Health) + ")"
+			}
 			if n.BeingFenced {
 				state += " (being fenced)"
 			}
@@ -333,20 +344,8 @@ func StatusText(r *Resource, s *Snapshot) string {
 	default:
 		b.WriteString(string(role))
 	}
-	switch len(r.Nodes) {
-	case 0:
-	case 1:
-		b.WriteString(" " + r.Nodes[0])
-		if s != nil {
-			if n := s.Node(r.Nodes[0]); n != nil && n.State == NodeUnclean {
-				b.WriteString(" (UNCLEAN)")
-			}
-		}
-	default:
-		b.WriteString(" [ " + strings.Join(r.Nodes, " ") + " ]")
-	}
 	var flags []string
-	if r.Disabled && role == RoleStopped {
+	if r.Disabled {
 		flags = append(flags, "disabled")
 	}
 	if r.Unmanaged {
@@ -355,17 +354,36 @@ func StatusText(r *Resource, s *Snapshot) string {
 	if r.Blocked {
 		flags = append(flags, "blocked")
 	}
-	if r.Failed && r.FailureIgnored {
+	if r.FailureIgnored {
 		flags = append(flags, "failure ignored")
 	}
-	if r.TargetRole != "" && r.TargetRole != RoleStopped && r.TargetRole != RoleStarted && r.TargetRole != role {
-		flags = append(flags, "target-role:"+string(r.TargetRole))
+	if r.TargetRole == RolePromoted || r.TargetRole == RoleUnpromoted {
+		if r.TargetRole != role {
+			flags = append(flags, "target-role:"+string(r.TargetRole))
+		}
 	}
 	if r.LockedTo != "" {
 		flags = append(flags, "LOCKED to "+r.LockedTo)
 	}
-	for _, fl := range flags {
-		b.WriteString(" (" + fl + ")")
+	flagText := ""
+	if len(flags) > 0 {
+		flagText = " (" + strings.Join(flags, ", ") + ")"
+	}
+	// One node: "Started n1 (unmanaged)"; several: "FAILED (disabled) [ n1 n2 ]".
+	switch len(r.Nodes) {
+	case 0:
+		b.WriteString(flagText)
+	case 1:
+		b.WriteString(" " + r.Nodes[0])
+		if s != nil {
+			if n := s.Node(r.Nodes[0]); n != nil && n.State == NodeUnclean {
+				b.WriteString(" (UNCLEAN)")
+			}
+		}
+		b.WriteString(flagText)
+	default:
+		b.WriteString(flagText)
+		b.WriteString(" [ " + strings.Join(r.Nodes, " ") + " ]")
 	}
 	return b.String()
 }
@@ -586,7 +604,9 @@ func FailedActionText(fa *FailedAction, loc *time.Location) string {
 			loc = time.Local
 		}
 		b.WriteString(" at " + fa.LastRCChange.In(loc).Format(ctimeLayout))
-		b.WriteString(" after " + ReadableDuration(fa.ExecMS))
+		if fa.ExecMS > 0 { // crm_mon leaves out an unknown (or zero) run time
+			b.WriteString(" after " + ReadableDuration(fa.ExecMS))
+		}
 	}
 	return b.String()
 }

@@ -239,3 +239,49 @@ func BenchmarkFormatText32x1000(b *testing.B) {
 		_ = cv.FormatText(s, cv.TextOptions{Inactive: true, Attributes: true, FailCounts: true, Location: time.UTC})
 	}
 }
+
+// Lines as crm_mon 2.1 printed them for scheduler cases (stopped-monitor-12,
+// stopped-monitor-22, rec-rsc-3, on-fail-ignore, group-stop-ordering,
+// systemhealtho3).
+func TestStatusTextAsCrmMon(t *testing.T) {
+	prim := func(mod func(*cv.Resource)) *cv.Resource {
+		r := &cv.Resource{ID: "rsc1", Kind: cv.KindPrimitive, Class: "ocf", Provider: "pacemaker", Type: "Dummy", Role: cv.RoleStarted}
+		mod(r)
+		return r
+	}
+	cases := []struct {
+		r    *cv.Resource
+		want string
+	}{
+		{prim(func(r *cv.Resource) { r.Failed, r.Disabled, r.Unmanaged, r.Nodes = true, true, true, []string{"node1", "node2"} }),
+			"rsc1\t(ocf:pacemaker:Dummy):\t FAILED (disabled, unmanaged) [ node1 node2 ]"},
+		{prim(func(r *cv.Resource) { r.Failed, r.Disabled, r.Nodes = true, true, []string{"node1", "node2"} }),
+			"rsc1\t(ocf:pacemaker:Dummy):\t FAILED (disabled) [ node1 node2 ]"},
+		{prim(func(r *cv.Resource) { r.Role, r.Failed, r.FailureIgnored = cv.RoleStopped, true, true }),
+			"rsc1\t(ocf:pacemaker:Dummy):\t Stopped (failure ignored)"},
+		{prim(func(r *cv.Resource) { r.Failed, r.FailureIgnored, r.Nodes = true, true, []string{"db1"} }),
+			"rsc1\t(ocf:pacemaker:Dummy):\t Started db1 (failure ignored)"},
+		{prim(func(r *cv.Resource) { r.Disabled, r.Nodes = true, []string{"node1"} }),
+			"rsc1\t(ocf:pacemaker:Dummy):\t Started node1 (disabled)"},
+		{prim(func(r *cv.Resource) { r.Role, r.TargetRole = cv.RoleStopped, "#default" }),
+			"rsc1\t(ocf:pacemaker:Dummy):\t Stopped"},
+	}
+	for _, c := range cases {
+		if got := cv.PrimitiveLine(c.r, c.r.ID, nil); got != c.want {
+			t.Errorf("got  %q\nwant %q", got, c.want)
+		}
+	}
+	fa := cv.FailedAction{Resource: "outside_resource", Op: "monitor", IntervalMS: 10000, Node: "n1", RC: 7,
+		RCText: "not running", Status: "complete", LastRCChange: time.Date(2018, 7, 28, 1, 17, 18, 0, time.UTC)}
+	if got, want := cv.FailedActionText(&fa, time.UTC), "outside_resource 10s-interval monitor on n1 returned 'not running' at Sat Jul 28 01:17:18 2018"; got != want {
+		t.Errorf("zero exec time:\ngot  %q\nwant %q", got, want)
+	}
+	s := &cv.Snapshot{Nodes: []cv.Node{{Name: "hs21c", State: cv.NodeOnline, Online: true, Health: "red"}, {Name: "hs21d", State: cv.NodeOnline, Online: true, Health: "green"}}}
+	text := cv.FormatText(s, cv.TextOptions{})
+	if !strings.Contains(text, "  * Node hs21c: online (health is RED)\n  * Online: [ hs21d ]\n") {
+		t.Errorf("health:\n%s", text)
+	}
+	if !strings.Contains(text, "  * Last change:  \n") {
+		t.Errorf("crm_mon prints an empty Last change line:\n%s", text)
+	}
+}

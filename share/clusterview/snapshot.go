@@ -137,6 +137,10 @@ type Node struct {
 	Utilization map[string]string `json:"utilization,omitempty"`
 	// RunningResources is how many resource instances are active on the node.
 	RunningResources int `json:"running_resources,omitempty"`
+	// Health is the node's health ("green", "yellow" or "red") from its
+	// #health-* attributes when a node-health-strategy is set; empty when
+	// health is not tracked.
+	Health string `json:"health,omitempty"`
 }
 
 // ResourceKind is the shape of a node of the resource tree.

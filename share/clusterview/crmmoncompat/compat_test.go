@@ -1,0 +1,166 @@
+package crmmoncompat_test
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"pacer/daemon/scheduler"
+	cv "pacer/share/clusterview"
+	"pacer/share/xmltree"
+)
+
+// This test holds the whole status path, scheduler.View (CIB -> snapshot)
+// then FormatText, against crm_mon -1 -r on Pacemaker's scheduler cases. It
+// imports the scheduler only here, in a test: the snapshot type itself
+// depends on nothing.
+//
+// By default it runs a fixed sample of cases; PACER_COMPAT=all runs all of
+// them. It fails when fewer cases match exactly than the ratchet below:
+// raise the ratchet as View and FormatText improve, never lower it.
+
+// compatSample is every compatStride-th case in cases.tsv order.
+const compatStride = 12
+
+var _ = compatStride
+
+// compatRatchet is the minimum share (percent) of compared cases whose
+// text matches crm_mon's line for line.
+const compatRatchet = 5
+
+func casesDir() string {
+	if d := os.Getenv("PACER_SCHED_CASES"); d != "" {
+		return d
+	}
+	return filepath.Join("..", "..", "..", "..", "shared", "pacemaker-scheduler")
+}
+
+func TestCompatWithCrmMon(t *testing.T) {
+	dir := casesDir()
+	f, err := os.Open(filepath.Join(dir, "cases.tsv"))
+	if err != nil {
+		t.Skipf("scheduler cases not found (%v); set PACER_SCHED_CASES", err)
+	}
+	defer f.Close()
+	crmMon, err := exec.LookPath("crm_mon")
+	if err != nil {
+		t.Skip("crm_mon not installed (apt install pacemaker-cli-utils)")
+	}
+	all := os.Getenv("PACER_COMPAT") == "all"
+	var names []string
+	sc := bufio.NewScanner(f)
+	for i := 0; sc.Scan(); i++ {
+		fields := strings.Split(sc.Text(), "\t")
+		if fields[0] == "name" || (len(fields) > 3 && fields[3] != "") {
+			continue // header; time-dependent cases need -t, crm_mon has none
+		}
+		if all || i%stride() == 0 {
+			names = append(names, fields[0])
+		}
+	}
+	same, compared := 0, 0
+	var firstDiffs []string
+	for _, name := range names {
+		path, _ := filepath.Abs(filepath.Join(dir, "xml", name+".xml"))
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		cmd := exec.CommandContext(ctx, crmMon, "-1", "-r")
+		cmd.Env = append(os.Environ(), "CIB_file="+path, "TZ=UTC")
+		want, err := cmd.Output()
+		cancel()
+		if err != nil || !bytes.HasPrefix(want, []byte("Cluster Summary:")) {
+			continue // crm_mon cannot show it either (e.g. a CIB its schema rejects)
+		}
+		doc, err := xmltree.ParseFile(path)
+		if err != nil {
+			t.Errorf("%s: parse: %v", name, err)
+			continue
+		}
+		snap, err := scheduler.View(doc, time.Now())
+		if err != nil {
+			t.Errorf("%s: View: %v", name, err)
+			continue
+		}
+		compared++
+		got := comparable(cv.FormatText(snap, cv.TextOptions{Inactive: true, FenceHistory: 1, Location: time.UTC}))
+		if got == comparable(string(want)) {
+			same++
+		} else {
+			if len(firstDiffs) < 5 {
+				firstDiffs = append(firstDiffs, name+":\n"+lineDiff(comparable(string(want)), got))
+			}
+			if os.Getenv("PACER_COMPAT_DUMP") != "" {
+				w, g := strings.Split(comparable(string(want)), "\n"), strings.Split(got, "\n")
+				for i := range w {
+					if i >= len(g) || w[i] != g[i] {
+						gl := ""
+						if i < len(g) {
+							gl = g[i]
+						}
+						t.Logf("FIRSTDIFF %s\n  want %q\n  got  %q", name, w[i], gl)
+						break
+					}
+				}
+			}
+		}
+	}
+	if compared == 0 {
+		t.Skip("no case compared")
+	}
+	pct := 100 * same / compared
+	t.Logf("%d of %d cases print exactly like crm_mon -1 -r (%d%%)", same, compared, pct)
+	for _, d := range firstDiffs {
+		t.Log(d)
+	}
+	if pct < compatRatchet {
+		t.Errorf("%d%% match, below the ratchet %d%%", pct, compatRatchet)
+	}
+}
+
+func stride() int {
+	if s := os.Getenv("PACER_COMPAT_STRIDE"); s != "" {
+		var n int
+		if _, err := fmt.Sscan(s, &n); err == nil && n > 0 {
+			return n
+		}
+	}
+	return compatStride
+}
+
+// comparable drops the "Last updated" line, the time of the run.
+func comparable(text string) string {
+	var out []string
+	for _, l := range strings.Split(strings.TrimRight(text, "\n"), "\n") {
+		if !strings.HasPrefix(l, "  * Last updated: ") {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n") + "\n"
+}
+
+func lineDiff(want, got string) string {
+	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
+	var b strings.Builder
+	for i := 0; i < len(w) || i < len(g); i++ {
+		var wl, gl string
+		if i < len(w) {
+			wl = w[i]
+		}
+		if i < len(g) {
+			gl = g[i]
+		}
+		if wl == gl {
+			b.WriteString("   " + strings.ReplaceAll(wl, "\t", "<TAB>") + "\n")
+			continue
+		}
+		b.WriteString("-  " + strings.ReplaceAll(wl, "\t", "<TAB>") + "\n")
+		b.WriteString("+  " + strings.ReplaceAll(gl, "\t", "<TAB>") + "\n")
+	}
+	return b.String()
+}
