@@ -80,42 +80,51 @@ func Apply(cfg *xmltree.Element, stmts []*Statement, mode Mode) error {
 		}
 	}
 	a.index(work, 1)
-	// Containers take resources other statements define, so they come
-	// after all other objects: groups, then clones (which may hold a
-	// group), then bundles. Commands run last, in order.
-	pass := func(st *Statement) int {
+	// Statements apply in order. A container whose members are not there
+	// yet (crm text may define a group before its primitives) waits until
+	// the end and is retried as long as that makes progress.
+	run := func(st *Statement) error {
+		var err error
 		switch {
-		case st.Elem == nil:
-			return 4
-		case st.Kind == "group":
-			return 1
-		case st.Kind == "clone" || st.Kind == "ms":
-			return 2
-		case st.Kind == "bundle" && len(st.Members) > 0:
-			return 3
+		case st.Elem != nil:
+			err = a.object(st)
+		case st.Kind == "delete":
+			err = a.delete(st.Args)
+		case st.Kind == "rename":
+			err = a.rename(st.Args[0], st.Args[1])
+		default:
+			err = fmt.Errorf("%s is not supported here", st.Kind)
 		}
-		return 0
+		if err != nil {
+			return fmt.Errorf("line %d: %s: %w", st.Line, describe(st), err)
+		}
+		return nil
 	}
-	for p := 0; p <= 4; p++ {
-		for _, st := range stmts {
-			if pass(st) != p {
-				continue
-			}
-			var err error
-			switch {
-			case st.Elem != nil:
-				err = a.object(st)
-			case st.Kind == "delete":
-				err = a.delete(st.Args)
-			case st.Kind == "rename":
-				err = a.rename(st.Args[0], st.Args[1])
-			default:
-				err = fmt.Errorf("%s is not supported here", st.Kind)
-			}
-			if err != nil {
-				return fmt.Errorf("line %d: %s: %w", st.Line, describe(st), err)
+	var waiting []*Statement
+	for _, st := range stmts {
+		if len(st.Members) > 0 && !a.haveAll(st.Members) {
+			waiting = append(waiting, st)
+			continue
+		}
+		if err := run(st); err != nil {
+			return err
+		}
+	}
+	for len(waiting) > 0 {
+		var still []*Statement
+		for _, st := range waiting {
+			if a.haveAll(st.Members) {
+				if err := run(st); err != nil {
+					return err
+				}
+			} else {
+				still = append(still, st)
 			}
 		}
+		if len(still) == len(waiting) {
+			return run(still[0]) // reports the missing member
+		}
+		waiting = still
 	}
 	cfg.Attrs = work.Attrs
 	cfg.Misc = work.Misc
@@ -124,6 +133,16 @@ func Apply(cfg *xmltree.Element, stmts []*Statement, mode Mode) error {
 		c.Parent = cfg
 	}
 	return nil
+}
+
+// haveAll reports whether every id names an existing resource.
+func (a *applier) haveAll(ids []string) bool {
+	for _, id := range ids {
+		if a.findResource(id) == nil {
+			return false
+		}
+	}
+	return true
 }
 
 func keepID(attrs []xmltree.Attr) []xmltree.Attr {

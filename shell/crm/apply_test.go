@@ -184,6 +184,19 @@ func TestApplyDelete(t *testing.T) {
 	if cfg.Child("constraints").FindID("l1") != nil {
 		t.Error("location on deleted group survives")
 	}
+	// Statements apply in order: delete then define recreates.
+	if err := Apply(cfg, mustParse(t, "delete p2\nprimitive p2 ocf:pacemaker:Stateful"), Update); err != nil {
+		t.Fatal(err)
+	}
+	if p2 := cfg.Child("resources").FindID("p2"); p2 == nil || p2.Attr("type") != "Stateful" {
+		t.Errorf("p2 not recreated: %s", Show(cfg))
+	}
+	if err := Apply(cfg, mustParse(t, "primitive p2 Dummy\ndelete p2"), Update); err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Child("resources").FindID("p2") != nil {
+		t.Errorf("p2 not deleted: %s", Show(cfg))
+	}
 	if err := Apply(cfg, mustParse(t, "delete node2"), Update); err != nil {
 		t.Fatal(err)
 	}
