@@ -298,10 +298,10 @@ func (e *Executor) exec(abortQueue, killRun <-chan struct{}, op Op, callID int) 
 
 	switch a.Class {
 	case ClassSystemd:
-		e.execSystemd(a, op, timeout, &res)
+		e.execSystemd(a, op, timeout, killRun, &res)
 	case ClassService:
 		if e.serviceIsSystemd(a) {
-			e.execSystemd(a, op, timeout, &res)
+			e.execSystemd(a, op, timeout, killRun, &res)
 		} else {
 			e.execScript(Agent{Class: ClassLSB, Type: a.Type}, op, timeout, killRun, &res)
 		}

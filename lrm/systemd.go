@@ -104,15 +104,30 @@ func activeToOCF(state string) (int, ExecStatus) {
 
 // execSystemd runs start/stop/monitor/status on a unit over D-Bus: start
 // and stop queue a job and wait for systemd to finish it.
-func (e *Executor) execSystemd(a Agent, op Op, timeout time.Duration, res *Result) {
+func (e *Executor) execSystemd(a Agent, op Op, timeout time.Duration, killRun <-chan struct{}, res *Result) {
 	start := time.Now()
 	res.LastRun = start
 	defer func() { res.ExecTime = time.Since(start) }()
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
+	if killRun != nil {
+		go func() {
+			select {
+			case <-killRun:
+				cancel()
+			case <-ctx.Done():
+			}
+		}()
+	}
 	unit := unitName(a.Type)
 	setErr := func(rc int, st ExecStatus, format string, args ...any) {
 		res.RC, res.Status, res.ExitReason = rc, st, fmt.Sprintf(format, args...)
+		select {
+		case <-killRun:
+			res.RC, res.Status, res.ExitReason = OCFErrGeneric, StatusCancelled, "cancelled"
+			return
+		default:
+		}
 		if ctx.Err() != nil {
 			res.RC, res.Status = OCFErrGeneric, StatusTimeout
 			res.ExitReason = fmt.Sprintf("%s %s timed out after %s", a, op.Action, timeout)
