@@ -24,9 +24,8 @@
 //   - history.go   the fencing history: persisted, mergeable
 //   - lrmrunner.go running agents through the LRM instead (lrm.Executor.Fence)
 //
-// Subpackage sandboxagent carries fence_pacer_sandbox, the fence agent of
-// a Pacer sandbox. testdata/fence_pacertest is a pretend power switch that
-// speaks the fence-agent protocol, for tests.
+// testdata/fence_pacertest is a pretend power switch that speaks the
+// fence-agent protocol, for tests.
 //
 // Typical use (daemon/fencer does this):
 //

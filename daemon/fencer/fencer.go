@@ -122,9 +122,9 @@ type Config struct {
 	LRM    *lrm.Executor
 	Runner stonith.AgentRunner // overrides LRM, for tests
 	// Implicit are stonith primitives used as if they were configured,
-	// after the CIB's own devices (a sandbox's fence_pacer_sandbox device:
-	// see package stonith/sandboxagent). A CIB device with the same id
-	// replaces one.
+	// after the CIB's own devices (say a sandbox's fence_pacer_sandbox
+	// device, so that a sandbox fences with no configuration). A CIB device
+	// with the same id replaces one.
 	Implicit []*xmltree.Element
 	Log      *slog.Logger
 	// OnChange is called for every history entry that changed here
