@@ -64,6 +64,10 @@ func nodeTone(n *cv.Node) tone {
 		return toneFailed
 	case n.State == cv.NodePending || n.State == cv.NodeShuttingDown:
 		return tonePending
+	case n.Health == "red":
+		return toneFailed
+	case n.Health == "yellow":
+		return tonePending
 	case n.State == cv.NodeOnline:
 		return toneOK
 	default:
@@ -110,6 +114,9 @@ func nodeRows(s *cv.Snapshot, filter string, attrs bool) []row {
 
 func nodeStatus(n *cv.Node) string {
 	status := cv.NodeStateText(n)
+	if n.Health == "yellow" || n.Health == "red" {
+		status += ", health " + strings.ToUpper(n.Health)
+	}
 	if n.BeingFenced {
 		status += ", being fenced"
 	}
