@@ -308,7 +308,7 @@ func (c *cluster) primitiveActions(r *Resource) {
 			c.markRequired(s, "")
 		case multi:
 			c.markRequired(s, "")
-		case r.restartNeed[n] != "":
+		case hasKey(r.restartNeed, n):
 			c.markRequired(s, r.restartNeed[n])
 		}
 	}
@@ -327,7 +327,7 @@ func (c *cluster) primitiveActions(r *Resource) {
 	if !r.runningOn(next) || (r.FailedOn[next] && !r.failIgnored) || multi {
 		st.required = true
 	}
-	if rs := r.restartNeed[next]; rs != "" {
+	if rs, ok := r.restartNeed[next]; ok {
 		c.markRequired(st, rs)
 	}
 	if c.noQuorumBlocks() && r.Requires != "nothing" {
@@ -552,4 +552,9 @@ func (c *cluster) multiSummary(r *Resource, next *Node) string {
 		parts = append(parts, fmt.Sprintf("  * Stop       %-20s ( %s )%s", r.ID, n.Name, withReason("node availability", !s.runnable && !s.pseudo)))
 	}
 	return joinLines(parts)
+}
+
+func hasKey(m map[*Node]string, n *Node) bool {
+	_, ok := m[n]
+	return ok
 }

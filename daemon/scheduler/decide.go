@@ -20,6 +20,15 @@ func (c *cluster) decide() {
 			continue
 		}
 		c.checkDigests(r)
+		// A failed resource inside a container is recovered by
+		// restarting the container.
+		if ct := c.all[r.Meta["container"]]; ct != nil && ct != r {
+			for n := range r.FailedOn {
+				if ct.runningOn(n) {
+					c.needRestart(ct, n, "")
+				}
+			}
+		}
 	}
 }
 

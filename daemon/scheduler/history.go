@@ -162,6 +162,18 @@ func (c *cluster) unpackRscHistory(r *Resource, n *Node, le *xmltree.Element) {
 		r.history = map[*Node]*rscHistory{}
 	}
 	r.Probed[n] = true
+	if c.opts.ShutdownLock && !n.Online && !n.Unclean && r.Class != "stonith" && !r.inCollective() {
+		// Resources stopped by a clean shutdown stay with their node until
+		// it returns or shutdown-lock-limit passes.
+		if v := le.Attr("shutdown-lock"); v != "" {
+			if t, err := strconv.ParseInt(v, 10, 64); err == nil {
+				lim := c.opts.ShutdownLockLimit
+				if lim == 0 || c.now.Before(time.Unix(t, 0).Add(lim)) {
+					r.lockNode = n
+				}
+			}
+		}
+	}
 	if !n.Online && !n.Unclean {
 		// A node that left cleanly runs nothing; its history only
 		// tells that the resource was probed there.
@@ -194,6 +206,8 @@ func (c *cluster) unpackRscHistory(r *Resource, n *Node, le *xmltree.Element) {
 	role := "Stopped"
 	failed := false
 	hardFail := false
+	agentMissing := false
+	var hardNode *Node
 	var failOp *histOp
 	for _, op := range h.ops {
 		switch op.task {
@@ -308,9 +322,11 @@ func (c *cluster) unpackRscHistory(r *Resource, n *Node, le *xmltree.Element) {
 		failOp = op
 		failed = true
 		if rc == 4 || rc == 5 || op.status == 7 {
-			// a hard error: this node can never run it
-			r.banNodes = append(r.banNodes, n)
+			// a hard error: this node can never run it (unless the
+			// failure is ignored and the agent itself did run)
 			hardFail = true
+			hardNode = n
+			agentMissing = op.status == 7
 		}
 		switch op.task {
 		case "start":
@@ -356,8 +372,11 @@ func (c *cluster) unpackRscHistory(r *Resource, n *Node, le *xmltree.Element) {
 				of = "restart"
 			}
 		}
-		if hardFail && of == "ignore" {
+		if hardFail && of == "ignore" && agentMissing {
 			of = "restart"
+		}
+		if hardFail && of != "ignore" {
+			r.banNodes = append(r.banNodes, hardNode)
 		}
 		switch of {
 		case "ignore":

@@ -127,6 +127,21 @@ func (c *cluster) baseScores(r *Resource) scores {
 			s[n] = score.MinusInfinity
 		}
 	}
+	if c.opts.ShutdownLock && r.Class != "stonith" && !r.inCollective() && r.lockNode == nil {
+		for _, n := range r.Running {
+			if n.Shutdown {
+				r.lockNode = n
+			}
+		}
+	}
+	if r.lockNode != nil {
+		for n := range s {
+			if n != r.lockNode {
+				s[n] = score.MinusInfinity
+				c.contribute(r, n, score.MinusInfinity, "shutdown lock on "+r.lockNode.Name)
+			}
+		}
+	}
 	for _, n := range r.banNodes {
 		s[n] = score.MinusInfinity
 		c.contribute(r, n, score.MinusInfinity, "agent not installed")
@@ -378,14 +393,10 @@ func (c *cluster) disabled(r *Resource) bool {
 		granted := st != nil && st.Granted
 		standby := st != nil && st.Standby
 		if !granted || standby {
-			if t.LossPolicy == "freeze" && len(r.Running) > 0 && granted == false && !standby {
+			// freeze keeps running resources where they are when the
+			// ticket is revoked; standby always hands over gracefully.
+			if t.LossPolicy == "freeze" && !granted && len(r.Running) > 0 {
 				continue
-			}
-			if t.LossPolicy == "freeze" && (!granted || standby) {
-				if len(r.Running) > 0 {
-					continue
-				}
-				return true
 			}
 			return true
 		}
