@@ -253,7 +253,9 @@ func TestStatusTextAsCrmMon(t *testing.T) {
 		r    *cv.Resource
 		want string
 	}{
-		{prim(func(r *cv.Resource) { r.Failed, r.Disabled, r.Unmanaged, r.Nodes = true, true, true, []string{"node1", "node2"} }),
+		{prim(func(r *cv.Resource) {
+			r.Failed, r.Disabled, r.Unmanaged, r.Nodes = true, true, true, []string{"node1", "node2"}
+		}),
 			"rsc1\t(ocf:pacemaker:Dummy):\t FAILED (disabled, unmanaged) [ node1 node2 ]"},
 		{prim(func(r *cv.Resource) { r.Failed, r.Disabled, r.Nodes = true, true, []string{"node1", "node2"} }),
 			"rsc1\t(ocf:pacemaker:Dummy):\t FAILED (disabled) [ node1 node2 ]"},
