@@ -652,27 +652,20 @@ func (a *applier) rename(from, to string) error {
 	return nil
 }
 
-// addComments puts a statement's comment lines before its element, as one
-// XML comment, unless the same comment is already there.
+// addComments keeps a statement's comment lines as one XML comment that
+// opens the element's content, where crmsh keeps them too.
 func addComments(el *xmltree.Element, lines []string) {
-	p := el.Parent
-	if len(lines) == 0 || p == nil {
+	if len(lines) == 0 {
 		return
 	}
 	data := strings.Join(lines, "\n")
 	if strings.Contains(data, "--") || strings.HasSuffix(data, "-") {
 		return // not representable in an XML comment
 	}
-	idx := -1
-	for i, c := range p.Children {
-		if c == el {
-			idx = i
-		}
-	}
-	for _, m := range p.Misc {
-		if m.Kind == xmltree.Comment && m.Before == idx && strings.TrimSpace(m.Data) == strings.TrimSpace(data) {
+	for _, m := range el.Misc {
+		if m.Kind == xmltree.Comment && m.Before == 0 && strings.TrimSpace(m.Data) == strings.TrimSpace(data) {
 			return
 		}
 	}
-	p.Misc = append(p.Misc, xmltree.Misc{Kind: xmltree.Comment, Data: data, Before: idx})
+	el.Misc = append(el.Misc, xmltree.Misc{Kind: xmltree.Comment, Data: data, Before: 0})
 }

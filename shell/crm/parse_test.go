@@ -219,3 +219,17 @@ func TestShowXMLFallback(t *testing.T) {
 		t.Errorf("round trip: %s", FirstDifference(cfg, back))
 	}
 }
+
+// Comments before an object travel with it, as crmsh keeps them.
+func TestCommentsKept(t *testing.T) {
+	text := "# web tier\n# (two lines)\nprimitive p1 Dummy\n\n# stray comment\n\nprimitive p2 Dummy\n### Group Configuration ###\ngroup g p2\n"
+	cfg, err := pacerLoad(text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := Show(cfg)
+	want := "# web tier\n# (two lines)\nprimitive p1 Dummy\nprimitive p2 Dummy\n### Group Configuration ###\ngroup g p2\n"
+	if got != want {
+		t.Errorf("got:\n%s\nwant:\n%s", got, want)
+	}
+}

@@ -259,23 +259,16 @@ func isResource(name string) bool {
 	return false
 }
 
-// commentsBefore returns the XML comments right before e as crm comment
-// lines, which is where crmsh puts them.
+// commentsBefore returns the comments that belong to e as crm comment
+// lines: those right before it in its parent and, as crmsh keeps them,
+// those that open its own content.
 func commentsBefore(e *xmltree.Element) []string {
-	p := e.Parent
-	if p == nil || len(p.Misc) == 0 {
-		return nil
-	}
-	idx := -1
-	for i, c := range p.Children {
-		if c == e {
-			idx = i
-			break
-		}
-	}
 	var out []string
-	for _, m := range p.Misc {
-		if m.Kind == xmltree.Comment && m.Before == idx {
+	add := func(misc []xmltree.Misc, at int) {
+		for _, m := range misc {
+			if m.Kind != xmltree.Comment || m.Before != at {
+				continue
+			}
 			for _, l := range strings.Split(strings.TrimSpace(m.Data), "\n") {
 				l = strings.TrimRight(l, " \t")
 				if !strings.HasPrefix(l, "#") {
@@ -285,5 +278,15 @@ func commentsBefore(e *xmltree.Element) []string {
 			}
 		}
 	}
+	// Inside a container, a comment opening it is the container's.
+	if p := e.Parent; p != nil && len(p.Misc) > 0 && !isResource(p.Name) {
+		for i, c := range p.Children {
+			if c == e {
+				add(p.Misc, i)
+				break
+			}
+		}
+	}
+	add(e.Misc, 0)
 	return out
 }
