@@ -55,3 +55,21 @@ func BenchmarkHistoryMerge(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkFenceRequest is one whole request with the test agent on a
+// static list: plan, placement, and one agent process (the fixed cost of
+// fencing before any device delay).
+func BenchmarkFenceRequest(b *testing.B) {
+	sw := newSwitch(b)
+	cfg, err := LoadConfig(cib(b, device("d", "fence_pacertest", "state_dir", string(sw), "hosts", "node2",
+		"pcmk_host_list", "node2"), ""))
+	if err != nil {
+		b.Fatal(err)
+	}
+	co := coordinator(newCluster(b, cfg, "node1", "node3"), "node1")
+	for b.Loop() {
+		if r := fence(b, co, cfg, "node2", "off"); !r.OK {
+			b.Fatal(r.Reason)
+		}
+	}
+}
