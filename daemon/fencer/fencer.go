@@ -44,9 +44,14 @@
 //     (clusterview Node.BeingFenced); svc.Failures(node) against
 //     Options().MaxAttempts says when to stop retrying.
 //   - Operations of stonith-class resources (start, stop, monitor) go to
-//     svc.ResourceOp(ctx, device, op): the device's monitor with its
-//     pcmk_monitor_action/_timeout, and agent parameters without the
-//     fencer's own pcmk_* ones.
+//     svc.ResourceOp(ctx, device, op, probe) → OCF rc and reason: the
+//     device's monitor with its pcmk_monitor_action/_timeout, and agent
+//     parameters without the fencer's own pcmk_* ones.
+//   - Status: svc.Warnings(uncleanNodes) for clusterview Snapshot.Warnings
+//     ("Node X is UNCLEAN: fencing failed 3 time(s), last: ..."), and
+//     svc.History("") mapped through Entry.View for Snapshot.Fencing.
+//   - A sandbox can fence with no configuration by passing its agent's
+//     primitive in Config.Implicit.
 //
 // Instead of implementing Peers, a daemon whose wire carries opaque bytes
 // can implement the smaller Transport and pass PeersOver(transport, name);
