@@ -105,6 +105,12 @@ func (n *Node) status() (*clusterview.Snapshot, error) {
 		s.Transition = n.trans
 	}
 	s.Epoch = n.ver.String()
+	if t, err := time.ParseInLocation("Mon Jan _2 15:04:05 2006", n.doc.Root.Attr("cib-last-written"), time.Local); err == nil {
+		s.LastChange = t
+	}
+	s.LastChangeUser = n.doc.Root.Attr("update-user")
+	s.LastChangeClient = n.doc.Root.Attr("update-client")
+	s.LastChangeNode = n.doc.Root.Attr("update-origin")
 	s.Fencing = append(s.Fencing, n.fenceHist...)
 	n.mu.Unlock()
 	s.Stack = "pacer"

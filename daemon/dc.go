@@ -369,7 +369,7 @@ func errResp(code, format string, args ...any) *protocol.Response {
 
 // dcWrite applies a client's change on the DC.
 func (n *Node) dcWrite(req *protocol.Request) (cib.Version, error) {
-	return n.commit(req.Client, func(doc *xmltree.Document) (bool, bool, error) {
+	return n.commit(req.Client, req.User, func(doc *xmltree.Document) (bool, bool, error) {
 		cur, _ := cib.ReadVersion(doc.Root)
 		isConfig := req.Op == protocol.OpReplaceConfiguration || req.Op == protocol.OpReplaceCIB ||
 			(req.Op == protocol.OpSetNodeAttr || req.Op == protocol.OpDeleteNodeAttr) && req.Lifetime == protocol.LifetimeForever

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"syscall"
 
 	sddaemon "github.com/coreos/go-systemd/v22/daemon"
@@ -69,6 +70,13 @@ func Main(args []string) int {
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level})).With("self", cfg.NodeName)
 	slog.SetDefault(log)
 
+	if p := os.Getenv("PACERD_CPUPROFILE"); p != "" {
+		// For performance work: PACERD_CPUPROFILE=/tmp/prof writes /tmp/prof.NODE.
+		if f, err := os.Create(p + "." + cfg.NodeName); err == nil {
+			pprof.StartCPUProfile(f)
+			defer pprof.StopCPUProfile()
+		}
+	}
 	n, err := Start(cfg, log)
 	if err != nil {
 		log.Error("pacerd failed to start", "err", err)

@@ -577,7 +577,7 @@ func (n *Node) CIB() *xmltree.Document {
 // persist (synchronously for configuration changes: the caller acks only
 // once it is on disk), replicate, publish. edit returns whether it changed
 // anything and whether the configuration changed.
-func (n *Node) commit(client string, edit func(doc *xmltree.Document) (changed, config bool, err error)) (cib.Version, error) {
+func (n *Node) commit(client, user string, edit func(doc *xmltree.Document) (changed, config bool, err error)) (cib.Version, error) {
 	n.writeMu.Lock()
 	defer n.writeMu.Unlock()
 	n.mu.Lock()
@@ -593,6 +593,9 @@ func (n *Node) commit(client string, edit func(doc *xmltree.Document) (changed, 
 		n.doc.Root.SetAttr("update-origin", n.name)
 		if client != "" {
 			n.doc.Root.SetAttr("update-client", client)
+		}
+		if user != "" {
+			n.doc.Root.SetAttr("update-user", user)
 		}
 	} else {
 		n.ver = n.ver.BumpStatus()
@@ -614,7 +617,7 @@ func (n *Node) commit(client string, edit func(doc *xmltree.Document) (changed, 
 
 // commitStatus is commit of a status-only change.
 func (n *Node) commitStatus(why string, edit func(doc *xmltree.Document) bool) {
-	_, err := n.commit("", func(doc *xmltree.Document) (bool, bool, error) {
+	_, err := n.commit("", "", func(doc *xmltree.Document) (bool, bool, error) {
 		before := cibedit.Section(doc, "nodes")
 		nb := 0
 		if before != nil {

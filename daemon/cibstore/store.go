@@ -122,10 +122,18 @@ func (s *Store) SaveBytes(data []byte) error {
 	s.seq++
 	path := s.file(s.seq)
 	sum := sha256.Sum256(data)
-	if err := writeSync(path+".sha256", []byte(hex.EncodeToString(sum[:])+"  "+filepath.Base(path)+"\n")); err != nil {
-		return err
+	// The two files are written and fsynced in parallel (the journal
+	// commits them together), then the directory: the new version counts
+	// only once both names are durable.
+	sumErr := make(chan error, 1)
+	go func() {
+		sumErr <- writeSync(path+".sha256", []byte(hex.EncodeToString(sum[:])+"  "+filepath.Base(path)+"\n"))
+	}()
+	err := writeSync(path, data)
+	if serr := <-sumErr; err == nil {
+		err = serr
 	}
-	if err := writeSync(path, data); err != nil {
+	if err != nil {
 		return err
 	}
 	if err := syncDir(s.dir); err != nil {

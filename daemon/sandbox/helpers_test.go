@@ -17,7 +17,7 @@ import (
 )
 
 // pacerdBin finds bin/pacerd: $PACER_BIN/pacerd, else the repo's bin/.
-func pacerdBin(t *testing.T) string {
+func pacerdBin(t testing.TB) string {
 	t.Helper()
 	if d := os.Getenv("PACER_BIN"); d != "" {
 		p := filepath.Join(d, "pacerd")
@@ -34,7 +34,7 @@ func pacerdBin(t *testing.T) string {
 }
 
 type cluster struct {
-	t   *testing.T
+	t   testing.TB
 	dir string
 	bin string
 	l   *sandbox.Layout
@@ -42,7 +42,7 @@ type cluster struct {
 
 // startCluster starts an n-node sandbox and stops it (and removes every
 // process and namespace) when the test ends, failed or not.
-func startCluster(t *testing.T, n int, netns bool, only ...string) *cluster {
+func startCluster(t testing.TB, n int, netns bool, only ...string) *cluster {
 	t.Helper()
 	bin := pacerdBin(t)
 	if netns && os.Geteuid() != 0 {
@@ -87,14 +87,14 @@ func (c *cluster) dial(node string) *client.Client {
 	return cl
 }
 
-func ctx(t *testing.T, d time.Duration) context.Context {
+func ctx(t testing.TB, d time.Duration) context.Context {
 	cx, cancel := context.WithTimeout(context.Background(), d)
 	t.Cleanup(cancel)
 	return cx
 }
 
 // eventually polls f until it returns nil or the time is up.
-func eventually(t *testing.T, d time.Duration, what string, f func() error) {
+func eventually(t testing.TB, d time.Duration, what string, f func() error) {
 	t.Helper()
 	deadline := time.Now().Add(d)
 	var err error
@@ -148,7 +148,7 @@ func (c *cluster) oneDC(d time.Duration, nodes ...string) string {
 }
 
 // write retries a write while the DC is being elected.
-func write(t *testing.T, f func() (client.Version, error)) client.Version {
+func write(t testing.TB, f func() (client.Version, error)) client.Version {
 	t.Helper()
 	var v client.Version
 	eventually(t, 20*time.Second, "write", func() error {
@@ -165,7 +165,7 @@ func write(t *testing.T, f func() (client.Version, error)) client.Version {
 	return v
 }
 
-func cibOf(t *testing.T, c *cluster, node string) (*xmltree.Document, client.Version) {
+func cibOf(t testing.TB, c *cluster, node string) (*xmltree.Document, client.Version) {
 	t.Helper()
 	cl, err := client.Dial(c.sock(node))
 	if err != nil {
@@ -203,7 +203,7 @@ const fenceDevice = `<primitive id="fence-sandbox" class="stonith" type="fence_p
   <operations><op id="fence-sandbox-monitor" name="monitor" interval="60s"/></operations>
 </primitive>`
 
-func config(t *testing.T, fencing bool, resources ...string) *xmltree.Element {
+func config(t testing.TB, fencing bool, resources ...string) *xmltree.Element {
 	return configWith(t, fencing, resources, nil)
 }
 
@@ -217,7 +217,7 @@ func avoid(rsc, node string) string {
 	return fmt.Sprintf(`<rsc_location id="ban-%s-%s" rsc="%s" node="%s" score="-INFINITY"/>`, rsc, node, rsc, node)
 }
 
-func configWith(t *testing.T, fencing bool, resources, constraints []string) *xmltree.Element {
+func configWith(t testing.TB, fencing bool, resources, constraints []string) *xmltree.Element {
 	t.Helper()
 	if fencing {
 		resources = append([]string{fenceDevice}, resources...)
@@ -302,3 +302,12 @@ func (c *cluster) dummyActive(rsc string) []string {
 }
 
 func errorsIs(err, target error) bool { return errors.Is(err, target) }
+
+func parseXML(t testing.TB, s string) *xmltree.Element {
+	t.Helper()
+	el, err := xmltree.ParseElement(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return el
+}

@@ -34,6 +34,7 @@ import (
 
 	"pacer/daemon/keyfile"
 	"pacer/share/client"
+	"pacer/share/xmltree"
 )
 
 // EnvMarker is set in each sandbox pacerd's environment (and so in its
@@ -99,6 +100,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintln(stderr, "pacerd sandbox start:", err)
 			return 1
 		}
+		// The shell checks agents locally: it must find the fence agent too.
+		fmt.Fprintf(stdout, "export PACER_FENCE_PATH=%s\n", filepath.Join(abs, "bin"))
 		fmt.Fprintf(stdout, "export PACER_SOCKET=%s\n", l.Nodes[0].Socket)
 		return 0
 	case "stop":
@@ -223,11 +226,13 @@ func freePort() (int, error) {
 // any). It returns once a DC is elected and every started node sees it.
 func Start(dir string, n int, netns bool, pacerd string, only []string, timeout time.Duration) (*Layout, error) {
 	l, err := LoadLayout(dir)
+	fresh := false
 	if err != nil {
 		l, err = create(dir, n, netns)
 		if err != nil {
 			return nil, err
 		}
+		fresh = true
 	}
 	if l.NetNS {
 		if err := setupNetNS(l); err != nil {
@@ -276,8 +281,52 @@ func Start(dir string, n int, netns bool, pacerd string, only []string, timeout 
 		if err := waitDCReady(*nd, deadline); err != nil {
 			return nil, fmt.Errorf("DC %s: %w (log: %s)", dc, err, logPath(dir, dc))
 		}
+		if fresh {
+			if err := addFenceDevice(*nd); err != nil {
+				return nil, err
+			}
+		}
 	}
 	return l, nil
+}
+
+// FenceDeviceID is the fencing device a new sandbox is configured with.
+const FenceDeviceID = "fence-sandbox"
+
+// addFenceDevice configures the sandbox's fencing device, so that the
+// cluster starts with fencing enabled and usable, as a real one should.
+func addFenceDevice(nd NodeInfo) error {
+	c, err := client.Dial(nd.Socket)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	doc, err := c.GetCIB(ctx)
+	if err != nil {
+		return err
+	}
+	v, err := client.CIBVersion(doc)
+	if err != nil {
+		return err
+	}
+	cfg := doc.Root.Child("configuration")
+	rs := cfg.Child("resources")
+	if rs == nil || rs.FindID(FenceDeviceID) != nil {
+		return nil
+	}
+	dev, err := xmltree.ParseElement(`<primitive id="` + FenceDeviceID + `" class="stonith" type="` + FenceAgent + `">
+  <operations><op id="` + FenceDeviceID + `-monitor-60s" name="monitor" interval="60s"/></operations>
+</primitive>`)
+	if err != nil {
+		return err
+	}
+	rs.Append(dev)
+	if _, err := c.ReplaceConfiguration(ctx, cfg, v); err != nil {
+		return fmt.Errorf("configure the sandbox fencing device: %w", err)
+	}
+	return nil
 }
 
 // waitDCReady waits until the DC has taken over (synced the members and

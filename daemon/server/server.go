@@ -12,7 +12,7 @@ import (
 	"log/slog"
 	"net"
 	"os"
-	"os/user"
+	osuser "os/user"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -64,7 +64,7 @@ func Listen(path string, h Handler, log *slog.Logger) (*Server, error) {
 		return nil, fmt.Errorf("socket %s: %w", path, err)
 	}
 	s := &Server{ln: ln, h: h, log: log, gid: -1, conns: map[net.Conn]bool{}}
-	if g, err := user.LookupGroup(Group); err == nil {
+	if g, err := osuser.LookupGroup(Group); err == nil {
 		s.gid, _ = strconv.Atoi(g.Gid)
 		_ = os.Chown(path, -1, s.gid)
 	}
@@ -119,37 +119,41 @@ func (s *Server) accept() {
 
 // allowed checks peer credentials: root, our own user, or a member of
 // haclient (primary or supplementary group).
-func (s *Server) allowed(c *net.UnixConn) (string, bool) {
+func (s *Server) allowed(c *net.UnixConn) (who, user string, ok bool) {
 	raw, err := c.SyscallConn()
 	if err != nil {
-		return "?", false
+		return "?", "", false
 	}
 	var cred *unix.Ucred
 	var cerr error
 	_ = raw.Control(func(fd uintptr) { cred, cerr = unix.GetsockoptUcred(int(fd), unix.SOL_SOCKET, unix.SO_PEERCRED) })
 	if cerr != nil || cred == nil {
-		return "?", false
+		return "?", "", false
 	}
-	who := fmt.Sprintf("uid=%d pid=%d", cred.Uid, cred.Pid)
+	who = fmt.Sprintf("uid=%d pid=%d", cred.Uid, cred.Pid)
+	u, uerr := osuser.LookupId(strconv.Itoa(int(cred.Uid)))
+	user = strconv.Itoa(int(cred.Uid))
+	if uerr == nil {
+		user = u.Username
+	}
 	if cred.Uid == 0 || int(cred.Uid) == os.Geteuid() {
-		return who, true
+		return who, user, true
 	}
 	if s.gid < 0 {
-		return who, false
+		return who, user, false
 	}
 	if int(cred.Gid) == s.gid {
-		return who, true
+		return who, user, true
 	}
-	u, err := user.LookupId(strconv.Itoa(int(cred.Uid)))
-	if err != nil {
-		return who, false
+	if uerr != nil {
+		return who, user, false
 	}
 	gids, _ := u.GroupIds()
-	return who, slices.Contains(gids, strconv.Itoa(s.gid))
+	return who, user, slices.Contains(gids, strconv.Itoa(s.gid))
 }
 
 func (s *Server) serve(c *net.UnixConn) {
-	who, ok := s.allowed(c)
+	who, user, ok := s.allowed(c)
 	if !ok {
 		s.log.Warn("socket client refused", "peer", who)
 		protocol.WriteFrame(c, &protocol.Response{Error: protocol.Errorf(protocol.CodeDenied,
@@ -187,6 +191,7 @@ func (s *Server) serve(c *net.UnixConn) {
 			s.stream(c, req.ID)
 			return
 		}
+		req.User = user
 		resp := s.h.Handle(s.ctx, &req)
 		resp.ID = req.ID
 		if err := protocol.WriteFrame(c, resp); err != nil {

@@ -85,6 +85,8 @@ type Request struct {
 	LRM    *LRMRequest `json:"lrm,omitempty"`
 	// Client names the program for update-client in the CIB ("pacer").
 	Client string `json:"client,omitempty"`
+	// User is filled in by the daemon from the peer credentials (update-user).
+	User string `json:"-"`
 	// TimeoutMS bounds wait_idle, lrm_exec and fence on the daemon side.
 	TimeoutMS int64 `json:"timeout_ms,omitempty"`
 }
