@@ -510,3 +510,25 @@ func TestRunesArrivingTogether(t *testing.T) {
 		t.Fatalf("/web: filtering %v filter %q", m.filtering, m.filter)
 	}
 }
+
+// Actions in the log show result and duration whoever sent them.
+func TestEventText(t *testing.T) {
+	cases := []struct {
+		e    cv.Event
+		want string
+	}{
+		{cv.Event{Kind: cv.EventActionStarted, Resource: "d1", Op: "start", Node: "n1", Message: "initiating d1_start_0 on n1"},
+			"d1 start on n1: started"},
+		{cv.Event{Kind: cv.EventActionFinished, Resource: "d1", Op: "start", Node: "n1", Result: "ok", OK: true, DurationMS: 1520},
+			"d1 start on n1: ok (1.520s)"},
+		{cv.Event{Kind: cv.EventActionFinished, Resource: "d1", Op: "monitor", IntervalMS: 2000, Node: "n1", Result: "not running", RC: 7, DurationMS: 4},
+			"d1 monitor (2s) on n1: not running (rc=7, 4ms)"},
+		{cv.Event{Kind: cv.EventNodeLeft, Node: "n2", Message: "node n2 left"}, "node n2 left"},
+		{cv.Event{Kind: cv.EventQuorum, Result: "lost"}, "quorum: lost"},
+	}
+	for _, c := range cases {
+		if got := eventText(&c.e); got != c.want {
+			t.Errorf("eventText(%+v) = %q, want %q", c.e, got, c.want)
+		}
+	}
+}

@@ -492,31 +492,45 @@ func ticketRows(s *cv.Snapshot, filter string, loc *time.Location) []row {
 	return rows
 }
 
-// eventText is one log line without the time.
+// eventText is one log line without the time. Resource actions are
+// spelled from their fields, so every one shows result and duration the
+// same way whoever sent it; anything else shows the sender's message.
 func eventText(e *cv.Event) string {
-	if e.Message != "" {
-		return e.Message
+	isAction := e.Kind == cv.EventActionStarted || e.Kind == cv.EventActionFinished
+	if !isAction || e.Resource == "" || e.Op == "" {
+		if e.Message != "" {
+			return e.Message
+		}
+		text := string(e.Kind)
+		if e.Node != "" {
+			text += " " + e.Node
+		}
+		if e.Result != "" {
+			text += ": " + e.Result
+		}
+		return text
 	}
 	var b strings.Builder
-	b.WriteString(string(e.Kind))
-	if e.Resource != "" {
-		b.WriteString(" " + e.Resource)
-	}
-	if e.Op != "" {
-		b.WriteString(" " + e.Op)
-		if e.IntervalMS > 0 {
-			b.WriteString(" (" + cv.ReadableDuration(e.IntervalMS) + ")")
-		}
+	b.WriteString(e.Resource + " " + e.Op)
+	if e.IntervalMS > 0 {
+		b.WriteString(" (" + cv.ReadableDuration(e.IntervalMS) + ")")
 	}
 	if e.Node != "" {
 		b.WriteString(" on " + e.Node)
 	}
-	if e.Result != "" {
-		b.WriteString(": " + e.Result)
+	if e.Kind == cv.EventActionStarted {
+		b.WriteString(": started")
+		return b.String()
 	}
-	if e.Kind == cv.EventActionFinished {
-		b.WriteString(" (" + cv.ReadableDuration(e.DurationMS) + ")")
+	result := e.Result
+	if result == "" {
+		result = "done"
 	}
+	b.WriteString(": " + result + " (")
+	if !e.OK && e.RC != 0 {
+		fmt.Fprintf(&b, "rc=%d, ", e.RC)
+	}
+	b.WriteString(cv.ReadableDuration(e.DurationMS) + ")")
 	return b.String()
 }
 
