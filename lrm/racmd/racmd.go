@@ -8,7 +8,8 @@
 //	run AGENT ACTION [name=value ...] [--timeout 20s] [--id NAME] [--interval 10s] [--depth N]
 //
 // run exits with the agent's OCF result code, like crm_resource's
-// --force-start / --force-check, so scripts can test it.
+// --force-start / --force-check, so scripts can test it. Complete(ARGS)
+// gives TAB completions for the last word of ARGS.
 package racmd
 
 import (

@@ -160,3 +160,29 @@ func TestRunFenceList(t *testing.T) {
 		t.Errorf("status: rc %d\n%s", rc, out)
 	}
 }
+
+func TestComplete(t *testing.T) {
+	t.Setenv("OCF_ROOT", testdata(t, "ocf"))
+	t.Setenv("PACER_TEST_STATE", t.TempDir())
+	cases := []struct {
+		args []string
+		want string
+	}{
+		{[]string{""}, "classes help info list run"},
+		{[]string{"l"}, "list"},
+		{[]string{"list", ""}, "lsb ocf ocf:pacertest service stonith systemd"},
+		{[]string{"info", "ocf:pacertest:E"}, "ocf:pacertest:Env"},
+		{[]string{"info", "-o", ""}, "json text"},
+		{[]string{"run", "ocf:pacertest:H"}, "ocf:pacertest:Hang ocf:pacertest:Huge"},
+		{[]string{"run", "ocf:pacertest:Env", "st"}, "start stop"},
+		{[]string{"run", "ocf:pacertest:Env", "start", ""}, "fail= must= overlap_dir= sleep="},
+		{[]string{"run", "ocf:pacertest:Env", "start", "must=1", "--timeout", "5s", "s"}, "sleep="},
+		{[]string{"run", "ocf:pacertest:Env", "start", "--t"}, "--timeout"},
+		{[]string{"run", "ocf:pacertest:Nope", "st"}, ""},
+	}
+	for _, c := range cases {
+		if got := strings.Join(Complete(c.args), " "); got != c.want {
+			t.Errorf("Complete(%q) = %q, want %q", c.args, got, c.want)
+		}
+	}
+}
