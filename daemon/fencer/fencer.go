@@ -119,7 +119,10 @@ type Config struct {
 	Node     string
 	StateDir string // "" = history in memory only
 	// CIB returns the current CIB (the cib element; the configuration
-	// element alone works too but loses device placement hints).
+	// element alone works too but loses device placement hints). The
+	// service reads the returned tree from several goroutines without
+	// locks, so the daemon must hand out a tree it no longer edits
+	// (replace the document on change, or return a clone).
 	CIB   func() *xmltree.Element
 	Peers Peers // nil: a cluster of one
 	// LRM, when set, runs the agents (stonith.LRMRunner); else they are
