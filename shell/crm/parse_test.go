@@ -233,3 +233,18 @@ func TestCommentsKept(t *testing.T) {
 		t.Errorf("got:\n%s\nwant:\n%s", got, want)
 	}
 }
+
+func TestShowSelected(t *testing.T) {
+	cfg, err := pacerLoad(baseConfig + "node 3: node3\nfencing_topology node1: p1\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := Show(cfg, "g1", "node3", "c1", "fencing_topology")
+	want := "node 3: node3\ngroup g1 p1 p2 \\\n\tmeta target-role=Started\ncolocation c1 inf: p3 g1\nfencing_topology \\\n\tnode1: p1\n"
+	if got != want {
+		t.Errorf("got:\n%s\nwant:\n%s", got, want)
+	}
+	if Show(cfg, "nosuch") != "" {
+		t.Error("unknown id printed something")
+	}
+}

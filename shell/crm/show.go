@@ -130,7 +130,8 @@ func collect(cfg *xmltree.Element) []object {
 }
 
 // Show prints the configuration (or the objects with the given ids, in
-// configuration order) as crm configure text, in crmsh 4.4's layout and
+// configuration order; nodes also by name, the fencing topology as
+// "fencing_topology") as crm configure text, in crmsh 4.4's layout and
 // order. An object whose crm text would not read back to the same XML is
 // printed in crmsh's "xml <...>" form instead, so Show never loses
 // information: Parse+Apply of its output gives an equivalent configuration.
@@ -147,7 +148,8 @@ func Show(cfg *xmltree.Element, ids ...string) string {
 	texts := make([]string, len(objs))
 	inXML := map[*xmltree.Element]bool{}
 	for i, o := range objs {
-		if len(ids) > 0 && !want[o.id] && !(o.kind == "fencing_topology" && want["fencing_topology"]) {
+		if len(ids) > 0 && !want[o.id] && !(o.kind == "fencing_topology" && want["fencing_topology"]) &&
+			!(o.kind == "node" && want[o.el.Attr("uname")]) {
 			continue
 		}
 		text, ok := render(o)
