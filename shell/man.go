@@ -3,7 +3,6 @@ package shell
 import (
 	"time"
 
-	"pacer/share/version"
 	"pacer/shell/cmdtree"
 )
 
@@ -11,7 +10,7 @@ import (
 func manPage(now time.Time) cmdtree.ManPage {
 	_ = now
 	return cmdtree.ManPage{
-		Name: "pacer", Section: "8", Date: "2026", Source: version.String("pacer"), Manual: "Pacer",
+		Name: "pacer", Section: "8", Date: "2026", Source: "Pacer", Manual: "Pacer Manual",
 		Summary: "the Pacer cluster shell (crm-like)",
 		Synopsis: []string{
 			"pacer [OPTIONS]",
@@ -52,6 +51,22 @@ func manPage(now time.Time) cmdtree.ManPage {
 		ExitStatus: "0 on success; 1 when a command failed (the error is printed on standard error, naming the command); " +
 			"2 for a usage error. \"cib verify\" and \"configure verify\" exit 1 when the configuration has errors. " +
 			"\"ra\", \"simulate\" and \"sandbox\" pass on the exit status of what they run.",
+		Extra:   [][2]string{{"JSON output", jsonSchemas}},
 		SeeAlso: "pacerd(8), pacer-mon(8), pacer-ra(8), crm(8), crm_mon(8), crm_verify(8)",
 	}
 }
+
+// jsonSchemas documents what -o json prints.
+const jsonSchemas = `With -o json (or "-o json" after the command) these commands print one JSON document on standard output:
+
+status, mon -1: the cluster status snapshot, the same object pacerd sends its clients: cluster_name, dc, have_quorum, nodes (name, id, state, online, attributes...), resources (a tree: id, kind, class/provider/type, role, nodes, failed, unmanaged, children...), failed_actions, fencing, tickets. Fields are only ever added.
+
+configure show: the configuration as an element tree, each element {"tag", "attrs" (name to value), "children"}; with object ids, a list of such trees.
+
+resource status: a list of resource trees as in status. resource locate: {"resource", "nodes"}. resource param|meta|utilization RSC show [NAME]: {NAME: VALUE...}. resource failcount RSC show NODE: {"resource", "node", "failcount"}. resource constraints: [{"id", "type"}]. resource scores: a list of crm_simulate score lines. resource why: {"resource", "running_on", "will_run_on", "actions", "reasons" [{"node", "score", "source"}], "notes"}.
+
+node show: [{"name", "id", "type", "attributes", "transient_attributes", "utilization"}]. node attribute|utilization|status-attr NODE show [NAME]: {NAME: VALUE...}.
+
+ra info: the agent's meta-data {"agent", "name", "shortdesc", "parameters" [{"name", "type", "default", "required"...}], "actions" [{"name", "timeout", "interval"...}]}.
+
+cib list: a list of shadow CIB names. stonith history: a list of fencing events as in status.`

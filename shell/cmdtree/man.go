@@ -16,6 +16,8 @@ type ManPage struct {
 	Options, Environment, Files [][2]string
 	ExitStatus                  string
 	SeeAlso                     string
+	// Extra are further sections (title, text) after the commands.
+	Extra [][2]string
 }
 
 // WriteMan writes the man page in roff: the fixed sections, then one
@@ -42,6 +44,10 @@ func (t *Tree) WriteMan(w io.Writer, m ManPage) {
 		"(\"cd\" and \"up\" move between levels); from the command line and in scripts a command is given with its level: "+
 		"\"pacer resource move vip node2\". Every name may be shortened to a unique prefix.")
 	t.manLevel(w, t.Root)
+	for _, sec := range m.Extra {
+		p(".SH %q\n", strings.ToUpper(sec[0]))
+		paragraphs(w, sec[1])
+	}
 	if len(m.Environment) > 0 {
 		p(".SH ENVIRONMENT\n")
 		terms(w, m.Environment)
