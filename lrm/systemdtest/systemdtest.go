@@ -28,6 +28,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -147,6 +148,7 @@ func Start(t testing.TB, units map[string]string) *Systemd {
 	if err != nil {
 		t.Skipf("systemd harness needs a cgroup2 hierarchy: %v", err)
 	}
+	removeStaleCgroups(cg2)
 
 	unitDir := t.TempDir()
 	if _, err := os.Stat(proxyd); err != nil {
@@ -188,12 +190,26 @@ func Start(t testing.TB, units map[string]string) *Systemd {
 		CgroupFD:     cgfd,
 		Pdeathsig:    syscall.SIGKILL,
 	}
-	if err := cmd.Start(); err != nil {
+	// Pdeathsig fires when the forking thread exits, and Go does end
+	// threads (one left locked by a goroutine that returns). So fork from
+	// a thread of our own that lives exactly as long as systemd does.
+	started := make(chan error, 1)
+	go func() {
+		runtime.LockOSThread()
+		if err := cmd.Start(); err != nil {
+			started <- err
+			runtime.UnlockOSThread()
+			return
+		}
+		started <- nil
+		_ = cmd.Wait()
+		close(s.done)
+	}()
+	if err := <-started; err != nil {
 		removeCgroup(s.cgroup)
 		t.Skipf("cannot start systemd in new namespaces: %v", err)
 	}
 	s.cmd, s.PID = cmd, cmd.Process.Pid
-	go func() { _ = cmd.Wait(); close(s.done) }()
 	t.Cleanup(s.Stop)
 
 	if err := s.waitRunning(60 * time.Second); err != nil {
@@ -301,6 +317,26 @@ func removeCgroup(dir string) {
 			return
 		}
 		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// removeStaleCgroups removes cgroups left by test processes that died
+// without cleaning up (their namespaces died with them).
+func removeStaleCgroups(cg2 string) {
+	dirs, _ := filepath.Glob(filepath.Join(cg2, "pacer-systemdtest-*"))
+	for _, d := range dirs {
+		f := strings.Split(filepath.Base(d), "-")
+		if len(f) < 3 {
+			continue
+		}
+		pid, err := strconv.Atoi(f[2])
+		if err != nil || pid == os.Getpid() {
+			continue
+		}
+		if _, err := os.Stat("/proc/" + f[2]); err == nil {
+			continue // its test process still runs
+		}
+		removeCgroup(d)
 	}
 }
 
