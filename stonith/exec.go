@@ -253,10 +253,13 @@ func (x *Executor) Monitor(ctx context.Context, d *Device, fencingTimeout time.D
 	return x.Run(ctx, d, "", "monitor", ExecOptions{FencingTimeout: fencingTimeout})
 }
 
+// failedListTTL is how long a failed list answer is reused.
+const failedListTTL = 5 * time.Second
+
 // List runs the device's list action and returns the names it reports;
 // each line is "plug[,alias]" or white-space separated, and every field
-// counts. Results are cached for ListTTL (successes and failures alike, so
-// a device without list is not asked on every request).
+// counts. Results are cached for ListTTL, failures for a few seconds (so a
+// device without list is not asked several times per request).
 func (x *Executor) List(ctx context.Context, d *Device, fencingTimeout time.Duration) ([]string, error) {
 	key := stdinParams(d.Params) + d.Agent
 	ttl := x.ListTTL
@@ -265,7 +268,9 @@ func (x *Executor) List(ctx context.Context, d *Device, fencingTimeout time.Dura
 	}
 	now := x.clock().Now()
 	x.mu.Lock()
-	if e, ok := x.lists[d.ID]; ok && e.key == key && now.Sub(e.at) < ttl {
+	// A failed list is asked again sooner: it may have been a passing
+	// fault, and a device is useless while its list is missing.
+	if e, ok := x.lists[d.ID]; ok && e.key == key && (now.Sub(e.at) < ttl && e.err == nil || now.Sub(e.at) < failedListTTL) {
 		x.mu.Unlock()
 		return e.names, e.err
 	}
