@@ -45,6 +45,9 @@ func TestMonSandboxTmux(t *testing.T) {
 		t.Skipf("`pacer sandbox --help` fails (%v: %s): the sandbox is not available yet", err, bytes.TrimSpace(out))
 	}
 
+	if _, err := os.Stat("/usr/lib/ocf/resource.d/heartbeat/Dummy"); err != nil {
+		t.Skip("ocf:heartbeat:Dummy missing (apt install resource-agents)")
+	}
 	dir := t.TempDir()
 	sbx := filepath.Join(dir, "sbx")
 	env := os.Environ()

@@ -523,6 +523,8 @@ func TestEventText(t *testing.T) {
 			"d1 start on n1: ok (1.520s)"},
 		{cv.Event{Kind: cv.EventActionFinished, Resource: "d1", Op: "monitor", IntervalMS: 2000, Node: "n1", Result: "not running", RC: 7, DurationMS: 4},
 			"d1 monitor (2s) on n1: not running (rc=7, 4ms)"},
+		{cv.Event{Kind: cv.EventActionFinished, Resource: "db", Op: "monitor", Node: "n2", Result: "not running", RC: 7, OK: true, DurationMS: 128},
+			"db probe on n2: not running (128ms)"},
 		{cv.Event{Kind: cv.EventNodeLeft, Node: "n2", Message: "node n2 left"}, "node n2 left"},
 		{cv.Event{Kind: cv.EventQuorum, Result: "lost"}, "quorum: lost"},
 	}

@@ -511,7 +511,11 @@ func eventText(e *cv.Event) string {
 		return text
 	}
 	var b strings.Builder
-	b.WriteString(e.Resource + " " + e.Op)
+	op := e.Op
+	if op == "monitor" && e.IntervalMS == 0 {
+		op = "probe" // a one-shot monitor finds out the state: "not running" is news, not a failure
+	}
+	b.WriteString(e.Resource + " " + op)
 	if e.IntervalMS > 0 {
 		b.WriteString(" (" + cv.ReadableDuration(e.IntervalMS) + ")")
 	}
