@@ -24,6 +24,7 @@ type action struct {
 	fenceTarget *Node
 	implied     bool // stop implied by fencing
 	probe       bool
+	nostart     bool // placeholder start of a resource that only stops
 	attrs       map[string]string
 }
 
@@ -41,6 +42,8 @@ type order struct {
 	first, then *action
 	flags       orderFlag
 	anyOf       []*action // then runnable if any of these is
+	asym        bool      // from an asymmetrical constraint
+	inverse     bool      // the stop order implied by a symmetrical one
 }
 
 func (a *action) name() string {
@@ -165,7 +168,7 @@ func (c *cluster) createActions() {
 				c.addOrder(c.startOf(p), c.startOf(m), fImpliesThen|fRunnableLeft)
 				for _, ms := range c.stopsOf(m) {
 					for _, ps := range c.stopsOf(p) {
-						c.addOrder(ms, ps, fImpliesFirst)
+						c.addOrder(ms, ps, fImpliesFirst|fRunnableLeft)
 					}
 				}
 			}
@@ -173,13 +176,23 @@ func (c *cluster) createActions() {
 	}
 	// configured orderings
 	for _, o := range c.orderings {
+		n0 := len(c.orders)
 		c.orderActions(o.First, o.FirstAction, o.Then, o.ThenAction, o.Kind, false)
+		if !o.Symmetrical {
+			for _, x := range c.orders[n0:] {
+				x.asym = true
+			}
+		}
 		if o.Symmetrical && o.Kind != "Serialize" {
 			inv := map[string]string{"start": "stop", "stop": "start", "promote": "demote", "demote": "promote"}
 			fa, ok1 := inv[o.FirstAction]
 			ta, ok2 := inv[o.ThenAction]
 			if ok1 && ok2 {
+				n0 := len(c.orders)
 				c.orderActions(o.Then, ta, o.First, fa, o.Kind, true)
+				for _, x := range c.orders[n0:] {
+					x.inverse = true
+				}
 			}
 		}
 	}
@@ -315,7 +328,10 @@ func (c *cluster) primitiveActions(r *Resource) {
 	st := c.newAction(r, "start", next)
 	r.start = st
 	if next == nil {
+		// A resource that is only stopping has no start for others to
+		// wait on; one that stays stopped has an unrunnable one.
 		st.runnable = false
+		st.nostart = len(r.Running) > 0 && !r.fixed
 		return
 	}
 	if r.fixed {
@@ -340,6 +356,9 @@ func (c *cluster) primitiveActions(r *Resource) {
 		default:
 			st.runnable = false
 			st.reason = "no quorum"
+			for _, s := range r.stops {
+				c.markRequired(s, "no quorum")
+			}
 		}
 	}
 	// A move waits for the stop; an unrunnable stop (unfenceable node)
@@ -374,12 +393,21 @@ func (c *cluster) propagate() {
 				continue
 			}
 			f, t := o.first, o.then
-			if o.flags&fRunnableLeft != 0 && !f.runnable && t.runnable && (f.required || f.rsc == nil || !f.rsc.fixedRunning()) {
-				reason := "unrunnable " + f.rsc.ID + " " + f.task
-				if f.rsc == nil {
+			if o.flags&fRunnableLeft != 0 && !f.runnable && t.runnable && !(f.nostart && o.asym) {
+				reason := ""
+				switch {
+				case f.probe:
+				case f.rsc == nil:
 					reason = "unrunnable " + f.task
+				case f.pseudo && f.reason != "" && f.rsc.Kind == Group && f.task == "start":
+					reason = f.reason
+				default:
+					reason = "unrunnable " + f.rsc.ID + " " + f.task
 				}
 				if c.markUnrunnable(t, reason) {
+					if f.nostart && t.pseudo {
+						t.nostart = true
+					}
 					changed = true
 				}
 			}
@@ -392,7 +420,7 @@ func (c *cluster) propagate() {
 			}
 			if o.flags&fImpliesFirst != 0 && t.required && !f.required && (f.node != nil || f.pseudo) {
 				if f.rsc != nil && f.rsc.fixed && !f.pseudo {
-				} else if c.markRequired(f, reqReason(t, f)) {
+				} else if c.markRequired(f, invReason(o, t, f)) {
 					changed = true
 				}
 			}
@@ -434,14 +462,15 @@ func (c *cluster) summaryLines() []string {
 }
 
 func withReason(reason string, blocked bool) string {
-	s := ""
-	if reason != "" {
-		s = " due to " + reason
+	switch {
+	case reason != "" && blocked:
+		return " due to " + reason + " (blocked)"
+	case reason != "":
+		return " due to " + reason
+	case blocked:
+		return " blocked"
 	}
-	if blocked {
-		s += " (blocked)"
-	}
-	return s
+	return ""
 }
 
 func (c *cluster) rscSummary(r *Resource) string {
@@ -557,4 +586,14 @@ func (c *cluster) multiSummary(r *Resource, next *Node) string {
 func hasKey(m map[*Node]string, n *Node) bool {
 	_, ok := m[n]
 	return ok
+}
+
+// invReason names an implication through the stop order a symmetrical
+// constraint implies after the constraint's own action, as Pacemaker does.
+func invReason(o *order, cause, a *action) string {
+	r := reqReason(cause, a)
+	if r != "" && o.inverse && cause.task == "stop" {
+		return "required " + cause.rsc.ID + " start"
+	}
+	return r
 }

@@ -46,6 +46,15 @@ func (c *cluster) extraActions() {
 		}
 		var probes []*action
 		for _, n := range c.nodes {
+			if n.Pending && !r.Probed[n] && r.start != nil && r.start.node != nil && !r.runningOn(r.start.node) {
+				// A node still joining may run anything: nothing starts
+				// until it can be probed.
+				p := c.newAction(r, "monitor", n)
+				p.probe = true
+				p.runnable = false
+				c.addOrder(p, r.start, fRunnableLeft)
+				continue
+			}
 			if r.Probed[n] || !c.probeAllowed(r, n) {
 				continue
 			}

@@ -174,7 +174,7 @@ func (c *cluster) unpackRscHistory(r *Resource, n *Node, le *xmltree.Element) {
 			}
 		}
 	}
-	if !n.Online && !n.Unclean {
+	if !n.Online && !n.Unclean && !n.Maintenance {
 		// A node that left cleanly runs nothing; its history only
 		// tells that the resource was probed there.
 		return
