@@ -314,6 +314,20 @@ func TestSandboxKilledNodeIsFencedBeforeItsResourceStartsElsewhere(t *testing.T)
 	if sb.running(victim) {
 		t.Fatalf("%s still runs after it was fenced", victim)
 	}
+	// And so does the shell, asked on another node.
+	if pacer := filepath.Join(filepath.Dir(sb.pacerd), "pacer"); fileExists(pacer) {
+		cmd := exec.Command(pacer, "stonith", "history", victim)
+		cmd.Env = append(os.Environ(), "PACER_SOCKET="+sb.nodes[watcher])
+		out, err := cmd.CombinedOutput()
+		if err != nil || !strings.Contains(string(out), " of "+victim+" successful") {
+			t.Fatalf("pacer stonith history %s: %v\n%s", victim, err, out)
+		}
+	}
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
 }
 
 func TestSandboxFailingFencingNeverRecoversElsewhere(t *testing.T) {
