@@ -462,3 +462,23 @@ func TestLingeringOutputHolder(t *testing.T) {
 		t.Errorf("the daemon should still run (it is not the agent's to kill): %v", err)
 	}
 }
+
+// The wording is crm_mon's (Pacemaker 2.1.5), which the shell and monitor
+// reproduce.
+func TestResultWording(t *testing.T) {
+	rcs := map[int]string{0: "ok", 1: "error", 5: "not installed", 7: "not running", 8: "promoted",
+		9: "promoted (failed)", 190: "OCF_DEGRADED", 191: "promoted (degraded)"}
+	for rc, want := range rcs {
+		if got := RCString(rc); got != want {
+			t.Errorf("RCString(%d) = %q, want %q", rc, got, want)
+		}
+	}
+	sts := map[ExecStatus]string{StatusTimeout: "Timed Out", StatusNotInstalled: "Not installed", StatusError: "Error",
+		StatusNotSupported: "NOT SUPPORTED", StatusErrorHard: "Hard error", StatusErrorFatal: "Fatal error",
+		StatusNotConnected: "Internal communication failure", StatusInvalid: "Cannot execute now"}
+	for st, want := range sts {
+		if got := st.String(); got != want {
+			t.Errorf("%d.String() = %q, want %q", int(st), got, want)
+		}
+	}
+}

@@ -23,7 +23,7 @@ const (
 )
 
 // RCString gives Pacemaker's wording for an OCF result code, the text
-// crm_mon shows next to a failed action.
+// crm_mon shows next to a failed action (checked against crm_mon 2.1.5).
 func RCString(rc int) string {
 	switch rc {
 	case OCFSuccess:
@@ -49,7 +49,7 @@ func RCString(rc int) string {
 	case OCFDegraded:
 		return "OCF_DEGRADED"
 	case OCFDegradedPromoted:
-		return "OCF_DEGRADED_PROMOTED"
+		return "promoted (degraded)"
 	case RCPending:
 		return "pending"
 	}
@@ -58,27 +58,30 @@ func RCString(rc int) string {
 
 // ExecStatus is the execution status of an operation: the CIB's op-status.
 // The numbering is Pacemaker's, since status sections written by either
-// must mean the same thing.
+// must mean the same thing; String is crm_mon's wording ("could not be
+// executed (Timed Out)").
 type ExecStatus int
 
 const (
-	StatusPending      ExecStatus = -1
-	StatusDone         ExecStatus = 0 // the agent ran; its rc says how it went
-	StatusCancelled    ExecStatus = 1
-	StatusTimeout      ExecStatus = 2
-	StatusNotSupported ExecStatus = 3
-	StatusError        ExecStatus = 4 // could not be executed (or agent garbage)
-	StatusErrorHard    ExecStatus = 5
-	StatusErrorFatal   ExecStatus = 6
-	StatusNotInstalled ExecStatus = 7
-	StatusNotConnected ExecStatus = 8
-	StatusInvalid      ExecStatus = 9
+	StatusPending       ExecStatus = -1
+	StatusDone          ExecStatus = 0 // the agent ran; its rc says how it went
+	StatusCancelled     ExecStatus = 1
+	StatusTimeout       ExecStatus = 2
+	StatusNotSupported  ExecStatus = 3
+	StatusError         ExecStatus = 4 // could not be executed (or agent garbage)
+	StatusErrorHard     ExecStatus = 5
+	StatusErrorFatal    ExecStatus = 6
+	StatusNotInstalled  ExecStatus = 7
+	StatusNotConnected  ExecStatus = 8
+	StatusInvalid       ExecStatus = 9
+	StatusNoFenceDevice ExecStatus = 10
+	StatusNoSecrets     ExecStatus = 11
 )
 
 func (s ExecStatus) String() string {
 	switch s {
 	case StatusPending:
-		return "Pending"
+		return "pending"
 	case StatusDone:
 		return "complete"
 	case StatusCancelled:
@@ -96,9 +99,13 @@ func (s ExecStatus) String() string {
 	case StatusNotInstalled:
 		return "Not installed"
 	case StatusNotConnected:
-		return "Not connected"
+		return "Internal communication failure"
 	case StatusInvalid:
-		return "Invalid"
+		return "Cannot execute now"
+	case StatusNoFenceDevice:
+		return "No fence device"
+	case StatusNoSecrets:
+		return "CIB secrets unavailable"
 	}
 	return fmt.Sprintf("status %d", int(s))
 }
