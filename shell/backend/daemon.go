@@ -21,10 +21,7 @@ type Daemon struct {
 func DialDaemon(path string) (*Daemon, error) {
 	c, err := client.Dial(path)
 	if err != nil {
-		if path == "" {
-			path = client.SocketPath()
-		}
-		return nil, fmt.Errorf("cannot reach pacerd at %s (is it running? set CIB_file=FILE to work on a file): %w", path, err)
+		return nil, fmt.Errorf("%w; or set CIB_file=FILE to work on a file", err)
 	}
 	c.Name = "pacer"
 	return &Daemon{C: c}, nil
