@@ -361,7 +361,7 @@ func TestSandboxFailingFencingNeverRecoversElsewhere(t *testing.T) {
 		t.Fatalf("kill %s: %v %s", victim, err, out)
 	}
 	failures := 0
-	watch := time.After(20 * time.Second)
+	watch := time.After(12 * time.Second)
 	for done := false; !done; {
 		select {
 		case ev, ok := <-events:
@@ -379,7 +379,7 @@ func TestSandboxFailingFencingNeverRecoversElsewhere(t *testing.T) {
 		}
 	}
 	if failures == 0 {
-		t.Fatalf("no failed fencing of %s was reported in 20s", victim)
+		t.Fatalf("no failed fencing of %s was reported in 12s", victim)
 	}
 	if n := sb.runningOn(watcher, "d1"); n != "" && n != victim {
 		t.Fatalf("status says d1 runs on %s", n)
