@@ -252,21 +252,23 @@ func (e *Executor) exec(abortQueue, killRun <-chan struct{}, op Op, callID int) 
 		e.record(res)
 		return res
 	}
+	// A definition that can never run anywhere is a fatal error, so the
+	// scheduler bans it rather than retrying elsewhere.
 	a, err := ParseAgent(op.Agent)
 	if err != nil {
-		return fail(OCFErrConfigured, StatusInvalid, "%v", err)
+		return fail(OCFErrConfigured, StatusErrorFatal, "%v", err)
 	}
 	if op.Action == "" {
-		return fail(OCFErrConfigured, StatusInvalid, "no action given for %s", op.Agent)
+		return fail(OCFErrConfigured, StatusErrorFatal, "no action given for %s", op.Agent)
 	}
 	for k := range op.Params {
 		if !validEnvName(k) {
-			return fail(OCFErrConfigured, StatusInvalid, "invalid parameter name %q", k)
+			return fail(OCFErrConfigured, StatusErrorFatal, "invalid parameter name %q", k)
 		}
 	}
 	if a.Class == ClassStonith {
 		if err := checkFenceParams(op.Params); err != nil {
-			return fail(OCFErrConfigured, StatusInvalid, "%v", err)
+			return fail(OCFErrConfigured, StatusErrorFatal, "%v", err)
 		}
 	}
 

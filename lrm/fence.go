@@ -118,7 +118,7 @@ func (e *Executor) Fence(ctx context.Context, agent string, params map[string]st
 	}
 	if err := checkFenceParams(params); err != nil {
 		return Result{Agent: spec, Operation: action, CallID: int(e.callID.Add(1)), RC: OCFErrConfigured,
-			Status: StatusInvalid, ExitCode: -1, ExitReason: err.Error(), LastRun: time.Now(), LastRCChange: time.Now()}
+			Status: StatusErrorFatal, ExitCode: -1, ExitReason: err.Error(), LastRun: time.Now(), LastRCChange: time.Now()}
 	}
 	return ex.exec(ctx.Done(), ctx.Done(), Op{Agent: spec, Action: action, Timeout: timeout, Params: params}, int(e.callID.Add(1)))
 }

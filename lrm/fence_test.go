@@ -85,7 +85,7 @@ func TestFenceOwnAgent(t *testing.T) {
 	// A newline in a value would smuggle in another key: refused.
 	bad := map[string]string{"state_dir": dir, "plug": "node1\naction=off"}
 	r = Fence(ctx, agent, bad, "status", 10*time.Second)
-	wantRC(t, r, OCFErrConfigured, StatusInvalid)
+	wantRC(t, r, OCFErrConfigured, StatusErrorFatal)
 	if !strings.Contains(r.ExitReason, "one line") {
 		t.Errorf("reason %q", r.ExitReason)
 	}
