@@ -44,6 +44,7 @@ type order struct {
 	anyOf       []*action // then runnable if any of these is
 	asym        bool      // from an asymmetrical constraint
 	inverse     bool      // the stop order implied by a symmetrical one
+	anyName     string    // the set a one-or-more order waits for
 }
 
 func (a *action) name() string {
@@ -203,7 +204,7 @@ func (c *cluster) createActions() {
 		}
 		for _, t := range ao.thens {
 			for _, ta := range c.actionsFor(t, ao.ta, false) {
-				c.orders = append(c.orders, &order{then: ta, anyOf: firsts})
+				c.orders = append(c.orders, &order{then: ta, anyOf: firsts, anyName: ao.id})
 				for _, f := range firsts {
 					c.addOrder(f, ta, 0)
 				}
@@ -316,7 +317,7 @@ func (c *cluster) primitiveActions(r *Resource) {
 		case next == nil:
 			c.markRequired(s, "node availability")
 		case next != n:
-			c.markRequired(s, "node availability")
+			c.markRequired(s, "")
 		case r.FailedOn[n] && !r.failIgnored:
 			c.markRequired(s, "")
 		case multi:
@@ -367,9 +368,6 @@ func (c *cluster) primitiveActions(r *Resource) {
 		f := fImpliesThen | fRestart
 		if n != next {
 			f = fRunnableLeft
-			if s.runnable || s.pseudo {
-				f = 0
-			}
 		}
 		c.addOrder(s, st, f)
 	}
@@ -387,7 +385,7 @@ func (c *cluster) propagate() {
 						any = true
 					}
 				}
-				if !any && c.markUnrunnable(o.then, "unrunnable "+o.anyOf[0].rsc.ID+" "+o.anyOf[0].task) {
+				if !any && c.markUnrunnable(o.then, "unrunnable "+o.anyName) {
 					changed = true
 				}
 				continue
@@ -499,7 +497,7 @@ func (c *cluster) rscSummary(r *Resource) string {
 			return ""
 		}
 		reason := stop.reason
-		if st != nil && st.node != nil && !st.runnable && st.reason != "" {
+		if reason == "" && st != nil && st.node != nil && !st.runnable {
 			reason = st.reason
 		}
 		if reason == "" && st != nil && st.node == nil {

@@ -40,6 +40,7 @@ type rscSet struct {
 	action     string
 	ordered    bool
 	kind       string
+	id         string
 }
 
 func (c *cluster) sets(e *xmltree.Element) []rscSet {
@@ -50,7 +51,7 @@ func (c *cluster) sets(e *xmltree.Element) []rscSet {
 				s = t
 			}
 		}
-		rs := rscSet{sequential: true, requireAll: true, role: normRole(s.Attr("role")), action: s.Attr("action"), kind: s.Attr("kind")}
+		rs := rscSet{id: s.ID(), sequential: true, requireAll: true, role: normRole(s.Attr("role")), action: s.Attr("action"), kind: s.Attr("kind")}
 		if v, ok := s.AttrOK("sequential"); ok {
 			rs.sequential = isTrue(v)
 		}
@@ -268,7 +269,7 @@ func (c *cluster) unpackOrder(e *xmltree.Element) {
 		}
 		if !a.requireAll && len(firsts) > 1 {
 			// one-or-more: then may start once any first is running
-			c.anyOf = append(c.anyOf, &anyOrder{id: e.ID(), firsts: firsts, thens: thens, fa: orStr(a.action, "start"), ta: orStr(b.action, orStr(a.action, "start"))})
+			c.anyOf = append(c.anyOf, &anyOrder{id: e.ID() + ":" + a.id, firsts: firsts, thens: thens, fa: orStr(a.action, "start"), ta: orStr(b.action, orStr(a.action, "start"))})
 			continue
 		}
 		for _, f := range firsts {
