@@ -128,10 +128,22 @@ func (sb *sandbox) client(node string) *client.Client {
 
 func TestSandboxAgentPowersOffThroughTheFencer(t *testing.T) {
 	sb := startSandbox(t, 2)
-	// This node's fencer (in the test process) with the sandbox's device
-	// given as implicit (the CIB has none): the sandbox's own agent, asked
-	// for its list, powering off a real pacerd.
-	doc, err := xmltree.ParseString(`<cib><configuration><crm_config/><nodes><node id="1" uname="n1"/><node id="2" uname="n2"/></nodes><resources/><constraints/></configuration><status/></cib>`)
+	// This node's fencer (in the test process): a topology whose first
+	// level is Debian's fence_dummy of type "fail", and whose second is
+	// the sandbox's device, given as implicit (not in the CIB), asked for
+	// its list, powering off a real pacerd.
+	res := ""
+	topo := ""
+	dirs := []string{filepath.Join(sb.dir, "bin")}
+	if fileExists("/usr/sbin/fence_dummy") {
+		res = dev("ipmi", "fence_dummy", "type", "fail", "status_file", filepath.Join(sb.dir, "dummy.status"),
+			"power_timeout", "1", "pcmk_host_check", "none", "pcmk_off_retries", "0", "pcmk_reboot_retries", "0")
+		topo = `<fencing-topology><fencing-level id="l1" target-pattern="^n" index="1" devices="ipmi"/>` +
+			`<fencing-level id="l2" target-pattern="^n" index="2" devices="sbfence"/></fencing-topology>`
+		dirs = append(dirs, "/usr/sbin")
+	}
+	doc, err := xmltree.ParseString(`<cib><configuration><crm_config/><nodes><node id="1" uname="n1"/><node id="2" uname="n2"/></nodes><resources>` +
+		res + `</resources><constraints/>` + topo + `</configuration><status/></cib>`)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -140,13 +152,12 @@ func TestSandboxAgentPowersOffThroughTheFencer(t *testing.T) {
 		t.Fatal(err)
 	}
 	s, err := New(Config{Node: "n1", CIB: func() *xmltree.Element { return doc.Root }, Log: quiet(),
-		Implicit: []*xmltree.Element{prim},
-		Runner:   stonith.ExecRunner{Dirs: []string{filepath.Join(sb.dir, "bin")}}})
+		Implicit: []*xmltree.Element{prim}, Runner: stonith.ExecRunner{Dirs: dirs}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	infos, err := s.Devices(ctx(t))
-	if err != nil || len(infos) != 1 || strings.Join(infos[0].Targets, ",") != "n1,n2" {
+	if err != nil || len(infos) == 0 || infos[len(infos)-1].ID != "sbfence" || strings.Join(infos[len(infos)-1].Targets, ",") != "n1,n2" {
 		t.Fatalf("devices %+v, %v", infos, err)
 	}
 	if r := s.Fence(ctx(t), "n9", "off", "", "test"); r.OK || !strings.Contains(r.Reason, "not in the list") {
@@ -158,6 +169,9 @@ func TestSandboxAgentPowersOffThroughTheFencer(t *testing.T) {
 	r := s.Fence(ctx(t), "n2", "reboot", "", "test")
 	if !r.OK || r.Delegate != "n1" {
 		t.Fatalf("fencing n2: %+v", r)
+	}
+	if topo != "" && (r.Level != 2 || r.Devices[0].Device != "ipmi" || r.Devices[0].OK) {
+		t.Fatalf("level 1 (fence_dummy, failing) should have been tried first, then level 2: %+v", r)
 	}
 	if sb.running("n2") {
 		t.Fatal("n2's pacerd still runs after it was fenced")
