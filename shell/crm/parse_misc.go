@@ -68,8 +68,14 @@ func (p *parser) fencing() error {
 	index := map[string]int{}
 	for !p.done() {
 		t := p.next()
-		if strings.HasSuffix(t.Val, ":") && !t.Quoted {
-			tv := strings.TrimSuffix(t.Val, ":")
+		// Targets: "node:", and crmsh's "attr:NAME=VALUE" and
+		// "pattern:REGEX" (a trailing colon is accepted there too).
+		isTarget := strings.HasSuffix(t.Val, ":") || strings.HasPrefix(t.Val, "attr:") || strings.HasPrefix(t.Val, "pattern:")
+		if isTarget && !t.Quoted {
+			tv := t.Val
+			if !strings.HasPrefix(tv, "pattern:") || strings.HasSuffix(tv, ":") && len(tv) > len("pattern:")+1 {
+				tv = strings.TrimSuffix(tv, ":")
+			}
 			switch {
 			case strings.HasPrefix(tv, "attr:"):
 				n, v, ok := splitNV(tv[5:])

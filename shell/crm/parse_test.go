@@ -147,8 +147,8 @@ colocation c-attr inf: app db node-attribute=rack
 location l-or app \
 	rule 10: #uname eq n1 or #uname eq n2
 fencing_topology \
-	pattern:node-.*: f1 \
-	attr:rack=1: f1,f2 f2
+	pattern:node-.* f1 \
+	attr:rack=1 f1,f2 f2
 role reader \
 	read xpath:"//nodes" \
 	deny ref:db

@@ -658,9 +658,9 @@ func (w *writer) fencing(e *xmltree.Element) bool {
 		case lv.Attr("target") != "":
 			key = lv.Attr("target") + ":"
 		case lv.Attr("target-pattern") != "":
-			key = "pattern:" + lv.Attr("target-pattern") + ":"
+			key = "pattern:" + lv.Attr("target-pattern")
 		case lv.Attr("target-attribute") != "":
-			key = "attr:" + lv.Attr("target-attribute") + "=" + lv.Attr("target-value") + ":"
+			key = "attr:" + lv.Attr("target-attribute") + "=" + lv.Attr("target-value")
 		default:
 			return false
 		}
