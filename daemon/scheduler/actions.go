@@ -2,6 +2,7 @@ package scheduler
 
 import (
 	"fmt"
+	"pacer/share/score"
 	"sort"
 	"strconv"
 	"time"
@@ -594,4 +595,46 @@ func invReason(o *order, cause, a *action) string {
 		return "required " + cause.rsc.ID + " start"
 	}
 	return r
+}
+
+// blockColocated keeps a resource from starting where a mandatory
+// colocation primary cannot start, then lets orderings carry that on.
+func (c *cluster) blockColocated() {
+	for round := 0; round < 10; round++ {
+		changed := false
+		for _, col := range c.colocations {
+			if col.Score < score.Infinity || col.implicit || col.dep == nil || col.prim == nil {
+				continue
+			}
+			ps := col.prim.start
+			if col.Prim.Kind == Group && col.Prim.gStart != nil {
+				ps = firstUnrunnableMember(col.Prim)
+			}
+			if ps == nil || ps.runnable || !ps.required {
+				continue
+			}
+			for _, d := range col.Dep.primitives() {
+				ds := d.start
+				if ds == nil || !ds.runnable || !ds.required || ds.node == nil {
+					continue
+				}
+				if c.markUnrunnable(ds, "colocation with "+col.Prim.ID) {
+					changed = true
+				}
+			}
+		}
+		if !changed {
+			return
+		}
+		c.propagate()
+	}
+}
+
+func firstUnrunnableMember(g *Resource) *action {
+	for _, m := range g.primitives() {
+		if m.start != nil && !m.start.runnable && m.start.required {
+			return m.start
+		}
+	}
+	return nil
 }

@@ -269,7 +269,7 @@ func (c *cluster) unpackOrder(e *xmltree.Element) {
 		}
 		if !a.requireAll && len(firsts) > 1 {
 			// one-or-more: then may start once any first is running
-			c.anyOf = append(c.anyOf, &anyOrder{id: e.ID() + ":" + a.id, firsts: firsts, thens: thens, fa: orStr(a.action, "start"), ta: orStr(b.action, orStr(a.action, "start"))})
+			c.anyOf = append(c.anyOf, &anyOrder{id: "one-or-more:" + a.id, firsts: firsts, thens: thens, fa: orStr(a.action, "start"), ta: orStr(b.action, orStr(a.action, "start"))})
 			continue
 		}
 		for _, f := range firsts {

@@ -68,6 +68,7 @@ func Run(doc *xmltree.Document, in Input) (*Result, error) {
 	c.createActions()
 	c.extraActions()
 	c.propagate()
+	c.blockColocated()
 	c.finishPseudo()
 	res := &Result{Summary: c.summaryLines(), Why: map[string][]Contribution{}, Warnings: c.warnings}
 	for _, r := range c.allList {
