@@ -280,6 +280,7 @@ func TestSandboxKilledNodeIsFencedBeforeItsResourceStartsElsewhere(t *testing.T)
 	if err != nil {
 		t.Fatal(err)
 	}
+	killedAt := time.Now()
 	if out, err := exec.Command(sb.pacerd, "sandbox", "kill", victim, "--dir", sb.dir).CombinedOutput(); err != nil {
 		t.Fatalf("kill %s: %v %s", victim, err, out)
 	}
@@ -306,6 +307,8 @@ func TestSandboxKilledNodeIsFencedBeforeItsResourceStartsElsewhere(t *testing.T)
 					t.Fatalf("d1 start at %s precedes the fencing of %s at %s", ev.Time, victim, fencedAt)
 				}
 				started = true
+				t.Logf("kill -9 of %s: fenced after %s, d1 starting on %s after %s", victim,
+					fencedAt.Sub(killedAt).Round(time.Millisecond), ev.Node, ev.Time.Sub(killedAt).Round(time.Millisecond))
 			}
 		case <-ctx.Done():
 			t.Fatalf("d1 was not recovered within a minute; events: %v", seen)
