@@ -294,7 +294,7 @@ func (s *session) commit(ctx context.Context, force bool) error {
 		return fmt.Errorf("%w; fix it or use \"commit force\"", err)
 	}
 	if s.terminal && !s.yes {
-		s.preview(ctx, s.work)
+		s.preview(ctx, s.workOrig, s.work)
 		if !s.ask("Do you want to commit") {
 			return errors.New("commit cancelled")
 		}

@@ -158,9 +158,10 @@ func configuration(doc *xmltree.Document) *xmltree.Element {
 
 // edit applies fn to a copy of the configuration being edited in the
 // configure level (loading it on first use); if fn fails nothing changes.
-// A one-shot command commits the change at once.
+// A one-shot command, or a configure command given from another level
+// ("configure primitive ..." at the top), commits the change at once.
 func (s *session) edit(ctx context.Context, fn func(doc *xmltree.Document) error) error {
-	if s.oneShot {
+	if s.oneShot || !inConfigure(s.level) {
 		return s.change(ctx, fn)
 	}
 	if err := s.ensureWork(ctx); err != nil {

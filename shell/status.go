@@ -272,19 +272,35 @@ func (s *session) cmdSimulate(ctx context.Context, inv *cmdtree.Invocation) erro
 	return s.simulateDoc(ctx, doc, inv.Args)
 }
 
-// preview prints what the scheduler would do with doc, before a commit.
-func (s *session) preview(ctx context.Context, doc *xmltree.Document) {
-	res, err := scheduler.Run(doc, scheduler.Input{Now: time.Now()})
+// preview prints what the scheduler would do differently with the new
+// configuration than with the one stored: the actions the change causes.
+func (s *session) preview(ctx context.Context, orig *xmltree.Element, doc *xmltree.Document) {
+	now := time.Now()
+	res, err := scheduler.Run(doc, scheduler.Input{Now: now})
 	if err != nil {
 		s.warnf("cannot preview the change: %v", err)
 		return
 	}
-	if len(res.Summary) == 0 {
-		fmt.Fprintln(s.stdout, "The cluster will not start, stop or move anything.")
+	before := map[string]bool{}
+	if orig != nil {
+		if r0, err := scheduler.Run(&xmltree.Document{Root: orig}, scheduler.Input{Now: now}); err == nil {
+			for _, l := range r0.Summary {
+				before[l] = true
+			}
+		}
+	}
+	var lines []string
+	for _, l := range res.Summary {
+		if !before[l] {
+			lines = append(lines, l)
+		}
+	}
+	if len(lines) == 0 {
+		fmt.Fprintln(s.stdout, "The change makes the cluster start, stop or move nothing.")
 		return
 	}
-	fmt.Fprintln(s.stdout, "Transition Summary:")
-	for _, l := range res.Summary {
+	fmt.Fprintln(s.stdout, "The cluster will:")
+	for _, l := range lines {
 		fmt.Fprintln(s.stdout, l)
 	}
 }
