@@ -66,6 +66,13 @@ func TestCompatWithCrmMon(t *testing.T) {
 		}
 	}
 	same, compared := 0, 0
+	// Per section, to show where the differences are.
+	secSame, secAll := map[string]int{}, map[string]int{}
+	secOrder := []string{"Cluster Summary", "Node List", "Full List of Resources", "Failed Resource Actions"}
+	known := map[string]bool{}
+	for _, t := range secOrder {
+		known[t] = true
+	}
 	var firstDiffs []string
 	for _, name := range names {
 		path, _ := filepath.Abs(filepath.Join(dir, "xml", name+".xml"))
@@ -88,6 +95,18 @@ func TestCompatWithCrmMon(t *testing.T) {
 			continue
 		}
 		compared++
+		gotText := comparable(cv.FormatText(snap, cv.TextOptions{Inactive: true, FenceHistory: 1, Location: time.UTC}))
+		gs := sections(gotText)
+		for title, wsec := range sections(comparable(string(want))) {
+			if !known[title] {
+				known[title] = true
+				secOrder = append(secOrder, title)
+			}
+			secAll[title]++
+			if gs[title] == wsec {
+				secSame[title]++
+			}
+		}
 		got := comparable(cv.FormatText(snap, cv.TextOptions{Inactive: true, FenceHistory: 1, Location: time.UTC}))
 		if got == comparable(string(want)) {
 			same++
@@ -115,6 +134,12 @@ func TestCompatWithCrmMon(t *testing.T) {
 	}
 	pct := 100 * same / compared
 	t.Logf("%d of %d cases print exactly like crm_mon -1 -r (%d%%)", same, compared, pct)
+	for _, title := range secOrder {
+		if secAll[title] == 0 {
+			continue
+		}
+		t.Logf("  %-26s %3d of %3d the same", title+":", secSame[title], secAll[title])
+	}
 	for _, d := range firstDiffs {
 		t.Log(d)
 	}
@@ -163,4 +188,18 @@ func lineDiff(want, got string) string {
 		b.WriteString("+  " + strings.ReplaceAll(gl, "\t", "<TAB>") + "\n")
 	}
 	return b.String()
+}
+
+// sections splits crm_mon text at its section titles ("Node List:", ...).
+func sections(text string) map[string]string {
+	out := map[string]string{}
+	title := ""
+	for _, l := range strings.Split(text, "\n") {
+		if l != "" && !strings.HasPrefix(l, " ") && strings.HasSuffix(l, ":") {
+			title = strings.TrimSuffix(l, ":")
+			continue
+		}
+		out[title] += l + "\n"
+	}
+	return out
 }
