@@ -77,9 +77,9 @@ func fenceFailureReason(stderr string, code int) string {
 		if line == "" {
 			continue
 		}
-		for _, w := range []string{"ERROR", "Failed", "failed"} {
+		for _, w := range []string{"Failed:", "ERROR:", "failed"} {
 			if i := strings.Index(line, w); i >= 0 {
-				return line[i:] // without the agent's timestamp
+				return line[i:] // without the agent's timestamp and logger name
 			}
 		}
 		last = line

@@ -45,7 +45,7 @@ func TestFenceDummy(t *testing.T) {
 	// own complaint as the reason.
 	r = fence("list")
 	wantRC(t, r, OCFErrGeneric, StatusDone)
-	if !strings.Contains(r.ExitReason, "list") {
+	if !strings.HasPrefix(r.ExitReason, "Failed: ") || !strings.Contains(r.ExitReason, "list") {
 		t.Errorf("list failure reason %q", r.ExitReason)
 	}
 }
@@ -92,7 +92,7 @@ func TestFenceOwnAgent(t *testing.T) {
 	// Missing required parameter: the agent's own message.
 	r = Fence(ctx, agent, map[string]string{"plug": "n"}, "status", 10*time.Second)
 	wantRC(t, r, OCFErrGeneric, StatusDone)
-	if !strings.Contains(r.ExitReason, "state_dir is required") {
+	if r.ExitReason != "Failed: state_dir is required" {
 		t.Errorf("reason %q", r.ExitReason)
 	}
 	r = Fence(ctx, "fence_no_such_agent", nil, "status", 10*time.Second)
