@@ -249,6 +249,10 @@ func (c *cluster) unpackRscHistory(r *Resource, n *Node, le *xmltree.Element) {
 		if op.status == 0 && rc == 7 && op.task == "stop" {
 			ok = true
 		}
+		if op.isProbe() && rc == 7 && op.status != 2 {
+			// old histories mark "not running" probes with an error status
+			ok = true
+		}
 		// An expired failure no longer counts.
 		if !ok && r.FailureTimeout > 0 && !op.lastRC.IsZero() && !c.now.Before(op.lastRC.Add(r.FailureTimeout)) {
 			if op.task == "stop" {

@@ -297,8 +297,16 @@ func (c *cluster) assign(r *Resource) {
 	}
 	// Primaries first; a mandatory colocation narrows where this resource
 	// may go at once, so primaries placed later see it.
+	var mine []*Colocation
 	for _, col := range c.colocations {
 		if col.dep == r {
+			mine = append(mine, col)
+		}
+	}
+	// Higher-priority primaries are placed first.
+	sort.SliceStable(mine, func(i, j int) bool { return mine[i].Prim.top().Priority > mine[j].Prim.top().Priority })
+	for _, col := range mine {
+		{
 			c.assign(col.Prim.top())
 			c.assign(col.Prim)
 			if col.Score.IsInfinite() && r.Managed && !r.Blocked {
