@@ -66,7 +66,9 @@ type Node struct {
 	memberUp    map[string]time.Time // members' process start times: a change is a restart
 	membersSeen bool
 
-	writeMu sync.Mutex // serializes the DC's commits
+	writeMu  sync.Mutex // serializes the DC's commits
+	lastData []byte     // the CIB as of the last commit, for replication
+	lastVer  cib.Version
 
 	localMu      sync.Mutex
 	local        *xmltree.Document // this node's own operation history
@@ -603,6 +605,7 @@ func (n *Node) commit(client, user string, edit func(doc *xmltree.Document) (cha
 	cib.WriteVersion(n.doc.Root, n.ver)
 	v := n.ver
 	data := n.doc.Bytes(xmltree.WriteOptions{})
+	n.lastData, n.lastVer = data, v
 	n.mu.Unlock()
 
 	n.persist(data, v, isConfig)
@@ -706,7 +709,12 @@ func (n *Node) replicateLoop() {
 		}
 		n.mu.Lock()
 		isDC := n.dc == n.name
-		data := string(n.doc.Bytes(xmltree.WriteOptions{}))
+		var data string
+		if n.lastVer == n.ver && n.lastData != nil {
+			data = string(n.lastData)
+		} else {
+			data = string(n.doc.Bytes(xmltree.WriteOptions{}))
+		}
 		v := n.ver
 		members := slices.Clone(n.members)
 		n.mu.Unlock()

@@ -54,19 +54,16 @@ func ReplaceConfiguration(doc *xmltree.Document, cfg *xmltree.Element) error {
 	if cfg == nil || cfg.Name != "configuration" {
 		return fmt.Errorf("replace configuration: want a <configuration> element")
 	}
-	trial := &xmltree.Document{Root: doc.Root.Clone()}
-	old := trial.Root.Child("configuration")
+	// Validate the new configuration in a CIB of its own: the status
+	// section plays no part and cloning it for every change would cost.
 	n := cfg.Clone()
-	if old != nil {
-		trial.Root.Replace(old, n)
-	} else {
-		trial.Root.Insert(0, n)
-	}
-	if err := Check(trial); err != nil {
+	trialRoot := &xmltree.Element{Name: doc.Root.Name, Attrs: doc.Root.Attrs}
+	trialRoot.Append(n)
+	if err := Check(&xmltree.Document{Root: trialRoot}); err != nil {
 		return err
 	}
-	old = doc.Root.Child("configuration")
-	n = cfg.Clone()
+	n.Parent = nil
+	old := doc.Root.Child("configuration")
 	if old != nil {
 		doc.Root.Replace(old, n)
 	} else {
