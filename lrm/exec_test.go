@@ -280,6 +280,14 @@ func TestMetadataCached(t *testing.T) {
 	if n := strings.Count(string(b), "x"); n != 1 {
 		t.Errorf("meta-data action ran %d times for 3 lookups", n)
 	}
+	e.ForgetMetadata("ocf:pacertest:Env")
+	if _, err := e.Metadata("ocf:pacertest:Env"); err != nil {
+		t.Fatal(err)
+	}
+	b, _ = os.ReadFile(filepath.Join(state, "metadata-runs"))
+	if n := strings.Count(string(b), "x"); n != 2 {
+		t.Errorf("meta-data ran %d times; ForgetMetadata should force one more run", n)
+	}
 }
 
 // One operation at a time per resource; the node-wide limit holds across
@@ -480,5 +488,25 @@ func TestResultWording(t *testing.T) {
 		if got := st.String(); got != want {
 			t.Errorf("%d.String() = %q, want %q", int(st), got, want)
 		}
+	}
+}
+
+// queue-time is the wait for the resource's previous operation.
+func TestQueueTime(t *testing.T) {
+	e, _ := testExec(t, Config{})
+	first := make(chan Result, 1)
+	go func() {
+		first <- e.Exec(context.Background(), Op{Resource: "q", Agent: "ocf:pacertest:Env", Action: "start",
+			Params: map[string]string{"sleep": "0.6", "must": "1"}})
+	}()
+	time.Sleep(150 * time.Millisecond) // let the first take the resource
+	second := e.Exec(context.Background(), Op{Resource: "q", Agent: "ocf:pacertest:Env", Action: "monitor"})
+	r1 := <-first
+	wantRC(t, r1, OCFSuccess, StatusDone)
+	if second.QueueTime < 200*time.Millisecond || r1.QueueTime > second.QueueTime {
+		t.Errorf("queue times: first %s, second %s (second waited for the first)", r1.QueueTime, second.QueueTime)
+	}
+	if second.LastRun.Before(r1.LastRun.Add(r1.ExecTime)) {
+		t.Error("second operation started before the first finished")
 	}
 }

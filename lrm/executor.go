@@ -503,6 +503,20 @@ func firstLine(ss ...string) string {
 	return ""
 }
 
+// ForgetMetadata drops cached meta-data (all of it when agent is ""), for
+// after an agent package was upgraded.
+func (e *Executor) ForgetMetadata(agent string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if agent == "" {
+		e.meta = map[string]*AgentMeta{}
+		return
+	}
+	if a, err := ParseAgent(agent); err == nil {
+		delete(e.meta, a.String())
+	}
+}
+
 var (
 	defaultMu    sync.Mutex
 	defaultExecs = map[string]*Executor{}
