@@ -238,6 +238,9 @@ func (m *Model) lose(err error) tea.Cmd {
 	m.fetching, m.refetch = false, false
 	m.retryIn = backoff(m.attempt)
 	m.attempt++
+	// A new generation: whatever the dropped connection still has in
+	// flight (a fetch, an event) is ignored when it arrives.
+	m.gen++
 	gen := m.gen
 	return tea.Tick(m.retryIn, func(time.Time) tea.Msg { return retryMsg{gen} })
 }

@@ -534,3 +534,17 @@ func TestEventText(t *testing.T) {
 		}
 	}
 }
+
+// What the dropped connection still had in flight is ignored: a failing
+// fetch arriving after the loss must not count as a second failure.
+func TestInFlightFetchAfterLossIgnored(t *testing.T) {
+	m, _, _ := newTestModel(t, nil)
+	old := m.gen
+	m.Update(eventMsg{gen: old, ev: cv.Event{Message: "x"}}) // starts a fetch
+	m.Update(streamEndedMsg{gen: old})
+	attempt, retry := m.attempt, m.retryIn
+	_, cmd := m.Update(snapshotMsg{gen: old, err: errBoom})
+	if cmd != nil || m.attempt != attempt || m.retryIn != retry {
+		t.Fatalf("stale fetch error counted: attempt %d->%d", attempt, m.attempt)
+	}
+}
