@@ -1,6 +1,7 @@
 package stonith
 
 import (
+	"errors"
 	"fmt"
 	"regexp"
 	"slices"
@@ -143,7 +144,7 @@ func LoadConfig(cib *xmltree.Element) (*Config, error) {
 			}
 		}
 	}
-	return c, joinErrs(errs)
+	return c, errors.Join(errs...)
 }
 
 func appliesTo(rsc string, pat *regexp.Regexp, id string, parents []string) bool {

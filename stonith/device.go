@@ -1,6 +1,7 @@
 package stonith
 
 import (
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"strconv"
@@ -244,7 +245,7 @@ func ParseDevice(p *xmltree.Element, root *xmltree.Element) (*Device, error) {
 			}
 		}
 	}
-	return d, joinErrs(errs)
+	return d, errors.Join(errs...)
 }
 
 func (d *Device) parseDelayBase(v string) error {

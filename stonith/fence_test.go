@@ -302,14 +302,12 @@ func TestActionLimitSerialisesADevice(t *testing.T) {
 
 func TestExecutorsPlacement(t *testing.T) {
 	res := device("d", "fence_pacertest") + device("off", "fence_pacertest")
-	cons := `<rsc_location id="ban" rsc="d" node="node3" score="-INFINITY"/><rsc_location id="pref" rsc="d" node="node1" score="-10"/>`
 	root := cib(t, res, "")
 	root.Child("configuration").Child("resources").Children[1].Append(mustEl(t, `<meta_attributes id="m"><nvpair id="m1" name="target-role" value="Stopped"/></meta_attributes>`))
 	c := root.Child("configuration").Child("constraints")
 	for _, e := range []string{`<rsc_location id="ban" rsc="d" node="node3" score="-INFINITY"/>`, `<rsc_location id="pref" rsc="d" node="node1" score="-10"/>`} {
 		c.Append(mustEl(t, e))
 	}
-	_ = cons
 	cfg := loadCfg(t, root)
 	members := []string{"node1", "node2", "node3", "node4"}
 	// node3 is banned; node1 has a finite negative preference; the target

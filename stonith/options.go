@@ -1,6 +1,7 @@
 package stonith
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -138,7 +139,7 @@ func ParseOptions(config *xmltree.Element) (Options, error) {
 			o.MaxAttempts = n
 		}
 	}
-	return o, joinErrs(errs)
+	return o, errors.Join(errs...)
 }
 
 // PriorityDelayApplies tells the controller whether priority-fencing-delay

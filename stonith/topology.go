@@ -1,6 +1,7 @@
 package stonith
 
 import (
+	"errors"
 	"fmt"
 	"regexp"
 	"slices"
@@ -80,7 +81,7 @@ func ParseTopology(config *xmltree.Element) (Topology, error) {
 		seen[k] = l.ID
 		t.Levels = append(t.Levels, l)
 	}
-	return t, joinErrs(errs)
+	return t, errors.Join(errs...)
 }
 
 func parseLevel(e *xmltree.Element) (Level, error) {
