@@ -143,7 +143,15 @@ func (s *session) cmdMon(ctx context.Context, inv *cmdtree.Invocation) error {
 		src = daemonSource{d}
 		acts = &shellActions{s: s}
 	} else {
-		src = &tui.StaticSource{Load: s.snapshot}
+		path := s.cibFile
+		if s.shadow != "" {
+			path = shadowPath(s.shadow)
+		}
+		changed, err := tui.WatchFile(ctx, path)
+		if err != nil {
+			return err
+		}
+		src = &tui.StaticSource{Load: s.snapshot, Changed: changed}
 		acts = tui.ReadOnlyActions{Reason: s.cibName()}
 	}
 	opts := tui.Options{NoColor: os.Getenv("NO_COLOR") != ""}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -13,6 +14,11 @@ import (
 type tmux struct {
 	t    *testing.T
 	name string
+	sock string // a private tmux server: nothing of the user's is touched
+}
+
+func (tm *tmux) cmd(args ...string) *exec.Cmd {
+	return exec.Command("tmux", append([]string{"-S", tm.sock}, args...)...)
 }
 
 func startTmux(t *testing.T, env []string, args ...string) *tmux {
@@ -22,24 +28,24 @@ func startTmux(t *testing.T, env []string, args ...string) *tmux {
 	}
 	name := fmt.Sprintf("pacer-shell-test-%d", os.Getpid())
 	cmdline := "env " + strings.Join(env, " ") + " " + pacerBin + " " + strings.Join(args, " ")
-	out, err := exec.Command("tmux", "new-session", "-d", "-s", name, "-x", "160", "-y", "40", cmdline).CombinedOutput()
+	tm := &tmux{t, name, filepath.Join(t.TempDir(), "tmux.sock")}
+	out, err := tm.cmd("new-session", "-d", "-s", name, "-x", "160", "-y", "40", cmdline).CombinedOutput()
 	if err != nil {
 		t.Fatalf("tmux: %v: %s", err, out)
 	}
-	tm := &tmux{t, name}
-	t.Cleanup(func() { exec.Command("tmux", "kill-session", "-t", name).Run() })
+	t.Cleanup(func() { tm.cmd("kill-server").Run() })
 	return tm
 }
 
 func (tm *tmux) keys(keys ...string) {
 	tm.t.Helper()
-	if out, err := exec.Command("tmux", append([]string{"send-keys", "-t", tm.name}, keys...)...).CombinedOutput(); err != nil {
+	if out, err := tm.cmd(append([]string{"send-keys", "-t", tm.name}, keys...)...).CombinedOutput(); err != nil {
 		tm.t.Fatalf("send-keys %q: %v: %s", keys, err, out)
 	}
 }
 
 func (tm *tmux) screen() string {
-	out, _ := exec.Command("tmux", "capture-pane", "-p", "-t", tm.name).Output()
+	out, _ := tm.cmd("capture-pane", "-p", "-t", tm.name).Output()
 	return string(out)
 }
 
@@ -96,7 +102,7 @@ func TestTmuxCompletesAgentAndParameter(t *testing.T) {
 	tm.waitFor(")configure#", false)
 	tm.keys("quit", "Enter")
 	deadline := time.Now().Add(5 * time.Second)
-	for exec.Command("tmux", "has-session", "-t", tm.name).Run() == nil {
+	for tm.cmd("has-session", "-t", tm.name).Run() == nil {
 		if time.Now().After(deadline) {
 			t.Fatalf("pacer did not quit:\n%s", tm.screen())
 		}
