@@ -304,7 +304,7 @@ func appendClone(rows []row, s *cv.Snapshot, r *cv.Resource, depth int, filter s
 			}
 			return true
 		})
-		if role, node, ok := plainInstance(c); ok && !unclean(s, node) {
+		if role, node, ok := cv.FoldableInstance(c); ok && !unclean(s, node) {
 			byRole[role] = append(byRole[role], node)
 			continue
 		}
@@ -348,27 +348,6 @@ func appendClone(rows []row, s *cv.Snapshot, r *cv.Resource, depth int, filter s
 func unclean(s *cv.Snapshot, node string) bool {
 	n := s.Node(node)
 	return n != nil && (n.State == cv.NodeUnclean || n.BeingFenced)
-}
-
-// plainInstance: a clone instance with nothing to say but role and node.
-func plainInstance(r *cv.Resource) (cv.Role, string, bool) {
-	if r.Kind == cv.KindGroup {
-		var role cv.Role
-		node := ""
-		for i := range r.Children {
-			cr, cn, ok := plainInstance(&r.Children[i])
-			if !ok || (node != "" && (cn != node || cr != role)) {
-				return "", "", false
-			}
-			role, node = cr, cn
-		}
-		return role, node, node != ""
-	}
-	if r.Kind != cv.KindPrimitive || len(r.Nodes) != 1 || r.Failed || r.Unmanaged || r.Blocked ||
-		r.Orphaned || r.PendingOp != "" || r.Role == cv.RoleStopped || r.Role == cv.RoleUnknown {
-		return "", "", false
-	}
-	return r.Role, r.Nodes[0], true
 }
 
 // failureRows gives each failed action a line with what failed and

@@ -406,8 +406,13 @@ func pendingText(op string, role Role) string {
 	return string(role) + " (" + op + ")"
 }
 
-// plainInstance is a clone instance crm_mon folds into a "Role: [ nodes ]"
-// line: active on exactly one node with nothing special to say.
+// FoldableInstance tells whether a clone instance is one crm_mon folds
+// into a "Role: [ nodes ]" line (active on exactly one node with nothing
+// special to say), and with which role on which node.
+func FoldableInstance(r *Resource) (Role, string, bool) {
+	return plainInstance(r)
+}
+
 func plainInstance(r *Resource) (Role, string, bool) {
 	if r.Kind == KindGroup {
 		var role Role
