@@ -1,0 +1,87 @@
+package sandbox_test
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"pacer/share/client"
+	"pacer/share/protocol"
+)
+
+// A monitor that finds the resource gone: the fail count is set, the
+// resource is recovered; standby moves resources off a node; cleanup clears
+// the fail count.
+func TestMonitorFailureStandbyAndCleanup(t *testing.T) {
+	c := startCluster(t, 3, false)
+	c.oneDC(10*time.Second, "n1", "n2", "n3")
+	cl := c.dial("n3")
+	write(t, func() (client.Version, error) {
+		return cl.ReplaceConfiguration(ctx(t, 10*time.Second),
+			configWith(t, true, []string{dummy("m1")}, []string{prefer("m1", "n2")}), client.Version{})
+	})
+	if where := c.runningOnce("n1", "m1", 20*time.Second); where != "n2" {
+		t.Fatalf("m1 on %s", where)
+	}
+	// Pull the rug: the agent's state file disappears, its 1s monitor fails.
+	if err := os.Remove(filepath.Join(c.dir, "n2", "run", "resource-agents", "Dummy-m1.state")); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, 20*time.Second, "fail count on n2", func() error {
+		st, err := cl.Status(ctx(t, 5*time.Second))
+		if err != nil {
+			return err
+		}
+		for _, f := range st.FailCounts {
+			if f.Resource == "m1" && f.Node == "n2" && f.Count >= 1 {
+				return nil
+			}
+		}
+		return fmt.Errorf("fail counts %+v", st.FailCounts)
+	})
+	eventually(t, 20*time.Second, "m1 recovered", func() error {
+		if got := c.dummyActive("m1"); len(got) != 1 {
+			return fmt.Errorf("m1 active on %v", got)
+		}
+		return nil
+	})
+	c.runningOnce("n1", "m1", 20*time.Second)
+
+	// Standby (a permanent node attribute) moves m1 away from wherever it is.
+	where := c.runningOnce("n1", "m1", 20*time.Second)
+	if _, err := cl.SetNodeAttr(ctx(t, 10*time.Second), where, "standby", "on", protocol.LifetimeForever); err != nil {
+		t.Fatal(err)
+	}
+	now := c.runningOnce("n1", "m1", 20*time.Second, where)
+	eventually(t, 10*time.Second, "agent state follows", func() error {
+		if got := c.dummyActive("m1"); len(got) != 1 || got[0] != now {
+			return fmt.Errorf("m1 active on %v, want %s", got, now)
+		}
+		return nil
+	})
+
+	// Cleanup forgets the failure.
+	if _, err := cl.Cleanup(ctx(t, 10*time.Second), "m1", ""); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, 20*time.Second, "fail count cleared", func() error {
+		st, err := cl.Status(ctx(t, 5*time.Second))
+		if err != nil {
+			return err
+		}
+		for _, f := range st.FailCounts {
+			if f.Resource == "m1" {
+				return fmt.Errorf("still %+v", f)
+			}
+		}
+		return nil
+	})
+	if err := cl.WaitIdle(ctx(t, 30*time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	if got := c.dummyActive("m1"); len(got) != 1 {
+		t.Fatalf("m1 active on %v after cleanup", got)
+	}
+}
