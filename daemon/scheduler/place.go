@@ -222,12 +222,19 @@ func (c *cluster) assignOrder() []*Resource {
 		if p == nil || len(p.Running) == 0 {
 			return r.Priority
 		}
-		v, ok := p.Allowed[p.Running[0]]
+		n := p.Running[0]
+		v, ok := p.Allowed[n]
 		if !ok {
 			return r.Priority
 		}
-		if !p.Running[0].canRun() {
+		if !n.canRun() {
 			return score.MinusInfinity
+		}
+		if r.Kind == Group {
+			// a group counts what all its members think of the node
+			for _, m := range r.primitives()[1:] {
+				v = score.Add(v, m.Allowed[n])
+			}
 		}
 		return v
 	}
@@ -633,7 +640,7 @@ func (c *cluster) choose(r *Resource, s scores) *Node {
 		if c.assignedCount[a] != c.assignedCount[b] && c.opts.PlacementStrategy != "minimal" {
 			return c.assignedCount[a] < c.assignedCount[b]
 		}
-		return a.Index < b.Index
+		return a.Name < b.Name
 	})
 	best := cands[0]
 	if cur != nil && s[cur] == s[best] && cur != best && (c.assignedCount[cur] == c.assignedCount[best] || c.opts.PlacementStrategy == "minimal") {
