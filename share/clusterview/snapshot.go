@@ -131,7 +131,9 @@ type Node struct {
 	// BeingFenced is true while a fencing action against the node is pending.
 	BeingFenced bool `json:"being_fenced,omitempty"`
 	// Attributes are the transient and permanent node attributes
-	// (name -> value), e.g. "master-rsc", "pingd".
+	// (name -> value), e.g. "master-rsc", "pingd", as crm_mon -A lists
+	// them: without "standby" (that is State), fail-count-*/last-failure-*
+	// (those are FailCounts) and the internal "#..." ones.
 	Attributes map[string]string `json:"attributes,omitempty"`
 	// Utilization is the node's capacity (name -> value) as configured.
 	Utilization map[string]string `json:"utilization,omitempty"`
@@ -211,8 +213,12 @@ type Resource struct {
 	// Unique is globally-unique=true on a clone.
 	Unique bool `json:"unique,omitempty"`
 	// Children of a group, clone or bundle (see the type comment). A clone
-	// carries all its clone-max instances, the stopped ones with RoleStopped
-	// and no Nodes, so the instance count is right.
+	// carries all its clone-max instances (by default one per node), the
+	// stopped ones with RoleStopped and no Nodes, so the instance count is
+	// right; an anonymous clone active on two nodes is two instances
+	// ("ping:0" on n1, "ping:1" on n2), not one instance with two Nodes.
+	// A cloned group's instances are groups ("g:0") of member instances
+	// ("a:0", "b:0").
 	Children []Resource `json:"children,omitempty"`
 	// AllowedNodes of a clone are the nodes it may run on; its "Stopped: [ ]"
 	// list is these minus the nodes with an active instance. When empty, all
