@@ -263,7 +263,7 @@ func (p *parser) aclRole() error {
 		default:
 			return p.errAt(t, "expected read, write or deny, found %q", t.Val)
 		}
-		perm := p.gen("acl_permission", id+"-"+t.Val, "kind", t.Val)
+		perm := p.gen("acl_permission", id, "kind", t.Val)
 		n := 0
 		for !p.done() {
 			s := p.peekVal()
@@ -272,20 +272,22 @@ func (p *parser) aclRole() error {
 				break
 			}
 			switch k {
-			case "xpath", "attribute":
-				perm.SetAttr(k, v)
+			case "xpath":
+				perm.SetAttr("xpath", v)
+			case "attr", "attribute":
+				perm.SetAttr("attribute", v)
 			case "ref":
 				perm.SetAttr("reference", v)
-			case "tag", "type":
+			case "type", "tag":
 				perm.SetAttr("object-type", v)
 			default:
-				return p.errf("expected xpath:, ref:, tag: or attribute:")
+				return p.errf("expected xpath:, ref:, type: or attr:")
 			}
 			p.next()
 			n++
 		}
 		if n == 0 {
-			return p.errf("expected xpath:, ref: or tag: after %s", t.Val)
+			return p.errf("expected xpath:, ref: or type: after %s", t.Val)
 		}
 		e.Append(perm)
 	}

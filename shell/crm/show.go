@@ -17,7 +17,8 @@ type object struct {
 
 // Ranks follow crmsh 4.4: nodes, templates, primitives, groups, bundles,
 // clones, tags, then location/colocation/order constraints together by
-// id, fencing, tickets, properties, defaults, alerts, ACLs.
+// id, fencing, tickets, properties, defaults, ACL roles, ACL targets and
+// groups, alerts.
 const (
 	rankNode = iota
 	rankTemplate
@@ -32,9 +33,9 @@ const (
 	rankProperty
 	rankRscDefaults
 	rankOpDefaults
-	rankAlert
 	rankRole
 	rankTarget
+	rankAlert
 )
 
 // collect lists the configuration's objects in the order Show prints them.

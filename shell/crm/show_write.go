@@ -69,7 +69,11 @@ func (w *writer) object(o object) bool {
 		return w.role(e)
 	case "acl_target", "acl_group":
 		w.word(o.kind + " " + e.ID())
+		w.newline()
 		for _, r := range e.Children {
+			if r.Name != "role" {
+				return false
+			}
 			w.word(r.ID())
 		}
 		return true
@@ -752,6 +756,7 @@ func (w *writer) alertBody(e *xmltree.Element) bool {
 func (w *writer) role(e *xmltree.Element) bool {
 	w.word("role " + e.ID())
 	if d, ok := e.AttrOK("description"); ok {
+		w.newline()
 		w.word("description=" + value(d))
 	}
 	for _, p := range e.Children {
@@ -762,15 +767,15 @@ func (w *writer) role(e *xmltree.Element) bool {
 		w.word(p.Attr("kind"))
 		for _, a := range p.Attrs {
 			switch a.Name {
-			case "id", "kind":
-			case "xpath", "attribute":
-				w.word(a.Name + ":" + term(a.Value))
-			case "reference":
-				w.word("ref:" + term(a.Value))
-			case "object-type":
-				w.word("tag:" + term(a.Value))
+			case "id", "kind", "xpath", "attribute", "reference", "object-type":
 			default:
 				return false
+			}
+		}
+		// crmsh's order, whatever the XML's.
+		for _, f := range [][2]string{{"xpath", "xpath:"}, {"reference", "ref:"}, {"attribute", "attr:"}, {"object-type", "type:"}} {
+			if v, ok := p.AttrOK(f[0]); ok {
+				w.word(f[1] + value(v))
 			}
 		}
 	}
