@@ -392,6 +392,13 @@ func (c *cluster) propagate() {
 				continue
 			}
 			f, t := o.first, o.then
+			if o.flags&fImpliesThen != 0 && f.required && !t.required && t.node != nil || (o.flags&fImpliesThen != 0 && f.required && !t.required && t.pseudo) {
+				if t.rsc != nil && t.rsc.fixed && !t.pseudo {
+					// unmanaged: never forced
+				} else if c.markRequired(t, reqReason(f, t)) {
+					changed = true
+				}
+			}
 			if o.flags&fRunnableLeft != 0 && !f.runnable && t.runnable && !(f.nostart && o.asym) {
 				reason := ""
 				switch {
@@ -407,13 +414,6 @@ func (c *cluster) propagate() {
 					if f.nostart && t.pseudo {
 						t.nostart = true
 					}
-					changed = true
-				}
-			}
-			if o.flags&fImpliesThen != 0 && f.required && !t.required && t.node != nil || (o.flags&fImpliesThen != 0 && f.required && !t.required && t.pseudo) {
-				if t.rsc != nil && t.rsc.fixed && !t.pseudo {
-					// unmanaged: never forced
-				} else if c.markRequired(t, reqReason(f, t)) {
 					changed = true
 				}
 			}
@@ -545,6 +545,10 @@ var _ = sort.Strings
 func reqReason(cause, a *action) string {
 	if cause.rsc == nil || cause.rsc == a.rsc {
 		return ""
+	}
+	if cause.pseudo && cause.rsc.Kind == Group && cause.task == "start" && cause.reason != "" {
+		// a group's start only passes on why it is needed
+		return cause.reason
 	}
 	return "required " + cause.rsc.ID + " " + cause.task
 }
