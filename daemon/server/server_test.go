@@ -28,7 +28,7 @@ func (echo) Subscribe() (<-chan protocol.Event, func()) {
 func listen(t *testing.T) (*Server, string) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "s.sock")
-	s, err := Listen(path, echo{}, slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})))
+	s, err := Listen(path, echo{}, quietLog())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -165,4 +165,8 @@ func (r *br) Read(p []byte) (int, error) {
 	n := copy(p, r.b)
 	r.b = r.b[n:]
 	return n, nil
+}
+
+func quietLog() *slog.Logger {
+	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
 }
