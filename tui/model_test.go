@@ -484,6 +484,19 @@ func TestReadOnlyActionsReportError(t *testing.T) {
 	}
 }
 
+// A daemon that cannot be reached at start: the reason is on screen.
+func TestFirstConnectFails(t *testing.T) {
+	src := newFakeSource(nil)
+	src.subErr = errBoom
+	m := New(t.Context(), src, nil, Options{Location: time.UTC})
+	m.Update(windowSize(80, 24))
+	m.Update(m.Init()())
+	v := m.View()
+	if !strings.Contains(v, "connection lost, retrying in 500ms") || !strings.Contains(v, "error: subscribe: boom") {
+		t.Fatalf("first connection failure not shown:\n%s", v)
+	}
+}
+
 func TestNoSnapshotYet(t *testing.T) {
 	m := New(t.Context(), newFakeSource(nil), nil, Options{Location: time.UTC})
 	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})

@@ -106,10 +106,11 @@ func (m *Model) headerLines(w int) []string {
 	s := m.snap
 	if s == nil {
 		line1 := fit(w-connW-1, seg{"pacer mon", &st.Title})
-		return []string{
-			pad(line1, w-connW) + connStyle.Render(conn),
-			fit(w, seg{"waiting for the cluster status", &st.Dim}),
+		line2 := fit(w, seg{"waiting for the cluster status", &st.Dim})
+		if m.connErr != nil {
+			line2 = fit(w, seg{"error: " + m.connErr.Error(), &st.Warning})
 		}
+		return []string{pad(line1, w-connW) + connStyle.Render(conn), line2}
 	}
 	title := "pacer mon"
 	if s.ClusterName != "" {
@@ -146,6 +147,7 @@ func (m *Model) headerLines(w int) []string {
 		}
 	}
 	t := s.Transition
+	sep()
 	switch {
 	case t.Pending && t.Actions > 0:
 		segs2 = append(segs2, seg{fmt.Sprintf("transition %d: %d/%d actions", t.ID, t.Completed, t.Actions), &st.Pending})
