@@ -132,7 +132,8 @@ func (w *writer) attrSet(keyword string, set *xmltree.Element) bool {
 
 func (w *writer) node(e *xmltree.Element) bool {
 	id, uname := e.ID(), e.Attr("uname")
-	if uname == "" {
+	// crmsh reads no dots in a node id, so it gets the XML form.
+	if uname == "" || strings.Contains(id, ".") {
 		return false
 	}
 	head := uname
