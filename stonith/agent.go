@@ -251,30 +251,53 @@ type MetaCache struct {
 	Runner AgentRunner
 	mu     sync.Mutex
 	m      map[string]*AgentMeta
+	failed map[string]metaFailure
 }
 
-// Get returns an agent's metadata; failures are not cached, so a fixed
-// agent is picked up on the next request.
+type metaFailure struct {
+	err error
+	at  time.Time
+}
+
+// metaRetry is how long a failed metadata run is remembered: long enough
+// not to run a missing agent on every check of a request, short enough
+// that an agent installed meanwhile is picked up.
+const metaRetry = 10 * time.Second
+
+// Get returns an agent's metadata.
 func (c *MetaCache) Get(ctx context.Context, agent string) (*AgentMeta, error) {
 	c.mu.Lock()
 	if m, ok := c.m[agent]; ok {
 		c.mu.Unlock()
 		return m, nil
 	}
-	c.mu.Unlock()
-	r := c.Runner.RunAgent(ctx, agent, map[string]string{"action": "metadata"}, 30*time.Second)
-	if r.RC != 0 || r.Err != nil {
-		return nil, fmt.Errorf("metadata of %s: %s", agent, r.Reason())
+	if f, ok := c.failed[agent]; ok && time.Since(f.at) < metaRetry {
+		c.mu.Unlock()
+		return nil, f.err
 	}
-	m, err := ParseAgentMeta(agent, []byte(r.Stdout))
+	c.mu.Unlock()
+	m, err := c.fetch(ctx, agent)
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	if err != nil {
+		if c.failed == nil {
+			c.failed = map[string]metaFailure{}
+		}
+		c.failed[agent] = metaFailure{err, time.Now()}
 		return nil, err
 	}
-	c.mu.Lock()
 	if c.m == nil {
 		c.m = map[string]*AgentMeta{}
 	}
 	c.m[agent] = m
-	c.mu.Unlock()
+	delete(c.failed, agent)
 	return m, nil
+}
+
+func (c *MetaCache) fetch(ctx context.Context, agent string) (*AgentMeta, error) {
+	r := c.Runner.RunAgent(ctx, agent, map[string]string{"action": "metadata"}, 30*time.Second)
+	if r.RC != 0 || r.Err != nil {
+		return nil, fmt.Errorf("metadata of %s: %s", agent, r.Reason())
+	}
+	return ParseAgentMeta(agent, []byte(r.Stdout))
 }
