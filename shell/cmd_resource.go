@@ -242,7 +242,7 @@ func parseMoveArgs(args []string) (rsc, node, lifetime string, force bool, err e
 	var pos []string
 	for _, a := range args {
 		switch {
-		case a == "--force" || a == "force" || a == "-f":
+		case a == "--force" || a == "force" || a == "-f" || a == "-F":
 			force = true
 		case strings.HasPrefix(a, "lifetime="):
 			lifetime = strings.TrimPrefix(a, "lifetime=")
@@ -308,6 +308,7 @@ func locationConstraint(cfg *xmltree.Element, id, rsc, node, score, end string) 
 
 func (s *session) cmdMove(ctx context.Context, inv *cmdtree.Invocation) error {
 	rsc, node, lifetime, force, err := parseMoveArgs(inv.Args)
+	force = force || s.force
 	if err != nil {
 		return err
 	}
@@ -873,7 +874,11 @@ func (s *session) printJSON(v any) error {
 }
 
 // outputFlags strips "-o json" and "--output=json" from args.
-func (s *session) outputFlags(args []string) ([]string, error) {
+func (s *session) outputFlags(args []string) ([]string, error) { return s.commandFlags(args) }
+
+// commandFlags strips the shell's own flags given after a command: -o
+// FORMAT, -w/--wait, -y/--yes.
+func (s *session) commandFlags(args []string) ([]string, error) {
 	var out []string
 	for i := 0; i < len(args); i++ {
 		a := args[i]
@@ -886,6 +891,10 @@ func (s *session) outputFlags(args []string) ([]string, error) {
 			if err := s.setOutput(args[i]); err != nil {
 				return nil, err
 			}
+		case a == "-w" || a == "--wait":
+			s.wait = true
+		case a == "-y" || a == "--yes":
+			s.yes = true
 		case strings.HasPrefix(a, "--output="):
 			if err := s.setOutput(strings.TrimPrefix(a, "--output=")); err != nil {
 				return nil, err

@@ -259,6 +259,16 @@ func (s *session) run(ctx context.Context, inv *cmdtree.Invocation) error {
 	if inv.Cmd.Run == nil {
 		return &cmdError{inv.Cmd, errNotAvailable(inv.Cmd.FullName())}
 	}
+	if !inv.Cmd.Raw {
+		// -w, -y and -o may also follow the command; they hold for it alone.
+		wait, yes, output := s.wait, s.yes, s.output
+		defer func() { s.wait, s.yes, s.output = wait, yes, output }()
+		args, err := s.commandFlags(inv.Args)
+		if err != nil {
+			return &cmdError{inv.Cmd, err}
+		}
+		inv = &cmdtree.Invocation{Cmd: inv.Cmd, Args: args, RawArgs: inv.RawArgs}
+	}
 	if err := inv.Cmd.Run(ctx, inv); err != nil {
 		var ee *exitError
 		if errors.As(err, &ee) {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"pacer/share/cib"
+	"pacer/share/clusterview"
 	"pacer/share/xmltree"
 	"pacer/shell/backend"
 	"pacer/shell/cmdtree"
@@ -297,8 +298,27 @@ func (s *session) waitIdle(ctx context.Context) error {
 		return nil
 	}
 	if s.terminal {
-		fmt.Fprint(s.stderr, "waiting for the cluster to settle...")
-		defer fmt.Fprintln(s.stderr, " done")
+		// Show the actions as they happen while waiting.
+		sctx, cancel := context.WithCancel(ctx)
+		done := make(chan struct{})
+		if evs, err := d.C.Subscribe(sctx); err == nil {
+			fmt.Fprintln(s.stderr, "waiting for the cluster to settle...")
+			go func() {
+				defer close(done)
+				for ev := range evs {
+					switch ev.Kind {
+					case clusterview.EventActionStarted, clusterview.EventActionFinished, clusterview.EventFencing, clusterview.EventNodeLeft:
+						fmt.Fprintf(s.stderr, "  %s\n", ev.Message)
+					}
+				}
+			}()
+		} else {
+			close(done)
+		}
+		defer func() {
+			cancel()
+			<-done
+		}()
 	}
 	return d.C.WaitIdle(ctx)
 }

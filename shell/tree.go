@@ -15,7 +15,7 @@ func buildTree(s *session) *cmdtree.Tree {
 	}
 	// crm configuration objects: parsed by the crm language package.
 	obj := func(name, args, short, long string, aliases ...string) *C {
-		return &C{Name: name, Aliases: aliases, Args: args, Short: short, Long: long,
+		return &C{Name: name, Aliases: aliases, Args: args, Short: short, Long: long, Raw: true,
 			Run: s.cmdObject(name), Complete: s.completeObject(name)}
 	}
 

@@ -32,6 +32,9 @@ type Command struct {
 	Complete func(args []string, word string) []string
 	// Global commands (help, cd, up, quit...) are reachable from every level.
 	Global bool
+	// Raw commands take their arguments as text in a language of their own
+	// (crm syntax): the shell's own flags are not looked for in them.
+	Raw bool
 	// Hidden commands work but are left out of help, completion and the man page.
 	Hidden bool
 
