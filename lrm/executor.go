@@ -334,6 +334,11 @@ func (e *Executor) execScript(a Agent, op Op, timeout time.Duration, killRun <-c
 		return
 	}
 	req := procRequest{path: path, timeout: timeout, grace: e.cfg.KillGrace, limit: e.cfg.OutputLimit, cancel: killRun}
+	if op.Action == "meta-data" || op.Action == "metadata" {
+		// Meta-data must arrive whole to parse; the largest shipped
+		// agents print ~13 KiB, a generous cap still bounds a broken one.
+		req.limit = max(req.limit, 1<<20)
+	}
 	action := op.Action
 	switch a.Class {
 	case ClassOCF:
