@@ -510,3 +510,14 @@ func TestQueueTime(t *testing.T) {
 		t.Error("second operation started before the first finished")
 	}
 }
+
+func TestMetadataNotCutByOutputCap(t *testing.T) {
+	e, _ := testExec(t, Config{OutputLimit: 100})
+	m, err := e.Metadata("ocf:pacertest:Env")
+	if err != nil {
+		t.Fatalf("meta-data cut by a 100-byte operation output cap: %v", err)
+	}
+	if _, ok := m.Action("meta-data"); !ok {
+		t.Errorf("actions: %+v", m.Actions)
+	}
+}
