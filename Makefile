@@ -24,16 +24,10 @@ test: build
 bench: build
 	PACER_BIN=$(CURDIR)/bin $(GO) test -run '^$$' -bench . -benchmem -timeout 30m ./...
 
-# Each fuzz target for a while; FUZZTIME=1m for the foundation's acceptance run.
+# Every fuzz target of the tree, one at a time; FUZZTIME=1m for acceptance runs.
 FUZZTIME ?= 20s
-# Every package with fuzz targets, one target at a time (go test -fuzz takes one).
-FUZZ_TARGETS ?= ./share/xmltree:FuzzParse ./share/iso8601:FuzzParse ./share/rule:FuzzEvaluate ./share/score:FuzzParse ./shell/crm:FuzzParse
 fuzz:
-	@for t in $(FUZZ_TARGETS); do \
-		pkg=$${t%%:*}; fn=$${t##*:}; \
-		echo "== $$pkg $$fn ($(FUZZTIME))"; \
-		$(GO) test $$pkg -run '^$$' -fuzz "^$$fn$$" -fuzztime $(FUZZTIME) || exit 1; \
-	done
+	FUZZTIME=$(FUZZTIME) ./scripts/fuzz
 
 demo: build
 	@./scripts/demo
