@@ -23,6 +23,7 @@ type KeyMap struct {
 
 	Attrs  key.Binding // nodes: show attributes
 	Expand key.Binding // resources: expand/fold clone instances
+	ByNode key.Binding // resources: group by node
 
 	Standby key.Binding
 	Online  key.Binding
@@ -55,6 +56,7 @@ func DefaultKeyMap() KeyMap {
 
 		Attrs:  key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "attributes")),
 		Expand: key.NewBinding(key.WithKeys("enter", "e"), key.WithHelp("enter", "expand")),
+		ByNode: key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "by node")),
 
 		Standby: key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "standby")),
 		Online:  key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "online")),
@@ -75,6 +77,7 @@ func (k *KeyMap) focusOn(p pane) {
 	k.Standby.SetEnabled(p == paneNodes)
 	k.Online.SetEnabled(p == paneNodes)
 	k.Expand.SetEnabled(p == paneResources)
+	k.ByNode.SetEnabled(p == paneResources)
 	k.Start.SetEnabled(p == paneResources)
 	k.Stop.SetEnabled(p == paneResources)
 	k.Move.SetEnabled(p == paneResources)
@@ -93,6 +96,6 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
 		{k.NextPane, k.PrevPane, k.Pane, k.Filter, k.Help, k.Quit},
-		{k.Attrs, k.Expand, k.Standby, k.Online, k.Start, k.Stop, k.Cleanup, k.Move, k.Clear},
+		{k.Attrs, k.Expand, k.ByNode, k.Standby, k.Online, k.Start, k.Stop, k.Cleanup, k.Move, k.Clear},
 	}
 }

@@ -130,6 +130,7 @@ type Model struct {
 	cursor    [numPanes]int
 	offset    [numPanes]int
 	showAttrs bool
+	byNode    bool // resources grouped by node instead of the tree
 	expanded  map[string]bool
 	showHelp  bool
 
@@ -423,6 +424,10 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Attrs):
 		m.showAttrs = !m.showAttrs
 		m.dirty = true
+	case key.Matches(msg, k.ByNode):
+		m.byNode = !m.byNode
+		m.cursor[paneResources], m.offset[paneResources] = 0, 0
+		m.dirty = true
 	case key.Matches(msg, k.Expand):
 		if r, ok := m.selected(); ok && r.clone != "" {
 			m.expanded[r.clone] = !m.expanded[r.clone]
@@ -575,7 +580,11 @@ func (m *Model) refresh() {
 	filter := strings.ToLower(strings.TrimSpace(m.filter))
 	if m.snap != nil {
 		m.rows[paneNodes] = nodeRows(m.snap, filter, m.showAttrs)
-		m.rows[paneResources] = resourceRows(m.snap, filter, m.expanded)
+		if m.byNode {
+			m.rows[paneResources] = byNodeRows(m.snap, filter)
+		} else {
+			m.rows[paneResources] = resourceRows(m.snap, filter, m.expanded)
+		}
 		m.rows[paneFailures] = failureRows(m.snap, filter, m.loc)
 		m.rows[paneFencing] = fencingRows(m.snap, filter, m.loc)
 		m.rows[paneTickets] = ticketRows(m.snap, filter, m.loc)

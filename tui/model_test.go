@@ -561,3 +561,46 @@ func TestInFlightFetchAfterLossIgnored(t *testing.T) {
 		t.Fatalf("stale fetch error counted: attempt %d->%d", attempt, m.attempt)
 	}
 }
+
+// n groups resources by node; actions on an instance act on its clone.
+func TestByNode(t *testing.T) {
+	m, _, acts := newTestModel(t, trouble())
+	press(m, "tab", "n")
+	v := m.View()
+	for _, want := range []string{"node2  online", "ghost", "ORPHANED Started", "spare", "not running"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("by-node view lacks %q:\n%s", want, v)
+		}
+	}
+	// Rows under node2: ghost, spare, ping:1, db:1 -> the ping:1 row stops the clone.
+	var target row
+	for i, r := range m.rows[paneResources] {
+		if r.name == "ping:1" {
+			m.cursor[paneResources] = i
+			target = r
+		}
+	}
+	if target.rsc != "ping-clone" || target.node != "node2" {
+		t.Fatalf("ping:1 row %+v, want target ping-clone on node2", target)
+	}
+	press(m, "x")
+	runConfirmed(t, m)
+	if got := acts.get(); !slices.Equal(got, []string{"stop ping-clone"}) {
+		t.Fatalf("calls %v", got)
+	}
+	press(m, "n")
+	if !strings.Contains(m.View(), "ping-clone [ping]") {
+		t.Error("n again must bring the tree back")
+	}
+}
+
+// trouble has a multiply-active, an orphaned and a pending resource.
+func trouble() *cv.Snapshot {
+	s := clusterviewtest.Mixed()
+	s.Resource("www").PendingOp = "start"
+	spare := s.Resource("spare")
+	spare.Disabled, spare.Role, spare.Nodes = false, cv.RoleStarted, []string{"node1", "node2"}
+	s.Resources = append(s.Resources, cv.Resource{ID: "ghost", Kind: cv.KindPrimitive, Class: "ocf", Provider: "heartbeat",
+		Type: "Dummy", Role: cv.RoleStarted, Nodes: []string{"node2"}, Orphaned: true})
+	return s
+}

@@ -556,3 +556,78 @@ func sortedKeys(m map[string]string) []string {
 	slices.Sort(keys)
 	return keys
 }
+
+// byNodeRows lists, node by node, the resource instances active there (like
+// crm_mon -n), then what runs nowhere. An instance of a clone acts on the
+// clone, anything else on itself.
+func byNodeRows(s *cv.Snapshot, filter string) []row {
+	type inst struct {
+		r      *cv.Resource
+		target string
+	}
+	var all []inst
+	for i := range s.Resources {
+		top := &s.Resources[i]
+		top.Walk(func(r *cv.Resource, _ int) bool {
+			if r.Kind != cv.KindPrimitive {
+				return true
+			}
+			target := r.ID
+			if top.Kind == cv.KindClone || top.Kind == cv.KindBundle {
+				target = top.ID
+			}
+			all = append(all, inst{r, target})
+			return true
+		})
+	}
+	var rows []row
+	onNode := map[string][]inst{}
+	var idle []inst
+	for _, in := range all {
+		if len(in.r.Nodes) == 0 {
+			if in.target == in.r.ID || in.r.Failed { // stopped clone instances are not news
+				idle = append(idle, in)
+			}
+			continue
+		}
+		for _, n := range in.r.Nodes {
+			onNode[n] = append(onNode[n], in)
+		}
+	}
+	add := func(depth int, in inst, node string) {
+		st := *in.r
+		st.Nodes = nil // the node is the heading
+		rows = append(rows, row{depth: depth, name: in.r.ID, agent: in.r.Agent(), status: cv.StatusText(&st, s),
+			tone: primitiveTone(in.r), rsc: in.target, node: node})
+	}
+	for i := range s.Nodes {
+		n := &s.Nodes[i]
+		var mine []inst
+		for _, in := range onNode[n.Name] {
+			if matches(filter, n.Name, in.r.ID, in.target, in.r.Agent()) {
+				mine = append(mine, in)
+			}
+		}
+		if len(mine) == 0 && !matches(filter, n.Name) {
+			continue
+		}
+		rows = append(rows, row{name: n.Name, status: nodeStatus(n), tone: nodeTone(n), node: n.Name, header: true,
+			detail: fmt.Sprintf("%d active", len(onNode[n.Name]))})
+		for _, in := range mine {
+			add(1, in, n.Name)
+		}
+	}
+	var shown []inst
+	for _, in := range idle {
+		if matches(filter, in.r.ID, in.target, in.r.Agent()) {
+			shown = append(shown, in)
+		}
+	}
+	if len(shown) > 0 {
+		rows = append(rows, row{name: "not running", header: true, tone: toneDim})
+		for _, in := range shown {
+			add(1, in, "")
+		}
+	}
+	return rows
+}

@@ -67,6 +67,7 @@ func TestGoldenScreens(t *testing.T) {
 		{"overview-60x16", 60, 16, nil, nil},
 		{"resources-expanded-80x24", 80, 24, []string{"tab", "j", "j", "j", "j", "enter"}, nil},
 		{"attributes-80x24", 80, 24, []string{"a"}, nil},
+		{"by-node-80x24", 80, 24, []string{"tab", "n"}, nil},
 		{"failures-80x24", 80, 24, []string{"3"}, nil},
 		{"fencing-80x24", 80, 24, []string{"4"}, nil},
 		{"tickets-80x24", 80, 24, []string{"5"}, nil},
