@@ -24,6 +24,9 @@ type TextOptions struct {
 	// FenceHistory is crm_mon's -m level: 0 none, 1 failed and pending
 	// (crm_mon's default), 2 and up the whole history.
 	FenceHistory int
+	// GroupByNode lists under each node the resource instances active
+	// there, then the resources not fully active (crm_mon -n).
+	GroupByNode bool
 	// Location renders times; nil means time.Local, as crm_mon does.
 	Location *time.Location
 }
@@ -71,8 +74,12 @@ func (f *textFormatter) ctime(t time.Time) string { return t.In(f.loc).Format(ct
 
 func (f *textFormatter) format() string {
 	f.summary()
-	f.nodes()
-	f.resources()
+	if f.opts.GroupByNode {
+		f.nodesWithResources()
+	} else {
+		f.nodes()
+		f.resources()
+	}
 	if f.opts.Attributes {
 		f.attributes()
 	}
@@ -266,6 +273,58 @@ func (f *textFormatter) resources() {
 		} else {
 			f.line(1, "No active resources")
 		}
+	}
+}
+
+// nodesWithResources is crm_mon -n: every node with what runs on it, then
+// (with Inactive) the top-level resources that are not fully active.
+func (f *textFormatter) nodesWithResources() {
+	f.section("Node List")
+	for i := range f.s.Nodes {
+		n := &f.s.Nodes[i]
+		f.line(1, "Node %s: %s:", n.Name, NodeStateText(n))
+		f.line(2, "Resources:")
+		for j := range f.s.Resources {
+			top := &f.s.Resources[j]
+			top.Walk(func(r *Resource, _ int) bool {
+				if r.Kind != KindPrimitive || !slices.Contains(r.Nodes, n.Name) {
+					return true
+				}
+				name := r.ID
+				if top.Kind == KindClone && !top.Unique && top.Template != "" && r.Kind == KindPrimitive {
+					name = strings.SplitN(r.ID, ":", 2)[0]
+				}
+				local := *r
+				local.Nodes = nil
+				f.line(3, "%s", PrimitiveLine(&local, name, f.s))
+				return true
+			})
+		}
+	}
+	if !f.opts.Inactive {
+		return
+	}
+	var inactive []*Resource
+	for j := range f.s.Resources {
+		top := &f.s.Resources[j]
+		whole := true
+		top.Walk(func(r *Resource, _ int) bool {
+			if r.Kind == KindPrimitive && len(r.Nodes) == 0 {
+				whole = false
+				return false
+			}
+			return true
+		})
+		if !whole {
+			inactive = append(inactive, top)
+		}
+	}
+	if len(inactive) == 0 {
+		return
+	}
+	f.section("Inactive Resources")
+	for _, r := range inactive {
+		f.resource(r, 1)
 	}
 }
 

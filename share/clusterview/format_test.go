@@ -287,3 +287,36 @@ func TestStatusTextAsCrmMon(t *testing.T) {
 		t.Errorf("crm_mon prints an empty Last change line:\n%s", text)
 	}
 }
+
+// crm_mon -n: resources listed under the nodes they run on.
+func TestFormatTextByNode(t *testing.T) {
+	crmMon, _ := exec.LookPath("crm_mon")
+	for _, c := range []struct {
+		cib  string
+		snap func() *cv.Snapshot
+	}{{"mixed", clusterviewtest.Mixed}, {"degraded", degraded}} {
+		t.Run(c.cib, func(t *testing.T) {
+			got := comparable(cv.FormatText(c.snap(), cv.TextOptions{Inactive: true, GroupByNode: true, Location: time.UTC}))
+			want, err := os.ReadFile(filepath.Join("testdata", c.cib+".bynode.crm_mon.txt"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != comparable(string(want)) {
+				t.Errorf("differs from recorded crm_mon -n:\n%s", lineDiff(comparable(string(want)), got))
+			}
+			if crmMon == "" {
+				return
+			}
+			cib, _ := filepath.Abs(filepath.Join("testdata", c.cib+".xml"))
+			cmd := exec.Command(crmMon, "-1", "-r", "-n")
+			cmd.Env = append(os.Environ(), "CIB_file="+cib, "TZ=UTC")
+			out, err := cmd.Output()
+			if err != nil {
+				t.Fatalf("crm_mon: %v", err)
+			}
+			if live := comparable(string(out)); got != live {
+				t.Errorf("differs from live crm_mon -n:\n%s", lineDiff(live, got))
+			}
+		})
+	}
+}
