@@ -5,14 +5,16 @@
 //
 // The pieces, for the shell:
 //
-//	sts, err := crm.Parse(text)            // []*crm.Statement; err is *crm.SyntaxError
-//	err = crm.Apply(cfg, sts, crm.Replace)  // cfg is the <configuration> element
-//	text = crm.Show(cfg)                    // whole configuration
-//	text = crm.Show(cfg, "p1", "g1")        // just these objects
-//	el, err := crm.ParseObject("primitive p1 Dummy op monitor interval=10s")
-//	crm.Keywords()                          // words for completion
-//	crm.CompletionContext("primitive p1 ocf:heartbeat:IPaddr2 params ip=1.2.3.4 cidr_")
-//	crm.Equivalent(a, b)                    // same configuration, up to generated ids and order
+//	func Parse(text string) ([]*Statement, error)        // err is a *SyntaxError
+//	func ParseObject(line string) (*xmltree.Element, error)
+//	func Apply(cfg *xmltree.Element, stmts []*Statement, mode Mode) error // mode: Update or Replace
+//	func Show(cfg *xmltree.Element, ids ...string) string // all, or just these objects
+//	func Keywords() KeywordSet                            // words for completion
+//	func CompletionContext(lineUpToCursor string) Context // what the word under the cursor is
+//	func Equivalent(a, b *xmltree.Element) bool           // same configuration up to generated ids and order
+//	func Canonical(e *xmltree.Element) string; func FirstDifference(a, b *xmltree.Element) string
+//
+// cfg is always the <configuration> element of a CIB.
 //
 // Parse reads one statement per logical line: a trailing backslash joins
 // the next line and lines starting with '#' are comments. Besides objects
