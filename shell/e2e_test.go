@@ -384,3 +384,37 @@ func TestShadowCIB(t *testing.T) {
 		t.Errorf("list after delete: %+v", r)
 	}
 }
+
+func TestConfigureEdit(t *testing.T) {
+	p := emptyFile(t)
+	if r := run(t, p, "", "configure", "primitive", "d1", "ocf:heartbeat:Dummy", "op", "monitor", "interval=10s"); r.code != 0 {
+		t.Fatalf("%+v", r)
+	}
+	runEnv := func(editor string, args ...string) result {
+		t.Helper()
+		cmd := exec.Command(pacerBin, args...)
+		cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(), "CIB_file=" + p, "EDITOR=" + editor}
+		var so, se bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &so, &se
+		err := cmd.Run()
+		code := 0
+		if ee, ok := err.(*exec.ExitError); ok {
+			code = ee.ExitCode()
+		}
+		return result{so.String(), se.String(), code}
+	}
+	if r := runEnv("sed -i s/interval=10s/interval=20s/", "configure", "edit", "d1"); r.code != 0 {
+		t.Fatalf("edit: %+v", r)
+	}
+	if r := run(t, p, "", "configure", "show", "d1"); !strings.Contains(r.stdout, "interval=20s") {
+		t.Fatalf("after edit: %+v", r)
+	}
+	before, _ := os.ReadFile(p)
+	r := runEnv("sed -i s/primitive/primitve/", "configure", "edit", "d1")
+	if r.code == 0 || !strings.Contains(r.stderr, "primitve") {
+		t.Errorf("bad edit: %+v", r)
+	}
+	if after, _ := os.ReadFile(p); !bytes.Equal(before, after) {
+		t.Error("a failed edit changed the file")
+	}
+}
