@@ -94,6 +94,7 @@ type Context struct {
 	//   "resource"  a resource id (group members, constraint resources, clone child)
 	//   "node"      a node name (location's node after the score)
 	//   "score"     a score (location, colocation after the id)
+	//   "ticket"    a ticket name (rsc_ticket after the id)
 	//   "kind"      an order kind or score after the order id
 	//   "property"  a cluster option name after property / rsc_defaults / op_defaults
 	//   "rule"      inside a rule expression
@@ -270,6 +271,9 @@ func completionContext(lineUpToCursor string) Context {
 	case "colocation", "rsc_ticket":
 		if n == 2 {
 			c.Field = "score"
+			if c.Object == "rsc_ticket" {
+				c.Field = "ticket"
+			}
 			return c
 		}
 		c.Field = "resource"
