@@ -514,6 +514,9 @@ func (s *session) completeObject(kind string) func([]string, string) []string {
 			}
 			return nil
 		case "property":
+			if name, _, ok := strings.Cut(word, "="); ok {
+				return s.optionValues(options.ClusterOptions, name)
+			}
 			return withEq(clusterOptions, usedNames(args))
 		case "rsc_defaults":
 			return withEq(metaNames(nil), usedNames(args))
@@ -533,6 +536,25 @@ func (s *session) completeObject(kind string) func([]string, string) []string {
 		}
 		return nil
 	}
+}
+
+// optionValues offers an enum option's allowed values after "NAME=", and
+// shows the option's one-line description.
+func (s *session) optionValues(t *options.Table, name string) []string {
+	o, ok := t.Lookup(name)
+	if !ok {
+		return nil
+	}
+	hint := name + ": " + o.Desc
+	if o.Default != "" {
+		hint += " (default " + o.Default + ")"
+	}
+	s.setHint(hint)
+	var out []string
+	for _, v := range o.Allowed {
+		out = append(out, name+"="+v)
+	}
+	return out
 }
 
 // freeResources are primitives not yet inside a group or clone, and not

@@ -63,6 +63,7 @@ func TestCompletion(t *testing.T) {
 		{line: ip + "meta ", has: []string{"target-role=", "resource-stickiness="}, hasNot: []string{"clone-max="}},
 		{line: "configure clone c1 ClusterIP meta ", has: []string{"clone-max=", "interleave="}},
 		{line: "configure property no-q", exactly: []string{"no-quorum-policy="}},
+		{line: "configure property no-quorum-policy=", has: []string{"no-quorum-policy=stop", "no-quorum-policy=ignore"}},
 		{line: "configure order o1 ", has: []string{"Mandatory:", "Optional:", "ClusterIP"}},
 		{line: "configure location ", exactly: nil},
 		{line: "configure location l1 Cl", has: []string{"ClusterIP", "ClusterIP2"}},

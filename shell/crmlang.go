@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 
+	"pacer/share/options"
 	"pacer/share/xmltree"
 	"pacer/shell/cmdtree"
 	"pacer/shell/crm"
@@ -101,6 +102,7 @@ func (s *session) cmdObject(kind string) func(context.Context, *cmdtree.Invocati
 			if err := s.checkAgents(sts); err != nil {
 				return err
 			}
+			s.checkOptions(sts)
 			return crm.Apply(cfg, sts, crm.Update)
 		})
 	}
@@ -245,4 +247,47 @@ func (s *session) applyEdited(ctx context.Context, text string, before []*crm.St
 		}
 		return crm.Apply(configuration(doc), sts, crm.Update)
 	})
+}
+
+// checkOptions warns about unknown or invalid option names and values in
+// property, rsc_defaults and op_defaults, suggesting the known names.
+func (s *session) checkOptions(sts []*crm.Statement) {
+	for _, st := range sts {
+		var table *options.Table
+		switch st.Kind {
+		case "property":
+			table = options.ClusterOptions
+		case "rsc_defaults":
+			table = options.ResourceMeta
+		case "op_defaults":
+			table = options.OperationOptions
+		default:
+			continue
+		}
+		if st.Elem == nil {
+			continue
+		}
+		st.Elem.Walk(func(e *xmltree.Element) bool {
+			if e.Name != "nvpair" {
+				return true
+			}
+			name, value := e.Attr("name"), e.Attr("value")
+			o, ok := table.Lookup(name)
+			if !ok {
+				msg := fmt.Sprintf("%s: unknown option %q", st.Kind, name)
+				if sug := cmdtree.Suggest(name, table.Names(true)); len(sug) > 0 {
+					msg += "; did you mean " + strings.Join(quoteAll(sug), " or ") + "?"
+				}
+				s.warnf("%s", msg)
+				return true
+			}
+			if err := o.Validate(value); err != nil {
+				s.warnf("%s: %s=%s: %v", st.Kind, name, value, err)
+			}
+			if o.Deprecated != "" {
+				s.warnf("%s: %s is deprecated: %s", st.Kind, name, o.Deprecated)
+			}
+			return true
+		})
+	}
 }
