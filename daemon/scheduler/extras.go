@@ -8,14 +8,9 @@ func (c *cluster) probeAllowed(r *Resource, n *Node) bool {
 	if !n.Online || n.Unclean || n.Pending || n.Shutdown {
 		return false
 	}
-	for _, l := range c.locations {
-		if l.Discovery != "never" {
-			continue
-		}
-		for _, x := range r.chain() {
-			if l.Rsc == x && (l.Node == n.Name || l.Node == "") {
-				return false
-			}
+	for _, l := range c.locationsOf(r) {
+		if l.Discovery == "never" && (l.Node == n.Name || l.Node == "") {
+			return false
 		}
 	}
 	return true

@@ -441,15 +441,23 @@ func (c *cluster) failCounts(r *Resource) {
 	}
 }
 
-// failCount sums the fail-count attributes of r on n and returns the
-// latest last-failure.
-func (c *cluster) failCount(r *Resource, n *Node) (int, time.Time) {
-	total := score.Score(0)
-	var last time.Time
-	ids := []string{r.ID}
-	if i := strings.LastIndexByte(r.ID, ':'); i > 0 {
-		ids = append(ids, r.ID[:i])
+// failAttr is one fail-count-* or last-failure-* node attribute.
+type failAttr struct {
+	rest  string // what follows the prefix: RSC or RSC#OP_INTERVAL
+	value string
+	count bool
+}
+
+// failAttrs indexes a node's fail-count and last-failure attributes by
+// resource id (the part before '#'), built once per node.
+func (c *cluster) failAttrs(n *Node) map[string][]failAttr {
+	if c.failIdx == nil {
+		c.failIdx = map[*Node]map[string][]failAttr{}
 	}
+	if m, ok := c.failIdx[n]; ok {
+		return m
+	}
+	m := map[string][]failAttr{}
 	for k, v := range n.Attrs {
 		var rest string
 		var isFC bool
@@ -461,21 +469,35 @@ func (c *cluster) failCount(r *Resource, n *Node) (int, time.Time) {
 		default:
 			continue
 		}
-		match := false
-		for _, id := range ids {
-			if rest == id || strings.HasPrefix(rest, id+"#") {
-				match = true
-			}
+		id := rest
+		if i := strings.IndexByte(rest, '#'); i >= 0 {
+			id = rest[:i]
 		}
-		if !match {
-			continue
-		}
-		if isFC {
-			s, _ := score.Lenient(v)
-			total = score.Add(total, s)
-		} else if t, err := strconv.ParseInt(v, 10, 64); err == nil {
-			if tt := time.Unix(t, 0).UTC(); tt.After(last) {
-				last = tt
+		m[id] = append(m[id], failAttr{rest, v, isFC})
+	}
+	c.failIdx[n] = m
+	return m
+}
+
+// failCount sums the fail-count attributes of r on n and returns the
+// latest last-failure.
+func (c *cluster) failCount(r *Resource, n *Node) (int, time.Time) {
+	total := score.Score(0)
+	var last time.Time
+	ids := []string{r.ID}
+	if i := strings.LastIndexByte(r.ID, ':'); i > 0 {
+		ids = append(ids, r.ID[:i])
+	}
+	idx := c.failAttrs(n)
+	for _, id := range ids {
+		for _, a := range idx[id] {
+			if a.count {
+				s, _ := score.Lenient(a.value)
+				total = score.Add(total, s)
+			} else if t, err := strconv.ParseInt(a.value, 10, 64); err == nil {
+				if tt := time.Unix(t, 0).UTC(); tt.After(last) {
+					last = tt
+				}
 			}
 		}
 	}

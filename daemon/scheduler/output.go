@@ -153,9 +153,10 @@ func (c *cluster) buildGraph(id int) *graph.Graph {
 	for i, a := range in {
 		a.id = i
 	}
-	idx := map[*action]*graph.Action{}
+	idx := make([]*graph.Action, len(c.actions))
+	g.Actions = make([]*graph.Action, 0, len(in))
 	for _, a := range in {
-		ga := &graph.Action{ID: a.id, Task: a.task, Attrs: map[string]string{}}
+		ga := &graph.Action{ID: a.id, Task: a.task, Attrs: make(map[string]string, len(a.rsc.paramsOrNil())+6)}
 		switch {
 		case a.task == "stonith" || a.task == "do_shutdown":
 			ga.Kind = graph.Event
@@ -186,7 +187,7 @@ func (c *cluster) buildGraph(id int) *graph.Graph {
 			ga.Attrs["CRM_meta_on_node"] = a.node.Name
 			ga.Attrs["CRM_meta_on_node_uuid"] = a.node.ID
 		}
-		idx[a] = ga
+		idx[a.seq] = ga
 		g.Actions = append(g.Actions, ga)
 	}
 	seen := map[[2]int]bool{}
@@ -194,7 +195,7 @@ func (c *cluster) buildGraph(id int) *graph.Graph {
 		if o.first == nil {
 			continue
 		}
-		f, t := idx[o.first], idx[o.then]
+		f, t := idx[o.first.seq], idx[o.then.seq]
 		if f == nil || t == nil {
 			continue
 		}
@@ -306,4 +307,11 @@ func healthWord(n *Node) string {
 		}
 	}
 	return worst
+}
+
+func (r *Resource) paramsOrNil() map[string]string {
+	if r == nil {
+		return nil
+	}
+	return r.Params
 }

@@ -45,16 +45,7 @@ func (c *cluster) baseScores(r *Resource) scores {
 	}
 	exclusive := map[*Node]bool{}
 	hasExclusive := false
-	for _, l := range c.locations {
-		match := false
-		for _, x := range r.chain() {
-			if l.Rsc == x {
-				match = true
-			}
-		}
-		if !match {
-			continue
-		}
+	for _, l := range c.locationsOf(r) {
 		if l.Role != "" && l.Role != "Started" && !(r.Parent != nil && r.Parent.Promotable) {
 			continue
 		}
@@ -178,8 +169,12 @@ func (c *cluster) place() {
 			c.colocations = append(c.colocations, &Colocation{ID: g.ID + "-members", Dep: g.Children[i], Prim: g.Children[i-1], Score: score.Infinity, Influence: true, implicit: true})
 		}
 	}
+	c.colByDep = map[*Resource][]*Colocation{}
+	c.colByPrim = map[*Resource][]*Colocation{}
 	for _, col := range c.colocations {
 		col.dep, col.prim = firstPrimitive(col.Dep), firstPrimitive(col.Prim)
+		c.colByDep[col.dep] = append(c.colByDep[col.dep], col)
+		c.colByPrim[col.prim] = append(c.colByPrim[col.prim], col)
 	}
 	c.assignedCount = map[*Node]int{}
 	for _, r := range c.allList {
@@ -304,12 +299,7 @@ func (c *cluster) assign(r *Resource) {
 	}
 	// Primaries first; a mandatory colocation narrows where this resource
 	// may go at once, so primaries placed later see it.
-	var mine []*Colocation
-	for _, col := range c.colocations {
-		if col.dep == r {
-			mine = append(mine, col)
-		}
-	}
+	mine := append([]*Colocation(nil), c.colByDep[r]...)
 	// Higher-priority primaries are placed first.
 	sort.SliceStable(mine, func(i, j int) bool { return mine[i].Prim.top().Priority > mine[j].Prim.top().Priority })
 	for _, col := range mine {
@@ -363,8 +353,8 @@ func (c *cluster) assign(r *Resource) {
 	// of resources that will follow this one, then optional colocations
 	// (which are dropped when they would leave nowhere to run).
 	s = c.mergeDependents(r, s, 1.0, map[*Resource]bool{r: true})
-	for _, col := range c.colocations {
-		if col.dep == r && !col.Score.IsInfinite() {
+	for _, col := range c.colByDep[r] {
+		if !col.Score.IsInfinite() {
 			c.applyColocation(r, col, s)
 		}
 	}
@@ -394,16 +384,7 @@ func (c *cluster) disabled(r *Resource) bool {
 			return true
 		}
 	}
-	for _, t := range c.tickets {
-		match := false
-		for _, x := range r.chain() {
-			if t.Rsc == x {
-				match = true
-			}
-		}
-		if !match {
-			continue
-		}
+	for _, t := range c.ticketsOf(r) {
 		st := c.ticketState[t.Ticket]
 		granted := st != nil && st.Granted
 		standby := st != nil && st.Standby
@@ -526,8 +507,8 @@ func (c *cluster) applyCloneColocation(r *Resource, col *Colocation, s scores) {
 // yet, so r goes where they can follow. A dependent whose preferences
 // would leave r nowhere to run is ignored.
 func (c *cluster) mergeDependents(r *Resource, s scores, factor float64, seen map[*Resource]bool) scores {
-	for _, col := range c.colocations {
-		if col.prim != r || col.dep == nil {
+	for _, col := range c.colByPrim[r] {
+		if col.dep == nil {
 			continue
 		}
 		d := col.dep
@@ -736,12 +717,43 @@ func (c *cluster) groupNeed(r *Resource) map[string]int {
 		for k, v := range x.Util {
 			need[k] += v
 		}
-		for _, col := range c.colocations {
-			if col.prim == x && col.dep != nil && col.Score >= score.Infinity && !col.dep.assigned && col.dep.Managed && !c.disabled(col.dep) {
+		for _, col := range c.colByPrim[x] {
+			if col.dep != nil && col.Score >= score.Infinity && !col.dep.assigned && col.dep.Managed && !c.disabled(col.dep) {
 				add(col.dep)
 			}
 		}
 	}
 	add(r)
 	return need
+}
+
+// locationsOf returns the location constraints that apply to r (its own
+// and its parents'), using an index built on first use.
+func (c *cluster) locationsOf(r *Resource) []*Location {
+	if c.locByRsc == nil {
+		c.locByRsc = map[*Resource][]*Location{}
+		for _, l := range c.locations {
+			c.locByRsc[l.Rsc] = append(c.locByRsc[l.Rsc], l)
+		}
+	}
+	var out []*Location
+	for x := r; x != nil; x = x.Parent {
+		out = append(out, c.locByRsc[x]...)
+	}
+	return out
+}
+
+func (c *cluster) ticketsOf(r *Resource) []*TicketDep {
+	if len(c.tickets) == 0 {
+		return nil
+	}
+	var out []*TicketDep
+	for _, t := range c.tickets {
+		for x := r; x != nil; x = x.Parent {
+			if t.Rsc == x {
+				out = append(out, t)
+			}
+		}
+	}
+	return out
 }

@@ -27,6 +27,12 @@ type Input struct {
 	Now time.Time
 	// TransitionID numbers the produced graph.
 	TransitionID int
+	// Scores asks for Result.Scores (crm_simulate -s); they cost time on
+	// large clusters, so they are only rendered on request.
+	Scores bool
+	// Transcript asks for Result.Executed and Result.Revised, the parts
+	// of crm_simulate's output that describe the simulated execution.
+	Transcript bool
 }
 
 // Result is what the scheduler decided.
@@ -76,11 +82,15 @@ func Run(doc *xmltree.Document, in Input) (*Result, error) {
 			res.Why[r.ID] = r.Why
 		}
 	}
-	res.Scores = c.scoreLines()
+	if in.Scores {
+		res.Scores = c.scoreLines()
+	}
 	res.Graph = c.buildGraph(in.TransitionID)
-	res.Executed = c.executedLines(res.Graph)
 	res.Status = c.status()
-	res.Revised = c.revisedStatus()
+	if in.Transcript {
+		res.Executed = c.executedLines(res.Graph)
+		res.Revised = c.revisedStatus()
+	}
 	return res, nil
 }
 

@@ -70,17 +70,20 @@ type cluster struct {
 	dc       *Node
 	warnings []string
 
-	actions       []*action
-	orders        []*order
-	summary       []string
-	fenceOps      map[*Node]*action
-	allStopped    *action
-	stonithDone   *action
-	hasStonithRsc bool
-	digests       map[string]string
-	anyOf         []*anyOrder
-	assignedCount map[*Node]int
-	usage         map[*Node]map[string]int
+	actions             []*action
+	orders              []*order
+	summary             []string
+	fenceOps            map[*Node]*action
+	allStopped          *action
+	stonithDone         *action
+	hasStonithRsc       bool
+	digests             map[string]string
+	anyOf               []*anyOrder
+	assignedCount       map[*Node]int
+	usage               map[*Node]map[string]int
+	colByDep, colByPrim map[*Resource][]*Colocation
+	locByRsc            map[*Resource][]*Location
+	failIdx             map[*Node]map[string][]failAttr
 }
 
 func (c *cluster) option(names ...string) (string, bool) {

@@ -72,7 +72,7 @@ func run(args []string, stdout, stderr io.Writer, getenv func(string) string, cl
 			now = clock().UTC()
 		}
 	}
-	res, err := scheduler.Run(doc, scheduler.Input{Now: now})
+	res, err := scheduler.Run(doc, scheduler.Input{Now: now, Scores: *showScores, Transcript: !*quiet})
 	if err != nil {
 		fmt.Fprintf(stderr, "pacer simulate: %s: %v\n", path, err)
 		return 1
