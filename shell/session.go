@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"pacer/share/cib"
+	"pacer/share/client"
 	"pacer/share/clusterview"
 	"pacer/share/xmltree"
 	"pacer/shell/backend"
@@ -179,31 +180,43 @@ func (s *session) edit(ctx context.Context, fn func(doc *xmltree.Document) error
 
 // change is edit for commands outside the configure level: always
 // committed at once, on the backend's current CIB (not on staged edits).
+// The write carries the version read; if someone else wrote in between, the
+// change is made again on the new CIB (no lost updates, no overwrites).
 func (s *session) change(ctx context.Context, fn func(doc *xmltree.Document) error) error {
 	be, err := s.backend()
 	if err != nil {
 		return err
 	}
-	doc, err := be.CIB(ctx)
-	if err != nil {
-		return err
+	for attempt := 0; ; attempt++ {
+		doc, err := be.CIB(ctx)
+		if err != nil {
+			return err
+		}
+		base, err := cib.ReadVersion(doc.Root)
+		if err != nil {
+			return err
+		}
+		configuration(doc)
+		orig := doc.Root.Clone()
+		if err := fn(doc); err != nil {
+			return err
+		}
+		if err := s.checkNewProblems(orig, doc.Root); err != nil {
+			return err
+		}
+		err = be.ReplaceConfiguration(ctx, doc.Root.Child("configuration"), base)
+		if isStale(err) && attempt < 5 {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		return s.waitIdle(ctx)
 	}
-	base, err := cib.ReadVersion(doc.Root)
-	if err != nil {
-		return err
-	}
-	configuration(doc)
-	orig := doc.Root.Clone()
-	if err := fn(doc); err != nil {
-		return err
-	}
-	if err := s.checkNewProblems(orig, doc.Root); err != nil {
-		return err
-	}
-	if err := be.ReplaceConfiguration(ctx, doc.Root.Child("configuration"), base); err != nil {
-		return err
-	}
-	return s.waitIdle(ctx)
+}
+
+func isStale(err error) bool {
+	return err != nil && (errors.Is(err, backend.ErrStale) || errors.Is(err, client.ErrStale))
 }
 
 func (s *session) ensureWork(ctx context.Context) error {
@@ -280,7 +293,7 @@ func (s *session) commitDoc(ctx context.Context, doc *xmltree.Document, base bac
 		base = backend.Version{}
 	}
 	if err := be.ReplaceConfiguration(ctx, configuration(doc), base); err != nil {
-		if errors.Is(err, backend.ErrStale) {
+		if isStale(err) {
 			return fmt.Errorf("%w; use \"refresh\" to reload (dropping your changes) or \"commit force\"", err)
 		}
 		return err
