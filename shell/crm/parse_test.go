@@ -136,7 +136,7 @@ primitive f1 stonith:fence_xvm
 primitive f2 stonith:fence_xvm
 primitive httpd apache
 bundle web-bundle \
-	podman image="localhost/web:1" replicas=3 \
+	docker image="localhost/web:1" replicas=3 \
 	network control-port=3121 \
 	port-mapping id=web-port port=80 \
 	storage \
