@@ -549,8 +549,8 @@ func failCount(doc *xmltree.Document, rsc, node string) int {
 			if e.Name != "nvpair" {
 				return true
 			}
-			n := e.Attr("name")
-			if n == "fail-count-"+rsc || strings.HasPrefix(n, "fail-count-"+rsc+"#") {
+			n, ok := strings.CutPrefix(e.Attr("name"), "fail-count-")
+			if r, _, _ := strings.Cut(n, "#"); ok && backendMatch(r, rsc) {
 				v := e.Attr("value")
 				if strings.Contains(strings.ToUpper(v), "INFINITY") {
 					total += 1000000

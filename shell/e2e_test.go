@@ -445,3 +445,33 @@ func TestConcurrentChangesNotLost(t *testing.T) {
 		t.Error("no epoch")
 	}
 }
+
+func TestStatusScoresWhyOffline(t *testing.T) {
+	p := caseFile(t, "clone-anon-failcount")
+	r := run(t, p, "", "status")
+	if r.code != 0 || !strings.Contains(r.stdout, "Resource Group: UMgroup01:") || !strings.Contains(r.stdout, "Online: [ srv01 srv02 srv03 srv04 ]") {
+		t.Fatalf("status: %+v", r)
+	}
+	r = run(t, p, "", "-o", "json", "status")
+	if r.code != 0 || !strings.HasPrefix(r.stdout, "{") || !strings.Contains(r.stdout, `"UMgroup01"`) {
+		t.Fatalf("status json: %+v", r)
+	}
+	r = run(t, p, "", "resource", "scores", "UmVIPcheck")
+	if r.code != 0 || !strings.Contains(r.stdout, "UmVIPcheck allocation score on srv01: ") {
+		t.Fatalf("scores: %+v", r)
+	}
+	r = run(t, p, "", "resource", "why", "UMgroup01")
+	if r.code != 0 || !strings.Contains(r.stdout, "UMgroup01 is running on srv01") || !strings.Contains(r.stdout, "location location-grp01-1") {
+		t.Fatalf("why: %+v", r)
+	}
+	r = run(t, p, "", "resource", "failcount", "clnUMdummy01", "show", "srv04")
+	if r.code != 0 || !strings.Contains(r.stdout, "value=3") {
+		t.Fatalf("failcount: %+v", r)
+	}
+	if r := run(t, p, "", "resource", "cleanup", "clnUMdummy01", "srv04"); r.code != 0 {
+		t.Fatalf("cleanup: %+v", r)
+	}
+	if r := run(t, p, "", "resource", "failcount", "clnUMdummy01", "show", "srv04"); !strings.Contains(r.stdout, "value=0") {
+		t.Fatalf("failcount after cleanup: %+v", r)
+	}
+}

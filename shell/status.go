@@ -319,7 +319,7 @@ func (s *session) schedule(ctx context.Context) (*xmltree.Document, *scheduler.R
 	if err != nil {
 		return nil, nil, err
 	}
-	res, err := scheduler.Run(doc, scheduler.Input{Now: time.Now()})
+	res, err := scheduler.Run(doc, scheduler.Input{Now: time.Now(), Scores: true})
 	if err != nil {
 		return nil, nil, err
 	}
