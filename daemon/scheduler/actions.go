@@ -558,7 +558,7 @@ func (c *cluster) multiSummary(r *Resource, next *Node) string {
 	var parts []string
 	st := r.start
 	if next != nil && st.required && st.runnable {
-		if r.runningOn(next) {
+		if r.Running[0] == next {
 			verb := "Restart"
 			reason := ""
 			if r.Failed {

@@ -174,9 +174,9 @@ func (c *cluster) unpackRscHistory(r *Resource, n *Node, le *xmltree.Element) {
 			}
 		}
 	}
-	if !n.Online && !n.Unclean && !n.Maintenance {
-		// A node that left cleanly runs nothing; its history only
-		// tells that the resource was probed there.
+	offline := !n.Online && !n.Unclean && !n.Maintenance && !n.Pending
+	if offline && !c.opts.FencingEnabled {
+		// Without fencing a node that is down runs nothing.
 		return
 	}
 	h := &rscHistory{node: n, monitors: map[time.Duration]*histOp{}}
@@ -359,6 +359,14 @@ func (c *cluster) unpackRscHistory(r *Resource, n *Node, le *xmltree.Element) {
 	}
 	if h.notInstalled {
 		r.banNodes = append(r.banNodes, n)
+	}
+	if role != "Stopped" && offline {
+		// A down node whose history says the resource still runs there
+		// must be fenced before the resource counts as stopped.
+		if !n.Unclean {
+			n.Unclean = true
+			n.FenceReason = r.ID + " is thought to be active there"
+		}
 	}
 	if role != "Stopped" {
 		r.Running = append(r.Running, n)
