@@ -10,9 +10,6 @@ import (
 // completion and the man page all come from this declaration.
 func buildTree(s *session) *cmdtree.Tree {
 	type C = cmdtree.Command
-	run := func(f func(context.Context, *cmdtree.Invocation) error) func(context.Context, *cmdtree.Invocation) error {
-		return f
-	}
 	// crm configuration objects: parsed by the crm language package.
 	obj := func(name, args, short, long string, aliases ...string) *C {
 		return &C{Name: name, Aliases: aliases, Args: args, Short: short, Long: long, Raw: true,
@@ -201,6 +198,5 @@ func buildTree(s *session) *cmdtree.Tree {
 		{Name: "end", Short: "go to the top level", Global: true, Run: s.cmdEnd},
 		{Name: "quit", Aliases: []string{"exit", "bye"}, Short: "leave the shell", Global: true, Run: s.cmdQuit},
 	}}
-	_ = run
 	return cmdtree.New(root)
 }
