@@ -475,3 +475,33 @@ func TestStatusScoresWhyOffline(t *testing.T) {
 		t.Fatalf("failcount after cleanup: %+v", r)
 	}
 }
+
+func TestWiredCommands(t *testing.T) {
+	if _, err := os.Stat("/usr/lib/ocf/resource.d/heartbeat/Dummy"); err != nil {
+		t.Skip("resource-agents not installed")
+	}
+	p := caseFile(t, "bug-5014-CthenAthenB-C-stopped")
+	r := run(t, p, "", "ra", "list", "ocf:heartbeat")
+	if r.code != 0 || !strings.Contains(r.stdout, "\nDummy\n") {
+		t.Errorf("ra list: %+v", r)
+	}
+	r = run(t, p, "", "-o", "json", "ra", "info", "ocf:heartbeat:Dummy")
+	if r.code != 0 || !strings.Contains(r.stdout, `"agent": "ocf:heartbeat:Dummy"`) {
+		t.Errorf("ra info json: %+v", r)
+	}
+	if r := run(t, p, "", "ra", "info", "ocf:heartbeat:NoSuchAgent"); r.code == 0 || !strings.Contains(r.stderr, "NoSuchAgent") {
+		t.Errorf("ra info of a missing agent: %+v", r)
+	}
+	r = run(t, p, "", "simulate")
+	if r.code != 0 || !strings.Contains(r.stdout, "Transition Summary") {
+		t.Errorf("simulate: %+v", r)
+	}
+	if r := run(t, p, "", "simulate", "-x", "/nonexistent.xml"); r.code == 0 || !strings.Contains(r.stderr, "/nonexistent.xml") {
+		t.Errorf("simulate of a missing file: %+v", r)
+	}
+	// configure simulate works on the staged configuration.
+	r = run(t, p, "configure\nprimitive extra ocf:heartbeat:Dummy\nsimulate\nrefresh\n")
+	if r.code != 0 || !strings.Contains(r.stdout, "extra") {
+		t.Errorf("configure simulate: %+v", r)
+	}
+}
