@@ -153,9 +153,8 @@ func (f *textFormatter) summary() {
 		f.b.WriteString("\n              *** Resource management is DISABLED ***\n")
 		f.b.WriteString("  The cluster will keep all resources stopped\n")
 	}
-	for _, w := range s.Warnings {
-		f.b.WriteString("\nWARNING: " + w + "\n")
-	}
+	// Snapshot.Warnings are for the live monitor: crm_mon -1 prints none of
+	// them (not even "no fencing devices"), and this text is crm_mon's.
 }
 
 // NodeStateText is crm_mon's wording of a node's state ("standby (with

@@ -76,8 +76,9 @@ type Snapshot struct {
 	// Events is the most recent part of the event log, oldest first, at most
 	// MaxEvents long; a fresh client shows it before live events arrive.
 	Events []Event `json:"events,omitempty"`
-	// Warnings are configuration or state problems to show prominently
-	// (e.g. "No fencing devices and fencing-enabled is not false").
+	// Warnings are configuration or state problems the monitor shows
+	// prominently (e.g. "No fencing devices and fencing-enabled is not
+	// false"); FormatText leaves them out, as crm_mon -1 does.
 	Warnings []string `json:"warnings,omitempty"`
 }
 
