@@ -174,7 +174,7 @@ func randomCIB(rng *rand.Rand, seq int) string {
 			fmt.Fprintf(&b, `    <node_state id="%d" uname="%s" in_ccm="false" crmd="online" join="member" expected="member">`+"\n", i+1, n)
 		}
 		b.WriteString("      <lrm id=\"" + fmt.Sprint(i+1) + "\"><lrm_resources>\n")
-		fails := 0
+		var failed []string
 		for _, r := range rscs {
 			if rng.Intn(nNodes) != 0 {
 				continue
@@ -184,7 +184,7 @@ func randomCIB(rng *rand.Rand, seq int) string {
 			fmt.Fprintf(&b, `          <lrm_rsc_op id="%s_last_0" operation_key="%s_start_0" operation="start" transition-key="1:1:0:00000000-0000-0000-0000-000000000000" transition-magic="0:0;1:1:0:00000000-0000-0000-0000-000000000000" call-id="%d" rc-code="0" op-status="0" interval="0" last-rc-change="1699999000" op-digest="%s" on_node="%s"/>`+"\n", r, r, call, digest, n)
 			if rng.Intn(5) == 0 {
 				call++
-				fails++
+				failed = append(failed, r)
 				fmt.Fprintf(&b, `          <lrm_rsc_op id="%s_last_failure_0" operation_key="%s_monitor_10000" operation="monitor" transition-key="2:1:0:00000000-0000-0000-0000-000000000000" transition-magic="0:1;2:1:0:00000000-0000-0000-0000-000000000000" call-id="%d" rc-code="1" op-status="0" interval="10000" last-rc-change="1699999500" op-digest="%s" on_node="%s"/>`+"\n", r, r, call, digest, n)
 				fmt.Fprintf(&b, `        </lrm_resource>`+"\n")
 				continue
@@ -192,11 +192,10 @@ func randomCIB(rng *rand.Rand, seq int) string {
 			b.WriteString("        </lrm_resource>\n")
 		}
 		b.WriteString("      </lrm_resources></lrm>\n")
-		if fails > 0 {
+		if len(failed) > 0 {
 			fmt.Fprintf(&b, `      <transient_attributes id="%d"><instance_attributes id="st%d">`, i+1, i+1)
-			for _, r := range rscs {
+			for _, r := range failed {
 				fmt.Fprintf(&b, `<nvpair id="st%d-%s" name="fail-count-%s#monitor_10000" value="%d"/>`, i+1, r, r, 1+rng.Intn(2))
-				break
 			}
 			b.WriteString("</instance_attributes></transient_attributes>\n")
 		}

@@ -181,7 +181,7 @@ func (c *cluster) unpackRscHistory(r *Resource, n *Node, le *xmltree.Element) {
 	}
 	h := &rscHistory{node: n, monitors: map[time.Duration]*histOp{}}
 	// Fencing settles whatever failed on a node that is already unclean.
-	fencedAnyway := n.Unclean
+	fencedAnyway := n.Unclean || offline
 	r.history[n] = h
 	seen := map[string]bool{}
 	for _, oe := range le.ChildrenNamed("lrm_rsc_op") {

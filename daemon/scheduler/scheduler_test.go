@@ -1,0 +1,367 @@
+package scheduler
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"pacer/share/opdigest"
+	"pacer/share/xmltree"
+)
+
+var testNow = time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
+
+// cluster text helpers: a CIB from its parts, in 2.x option names.
+func testCIB(opts, nodes, rscs, cons, status string) string {
+	return `<cib validate-with="pacemaker-3.0" epoch="1" num_updates="0" admin_epoch="0" have-quorum="1" dc-uuid="1">
+<configuration><crm_config><cluster_property_set id="o">` + opts + `</cluster_property_set></crm_config>
+<nodes>` + nodes + `</nodes><resources>` + rscs + `</resources><constraints>` + cons + `</constraints></configuration>
+<status>` + status + `</status></cib>`
+}
+
+func opt(name, value string) string {
+	return fmt.Sprintf(`<nvpair id="o-%s" name="%s" value="%s"/>`, name, name, value)
+}
+
+const noFencing = `<nvpair id="o-sf" name="stonith-enabled" value="false"/>`
+
+func nodesXML(names ...string) string {
+	var b strings.Builder
+	for i, n := range names {
+		fmt.Fprintf(&b, `<node id="%d" uname="%s"/>`, i+1, n)
+	}
+	return b.String()
+}
+
+func dummy(id string, meta ...string) string {
+	m := ""
+	if len(meta) > 0 {
+		m = `<meta_attributes id="` + id + `-meta">`
+		for i := 0; i+1 < len(meta); i += 2 {
+			m += fmt.Sprintf(`<nvpair id="%s-%s" name="%s" value="%s"/>`, id, meta[i], meta[i], meta[i+1])
+		}
+		m += `</meta_attributes>`
+	}
+	return `<primitive id="` + id + `" class="ocf" provider="pacemaker" type="Dummy">` + m + `</primitive>`
+}
+
+// online returns a node_state for an online node with the given history.
+func online(id int, name string, history ...string) string {
+	return fmt.Sprintf(`<node_state id="%d" uname="%s" in_ccm="true" crmd="online" join="member" expected="member"><lrm id="%d"><lrm_resources>%s</lrm_resources></lrm>`,
+		id, name, id, strings.Join(history, "")) + `</node_state>`
+}
+
+var callID = 10
+
+// ran records a successful start of rsc (with its current digest).
+func ran(rsc string, params map[string]string) string {
+	callID++
+	return fmt.Sprintf(`<lrm_resource id="%s" class="ocf" provider="pacemaker" type="Dummy"><lrm_rsc_op id="%s_last_0" operation_key="%s_start_0" operation="start" transition-key="1:1:0:x" call-id="%d" rc-code="0" op-status="0" interval="0" last-rc-change="1700000000" op-digest="%s"/></lrm_resource>`,
+		rsc, rsc, rsc, callID, opdigest.Digest(params))
+}
+
+// failed records a start, then a failed recurring monitor.
+func failed(rsc string) string {
+	callID += 2
+	return fmt.Sprintf(`<lrm_resource id="%s" class="ocf" provider="pacemaker" type="Dummy"><lrm_rsc_op id="%s_last_0" operation_key="%s_start_0" operation="start" transition-key="1:1:0:x" call-id="%d" rc-code="0" op-status="0" interval="0" op-digest="%s"/><lrm_rsc_op id="%s_last_failure_0" operation_key="%s_monitor_10000" operation="monitor" transition-key="2:1:0:x" call-id="%d" rc-code="1" op-status="0" interval="10000" last-rc-change="1700000000"/></lrm_resource>`,
+		rsc, rsc, rsc, callID-1, opdigest.Digest(nil), rsc, rsc, callID)
+}
+
+func run(t *testing.T, cib string) *Result {
+	t.Helper()
+	doc, err := xmltree.Parse(strings.NewReader(cib))
+	if err != nil {
+		t.Fatalf("parse: %v", err)
+	}
+	res, err := Run(doc, Input{Now: testNow})
+	if err != nil {
+		t.Fatalf("run: %v", err)
+	}
+	if err := res.Graph.Validate(); err != nil {
+		t.Fatalf("invalid graph: %v", err)
+	}
+	return res
+}
+
+func summary(res *Result) string { return strings.Join(normalize(res.Summary), "\n") }
+
+func wantSummary(t *testing.T, res *Result, want ...string) {
+	t.Helper()
+	got := summary(res)
+	if exp := strings.Join(normalize(want), "\n"); got != exp {
+		t.Errorf("summary:\n%s\nwant:\n%s", got, exp)
+	}
+}
+
+func TestStoppedResourcesSpreadOverNodes(t *testing.T) {
+	res := run(t, testCIB(noFencing, nodesXML("n1", "n2"), dummy("a")+dummy("b"), "",
+		online(1, "n1")+online(2, "n2")))
+	wantSummary(t, res, "* Start a ( n1 )", "* Start b ( n2 )")
+}
+
+func TestStickinessKeepsRunningResourceWherePreferenceIsWeaker(t *testing.T) {
+	cons := `<rsc_location id="l" rsc="a" node="n2" score="50"/>`
+	res := run(t, testCIB(noFencing, nodesXML("n1", "n2"), dummy("a", "resource-stickiness", "100"), cons,
+		online(1, "n1", ran("a", nil))+online(2, "n2")))
+	wantSummary(t, res)
+	res = run(t, testCIB(noFencing, nodesXML("n1", "n2"), dummy("a", "resource-stickiness", "10"), cons,
+		online(1, "n1", ran("a", nil))+online(2, "n2")))
+	wantSummary(t, res, "* Move a ( n1 -> n2 )")
+}
+
+func TestLocationMinusInfinityBansNode(t *testing.T) {
+	res := run(t, testCIB(noFencing, nodesXML("n1", "n2"), dummy("a"), `<rsc_location id="l" rsc="a" node="n1" score="-INFINITY"/>`,
+		online(1, "n1", ran("a", nil))+online(2, "n2")))
+	wantSummary(t, res, "* Move a ( n1 -> n2 )")
+}
+
+func TestMandatoryColocationPlacesDependentWithPrimary(t *testing.T) {
+	res := run(t, testCIB(noFencing, nodesXML("n1", "n2"), dummy("a")+dummy("b"),
+		`<rsc_location id="l" rsc="a" node="n2" score="100"/><rsc_colocation id="c" rsc="b" with-rsc="a" score="INFINITY"/>`,
+		online(1, "n1")+online(2, "n2")))
+	wantSummary(t, res, "* Start a ( n2 )", "* Start b ( n2 )")
+}
+
+func TestAntiColocationKeepsResourcesApartOrStopped(t *testing.T) {
+	res := run(t, testCIB(noFencing, nodesXML("n1"), dummy("a")+dummy("b"),
+		`<rsc_colocation id="c" rsc="b" with-rsc="a" score="-INFINITY"/>`, online(1, "n1")))
+	wantSummary(t, res, "* Start a ( n1 )")
+}
+
+func TestMandatoryOrderBlocksThenWhenFirstCannotStart(t *testing.T) {
+	res := run(t, testCIB(noFencing, nodesXML("n1"), dummy("a")+dummy("b"),
+		`<rsc_location id="l" rsc="a" node="n1" score="-INFINITY"/><rsc_order id="o1" first="a" then="b" kind="Mandatory"/>`,
+		online(1, "n1")))
+	wantSummary(t, res, "* Start b ( n1 ) due to unrunnable a start (blocked)")
+}
+
+func TestOptionalOrderDoesNotBlock(t *testing.T) {
+	res := run(t, testCIB(noFencing, nodesXML("n1"), dummy("a")+dummy("b"),
+		`<rsc_location id="l" rsc="a" node="n1" score="-INFINITY"/><rsc_order id="o1" first="a" then="b" kind="Optional"/>`,
+		online(1, "n1")))
+	wantSummary(t, res, "* Start b ( n1 )")
+}
+
+func TestRestartOfFirstRestartsThen(t *testing.T) {
+	params := map[string]string{"x": "1"}
+	rscs := `<primitive id="a" class="ocf" provider="pacemaker" type="Dummy"><instance_attributes id="a-ia"><nvpair id="a-x" name="x" value="2"/></instance_attributes></primitive>` + dummy("b")
+	res := run(t, testCIB(noFencing, nodesXML("n1"), rscs, `<rsc_order id="o1" first="a" then="b"/>`,
+		online(1, "n1", ran("a", params), ran("b", nil))))
+	wantSummary(t, res, "* Restart a ( n1 ) due to resource definition change", "* Restart b ( n1 ) due to required a start")
+}
+
+func TestGroupMembersMoveTogether(t *testing.T) {
+	rscs := `<group id="g">` + dummy("a") + dummy("b") + `</group>`
+	res := run(t, testCIB(noFencing, nodesXML("n1", "n2"), rscs, `<rsc_location id="l" rsc="b" node="n1" score="-INFINITY"/>`,
+		online(1, "n1", ran("a", nil), ran("b", nil))+online(2, "n2")))
+	wantSummary(t, res, "* Move a ( n1 -> n2 )", "* Move b ( n1 -> n2 )")
+}
+
+func TestLostNodeIsFencedAndItsResourcesRecovered(t *testing.T) {
+	lost := fmt.Sprintf(`<node_state id="2" uname="n2" in_ccm="false" crmd="online" join="member" expected="member"><lrm id="2"><lrm_resources>%s</lrm_resources></lrm></node_state>`, ran("a", nil))
+	res := run(t, testCIB(opt("stonith-enabled", "true"), nodesXML("n1", "n2"), dummy("a"), "", online(1, "n1")+lost))
+	wantSummary(t, res, "* Fence (reboot) n2 'peer is no longer part of the cluster'", "* Move a ( n2 -> n1 )")
+	// The start waits for the fencing.
+	var fence, start int = -1, -1
+	for _, a := range res.Graph.Actions {
+		switch {
+		case a.Task == "stonith":
+			fence = a.ID
+		case a.Key == "a_start_0":
+			start = a.ID
+		}
+	}
+	if fence < 0 || start < 0 {
+		t.Fatalf("graph lacks fencing or start: %+v", res.Graph.Actions)
+	}
+	if !dependsOn(res, start, fence) {
+		t.Errorf("start of a does not wait for fencing n2")
+	}
+}
+
+func dependsOn(res *Result, id, on int) bool {
+	seen := map[int]bool{}
+	var walk func(int) bool
+	walk = func(x int) bool {
+		if x == on {
+			return true
+		}
+		if seen[x] {
+			return false
+		}
+		seen[x] = true
+		for _, in := range res.Graph.ByID(x).Inputs {
+			if walk(in) {
+				return true
+			}
+		}
+		return false
+	}
+	return walk(id)
+}
+
+func TestWithoutFencingALostNodeIsJustDown(t *testing.T) {
+	lost := `<node_state id="2" uname="n2" in_ccm="false" crmd="offline" join="down" expected="member"/>`
+	res := run(t, testCIB(noFencing, nodesXML("n1", "n2"), dummy("a"), "", online(1, "n1")+lost))
+	wantSummary(t, res, "* Start a ( n1 )")
+}
+
+func TestNoQuorumStopPolicyStopsAndBlocks(t *testing.T) {
+	cib := testCIB(noFencing, nodesXML("n1", "n2"), dummy("a")+dummy("b"), `<rsc_location id="l" rsc="b" node="n2" score="-INFINITY"/>`,
+		online(1, "n1", ran("a", nil))+online(2, "n2"))
+	cib = strings.Replace(cib, `have-quorum="1"`, `have-quorum="0"`, 1)
+	res := run(t, cib)
+	wantSummary(t, res, "* Stop a ( n1 ) due to no quorum", "* Start b ( n1 ) due to no quorum (blocked)")
+}
+
+func TestNoQuorumIgnoreCarriesOn(t *testing.T) {
+	cib := testCIB(noFencing+opt("no-quorum-policy", "ignore"), nodesXML("n1"), dummy("a"), "", online(1, "n1"))
+	cib = strings.Replace(cib, `have-quorum="1"`, `have-quorum="0"`, 1)
+	wantSummary(t, run(t, cib), "* Start a ( n1 )")
+}
+
+func TestFailureRecoversInPlaceBelowMigrationThreshold(t *testing.T) {
+	fc := `<transient_attributes id="1"><instance_attributes id="t1"><nvpair id="t1-f" name="fail-count-a#monitor_10000" value="1"/></instance_attributes></transient_attributes>`
+	st := strings.Replace(online(1, "n1", failed("a")), "</node_state>", fc+"</node_state>", 1) + online(2, "n2")
+	res := run(t, testCIB(noFencing, nodesXML("n1", "n2"), dummy("a", "migration-threshold", "3"), "", st))
+	wantSummary(t, res, "* Recover a ( n1 )")
+	res = run(t, testCIB(noFencing, nodesXML("n1", "n2"), dummy("a", "migration-threshold", "1"), "", st))
+	wantSummary(t, res, "* Recover a ( n1 -> n2 )")
+}
+
+func TestFailureTimeoutForgetsOldFailures(t *testing.T) {
+	fc := `<transient_attributes id="1"><instance_attributes id="t1"><nvpair id="t1-f" name="fail-count-a#monitor_10000" value="1"/><nvpair id="t1-l" name="last-failure-a#monitor_10000" value="1700000000"/></instance_attributes></transient_attributes>`
+	st := strings.Replace(online(1, "n1", ran("a", nil)), "</node_state>", fc+"</node_state>", 1) + online(2, "n2")
+	res := run(t, testCIB(noFencing, nodesXML("n1", "n2"), dummy("a", "migration-threshold", "1", "failure-timeout", "60s"), "", st))
+	wantSummary(t, res) // 2023's failure long expired by testNow
+	res = run(t, testCIB(noFencing, nodesXML("n1", "n2"), dummy("a", "migration-threshold", "1"), "", st))
+	wantSummary(t, res, "* Move a ( n1 -> n2 )")
+}
+
+func TestTargetRoleStoppedStopsResource(t *testing.T) {
+	res := run(t, testCIB(noFencing, nodesXML("n1"), dummy("a", "target-role", "Stopped"), "", online(1, "n1", ran("a", nil))))
+	wantSummary(t, res, "* Stop a ( n1 ) due to node availability")
+}
+
+func TestUnmanagedResourceIsLeftAlone(t *testing.T) {
+	res := run(t, testCIB(noFencing, nodesXML("n1"), dummy("a", "is-managed", "false", "target-role", "Stopped"), "", online(1, "n1", ran("a", nil))))
+	wantSummary(t, res)
+}
+
+func TestStandbyNodeIsEmptied(t *testing.T) {
+	nodes := `<node id="1" uname="n1"><instance_attributes id="n1-a"><nvpair id="n1-s" name="standby" value="on"/></instance_attributes></node><node id="2" uname="n2"/>`
+	res := run(t, testCIB(noFencing, nodes, dummy("a"), "", online(1, "n1", ran("a", nil))+online(2, "n2")))
+	wantSummary(t, res, "* Move a ( n1 -> n2 )")
+}
+
+func TestOrphanIsStoppedUnlessKept(t *testing.T) {
+	st := online(1, "n1", ran("gone", nil))
+	wantSummary(t, run(t, testCIB(noFencing, nodesXML("n1"), "", "", st)), "* Stop gone ( n1 ) due to node availability")
+	wantSummary(t, run(t, testCIB(noFencing+opt("stop-orphan-resources", "false"), nodesXML("n1"), "", "", st)))
+}
+
+func TestRevokedTicketStopsDependentResource(t *testing.T) {
+	cib := testCIB(noFencing, nodesXML("n1"), dummy("a"), `<rsc_ticket id="t" rsc="a" ticket="T"/>`,
+		online(1, "n1", ran("a", nil))+`<tickets><ticket_state id="T" granted="false"/></tickets>`)
+	wantSummary(t, run(t, cib), "* Stop a ( n1 ) due to node availability")
+}
+
+func TestDateRuleLocationDependsOnNow(t *testing.T) {
+	cons := `<rsc_location id="l" rsc="a"><rule id="r" score="-INFINITY"><date_expression id="d" operation="lt" end="2030-01-01"/></rule></rsc_location>`
+	cib := testCIB(noFencing, nodesXML("n1"), dummy("a"), cons, online(1, "n1"))
+	wantSummary(t, run(t, cib)) // banned until 2030
+	doc, _ := xmltree.Parse(strings.NewReader(cib))
+	res, err := Run(doc, Input{Now: time.Date(2031, 1, 1, 0, 0, 0, 0, time.UTC)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantSummary(t, res, "* Start a ( n1 )")
+}
+
+func TestScoresExplainPlacement(t *testing.T) {
+	cib := testCIB(noFencing, nodesXML("n1", "n2"), dummy("a"), `<rsc_location id="prefer" rsc="a" node="n2" score="75"/>`, online(1, "n1")+online(2, "n2"))
+	doc, _ := xmltree.Parse(strings.NewReader(cib))
+	res, err := Run(doc, Input{Now: testNow, Scores: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !contains(res.Scores, "pcmk__primitive_assign: a allocation score on n2: 75") {
+		t.Errorf("scores: %q", res.Scores)
+	}
+	found := false
+	for _, c := range res.Why["a"] {
+		if c.Node == "n2" && c.Score == 75 && strings.Contains(c.Source, "prefer") {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("why a: %+v", res.Why["a"])
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func TestSameInputGivesByteIdenticalOutput(t *testing.T) {
+	cib := testCIB(opt("stonith-enabled", "true"), nodesXML("n1", "n2", "n3"),
+		`<group id="g">`+dummy("a")+dummy("b")+`</group>`+dummy("c")+dummy("d"),
+		`<rsc_colocation id="c1" rsc="c" with-rsc="g" score="-100"/><rsc_order id="o1" first="d" then="g"/>`,
+		online(1, "n1", ran("a", nil))+online(2, "n2", ran("c", nil))+`<node_state id="3" uname="n3" in_ccm="false" crmd="online" join="member" expected="member"/>`)
+	var first []byte
+	for i := 0; i < 5; i++ {
+		doc, _ := xmltree.Parse(strings.NewReader(cib))
+		res, err := Run(doc, Input{Now: testNow, Scores: true, Transcript: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b bytes.Buffer
+		b.WriteString(strings.Join(res.Summary, "\n"))
+		b.WriteString(strings.Join(res.Scores, "\n"))
+		b.WriteString(strings.Join(res.Executed, "\n"))
+		if err := res.Graph.XML().WriteTo(&b, xmltree.WriteOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		if i == 0 {
+			first = b.Bytes()
+		} else if !bytes.Equal(first, b.Bytes()) {
+			t.Fatalf("run %d differs from run 0", i)
+		}
+	}
+}
+
+func TestNotACIBIsAClearError(t *testing.T) {
+	doc, err := xmltree.Parse(strings.NewReader(`<configuration/>`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Run(doc, Input{Now: testNow}); err == nil || !strings.Contains(err.Error(), "<cib>") {
+		t.Errorf("err = %v", err)
+	}
+}
+
+func TestViewShowsNodeStatesAndFailures(t *testing.T) {
+	lost := `<node_state id="2" uname="n2" in_ccm="false" crmd="online" join="member" expected="member"/>`
+	cib := testCIB(opt("stonith-enabled", "true"), nodesXML("n1", "n2"), dummy("a"), "", online(1, "n1", failed("a"))+lost)
+	doc, _ := xmltree.Parse(strings.NewReader(cib))
+	v, err := View(doc, testNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(v.Nodes) != 2 || v.Nodes[0].State != "online" || v.Nodes[1].State != "unclean" {
+		t.Errorf("nodes: %+v", v.Nodes)
+	}
+	if len(v.Resources) != 1 || !v.Resources[0].Failed || len(v.Resources[0].Nodes) != 1 {
+		t.Errorf("resources: %+v", v.Resources)
+	}
+	if len(v.FailedActions) != 1 || v.FailedActions[0].Op != "monitor" || v.FailedActions[0].IntervalMS != 10000 {
+		t.Errorf("failed actions: %+v", v.FailedActions)
+	}
+}
