@@ -324,7 +324,10 @@ func (s *session) cmdMove(ctx context.Context, inv *cmdtree.Invocation) error {
 		}
 		if node == "" {
 			// Away from where it runs: a ban on the current node.
-			active := activeNodes(doc, rsc)
+			active, err := s.locate(ctx, doc, rsc)
+			if err != nil {
+				return err
+			}
 			switch {
 			case len(active) == 0:
 				return fmt.Errorf("resource %s is not running; give a node to move it to", rsc)
@@ -368,7 +371,10 @@ func (s *session) cmdBan(ctx context.Context, inv *cmdtree.Invocation) error {
 			return err
 		}
 		if node == "" {
-			active := activeNodes(doc, rsc)
+			active, err := s.locate(ctx, doc, rsc)
+			if err != nil {
+				return err
+			}
 			if len(active) != 1 {
 				return fmt.Errorf("resource %s is active on %d nodes; say which node to ban it from", rsc, len(active))
 			}
