@@ -263,6 +263,14 @@ func parseXMLStatement(st *Statement, r rawStatement) (*Statement, error) {
 	if err != nil {
 		return nil, &SyntaxError{Line: r.Line, Object: "xml", Msg: err.Error()}
 	}
+	if (e.Name == "rsc_defaults" || e.Name == "op_defaults") && len(e.Children) == 1 && e.Children[0].Name == "meta_attributes" {
+		// Show's xml form of a defaults set names its section.
+		st.Kind = e.Name
+		st.Elem = e.Children[0]
+		st.Elem.Parent = nil
+		st.ID = st.Elem.ID()
+		return st, nil
+	}
 	st.Elem = e
 	st.ID = e.ID()
 	st.Kind = kindOfElement(e)

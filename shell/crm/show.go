@@ -155,7 +155,14 @@ func Show(cfg *xmltree.Element, ids ...string) string {
 		}
 		text, ok := render(o)
 		if !ok {
-			text = xmlText(o.el)
+			el := o.el
+			if o.kind == "rsc_defaults" || o.kind == "op_defaults" {
+				// A bare <meta_attributes> would not say which defaults
+				// it sets.
+				el = xmltree.New(o.kind)
+				el.Children = []*xmltree.Element{o.el}
+			}
+			text = xmlText(el)
 			if isResource(o.el.Name) {
 				o.el.Walk(func(x *xmltree.Element) bool {
 					if x != o.el {

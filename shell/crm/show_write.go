@@ -593,10 +593,9 @@ func (w *writer) order(e *xmltree.Element) bool {
 	} else if !w.sets(e, "action") {
 		return false
 	}
-	for _, k := range []string{"symmetrical", "require-all"} {
-		if v, ok := e.AttrOK(k); ok {
-			w.word(k + "=" + term(v))
-		}
+	// require-all on an order crmsh writes only in the xml form.
+	if v, ok := e.AttrOK("symmetrical"); ok {
+		w.word("symmetrical=" + term(v))
 	}
 	return true
 }
