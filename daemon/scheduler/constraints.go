@@ -41,6 +41,7 @@ type rscSet struct {
 	ordered    bool
 	kind       string
 	id         string
+	listed     bool // ordering="listed": colocate each member with the next
 }
 
 func (c *cluster) sets(e *xmltree.Element) []rscSet {
@@ -51,7 +52,7 @@ func (c *cluster) sets(e *xmltree.Element) []rscSet {
 				s = t
 			}
 		}
-		rs := rscSet{id: s.ID(), sequential: true, requireAll: true, role: normRole(s.Attr("role")), action: s.Attr("action"), kind: s.Attr("kind")}
+		rs := rscSet{id: s.ID(), listed: s.Attr("ordering") == "listed", sequential: true, requireAll: true, role: normRole(s.Attr("role")), action: s.Attr("action"), kind: s.Attr("kind")}
 		if v, ok := s.AttrOK("sequential"); ok {
 			rs.sequential = isTrue(v)
 		}
@@ -170,7 +171,11 @@ func (c *cluster) unpackColocation(e *xmltree.Element) {
 					}
 					continue
 				}
-				add(s.rscs[i], s.rscs[i-1], s.role, s.role)
+				if s.listed {
+					add(s.rscs[i-1], s.rscs[i], s.role, s.role)
+				} else {
+					add(s.rscs[i], s.rscs[i-1], s.role, s.role)
+				}
 			}
 		}
 	}
