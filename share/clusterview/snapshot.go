@@ -230,6 +230,9 @@ type Resource struct {
 // FailedAction is an operation whose recorded result is a failure
 // (crm_mon's "Failed Resource Actions").
 type FailedAction struct {
+	// Resource is the id as the operation history records it (the
+	// lrm_resource id), which crm_mon shows verbatim: "ping" for an
+	// anonymous clone's instance, not "ping:0".
 	Resource string `json:"resource"`
 	// Op is the operation name: "start", "monitor", "stop", "promote", ...
 	Op string `json:"op"`

@@ -105,6 +105,9 @@ func TestCompatWithCrmMon(t *testing.T) {
 			secAll[title]++
 			if gs[title] == wsec {
 				secSame[title]++
+			} else if os.Getenv("PACER_COMPAT_SECTION") == title {
+				// PACER_COMPAT_SECTION="Node List" shows that section's differences.
+				t.Logf("%s, %s:\n%s", name, title, lineDiff(wsec, gs[title]))
 			}
 		}
 		got := comparable(cv.FormatText(snap, cv.TextOptions{Inactive: true, FenceHistory: 1, Location: time.UTC}))
