@@ -248,3 +248,25 @@ func TestShowSelected(t *testing.T) {
 		t.Error("unknown id printed something")
 	}
 }
+
+// Property sets with a score and rules parse, and print in the xml form
+// as crmsh does.
+func TestPropertyScoreRule(t *testing.T) {
+	cfg, err := pacerLoad("property overrides: 2: rule 0: date spec hours=12 cluster-delay=10s")
+	if err != nil {
+		t.Fatal(err)
+	}
+	set := cfg.Child("crm_config").Child("cluster_property_set")
+	if set.ID() != "overrides" || set.Attr("score") != "2" || set.Child("rule") == nil ||
+		set.Child("rule").Child("date_expression").Child("date_spec").Attr("hours") != "12" || set.Child("nvpair").Attr("value") != "10s" {
+		t.Fatalf("got %s", set)
+	}
+	text := Show(cfg)
+	if !strings.HasPrefix(text, "xml <cluster_property_set id=\"overrides\" score=\"2\">") {
+		t.Errorf("Show: %s", text)
+	}
+	back, err := pacerLoad(text)
+	if err != nil || !Equivalent(back, cfg) {
+		t.Errorf("round trip: %v", err)
+	}
+}

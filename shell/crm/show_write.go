@@ -619,15 +619,12 @@ func (w *writer) ticket(e *xmltree.Element) bool {
 // nvset writes property, rsc_defaults and op_defaults sets one
 // name=value a line, like crmsh.
 func (w *writer) nvset(kind string, e *xmltree.Element) bool {
+	// crmsh writes sets with a score or rules in the xml form (Pacer
+	// reads "property ID: SCORE: rule ... name=value" too).
+	if _, ok := e.AttrOK("score"); ok || e.Child("rule") != nil {
+		return false
+	}
 	w.word(kind + " " + e.ID() + ":")
-	if s := e.Attr("score"); s != "" {
-		w.word(scoreText(s) + ":")
-	}
-	for _, r := range e.ChildrenNamed("rule") {
-		if !w.rule(r, true) {
-			return false
-		}
-	}
 	for _, c := range e.Children {
 		if c.Name == "rule" {
 			continue
