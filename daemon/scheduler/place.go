@@ -300,6 +300,18 @@ func (c *cluster) assign(r *Resource) {
 	// Primaries first; a mandatory colocation narrows where this resource
 	// may go at once, so primaries placed later see it.
 	mine := append([]*Colocation(nil), c.colByDep[r]...)
+	// A group goes where all of its members may go: the first member
+	// carries the mandatory colocations of the later ones with resources
+	// outside the group.
+	if g := r.Parent; g != nil && g.Kind == Group && len(g.Children) > 0 && g.Children[0] == r {
+		for _, m := range g.Children[1:] {
+			for _, col := range c.colByDep[m] {
+				if col.Score.IsInfinite() && col.Prim.top() != g.top() && !col.implicit {
+					mine = append(mine, col)
+				}
+			}
+		}
+	}
 	// Higher-priority primaries are placed first.
 	sort.SliceStable(mine, func(i, j int) bool { return mine[i].Prim.top().Priority > mine[j].Prim.top().Priority })
 	for _, col := range mine {
