@@ -11,6 +11,7 @@ import (
 
 	"pacer/lrm"
 	"pacer/share/options"
+	"pacer/shell/crm"
 
 	"pacer/share/xmltree"
 )
@@ -489,7 +490,12 @@ func (s *session) completeObject(kind string) func([]string, string) []string {
 				return s.nodeNames()
 			}
 			if slices.Contains(args, "rule") {
-				return append([]string{"#uname", "eq", "ne", "defined", "not_defined", "date", "and", "or"}, s.nodeNames()...)
+				kw := crm.Keywords()
+				out := []string{"#uname", "#id", "#kind", "#cluster-name", "#site-name", "#role"}
+				out = append(out, kw.RuleOps...)
+				out = append(out, kw.After["rule"]...)
+				out = append(out, s.nodeAttrNames()...)
+				return append(out, s.nodeNames()...)
 			}
 			return []string{"resource-discovery="}
 		case "colocation", "collocation":
@@ -553,6 +559,31 @@ func (s *session) optionValues(t *options.Table, name string) []string {
 	var out []string
 	for _, v := range o.Allowed {
 		out = append(out, name+"="+v)
+	}
+	return out
+}
+
+// nodeAttrNames are the node attribute names in use (rules test them).
+func (s *session) nodeAttrNames() []string {
+	doc := s.compDoc()
+	if doc == nil {
+		return nil
+	}
+	seen := map[string]bool{}
+	var out []string
+	for _, sec := range []string{"configuration", "status"} {
+		if e := doc.Root.Child(sec); e != nil {
+			e.Walk(func(x *xmltree.Element) bool {
+				if x.Name == "resources" || x.Name == "lrm" || x.Name == "constraints" || x.Name == "crm_config" {
+					return false
+				}
+				if x.Name == "nvpair" && !seen[x.Attr("name")] && !strings.HasPrefix(x.Attr("name"), "fail-count-") && !strings.HasPrefix(x.Attr("name"), "last-failure-") {
+					seen[x.Attr("name")] = true
+					out = append(out, x.Attr("name"))
+				}
+				return true
+			})
+		}
 	}
 	return out
 }

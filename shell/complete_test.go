@@ -68,6 +68,7 @@ func TestCompletion(t *testing.T) {
 		{line: "configure location ", exactly: nil},
 		{line: "configure location l1 Cl", has: []string{"ClusterIP", "ClusterIP2"}},
 		{line: "configure location l1 ClusterIP inf: ", has: []string{"fc16-builder"}},
+		{line: "configure location l1 ClusterIP rule inf: ", has: []string{"#uname", "defined", "fc16-builder"}},
 		{line: "configure show ", has: []string{"xml", "ClusterIP", "after1then2"}},
 		{line: "resource stop ", exactly: []string{"ClusterIP", "ClusterIP2", "ClusterIP3"}},
 		{line: "resource move ClusterIP ", exactly: []string{"fc16-builder"}},
