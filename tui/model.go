@@ -280,6 +280,13 @@ func (m *Model) addEvent(e cv.Event) {
 		if e.Seq <= m.lastSeq {
 			return // already seen (snapshot backlog overlapping the stream)
 		}
+		if m.lastSeq != 0 && e.Seq > m.lastSeq+1 {
+			// The daemon drops events for a subscriber that lags; say so
+			// rather than show a log that looks complete.
+			missed := e.Seq - m.lastSeq - 1
+			m.events = append(m.events, cv.Event{Time: e.Time, Kind: "gap",
+				Message: fmt.Sprintf("(%d event%s missed)", missed, plural(int(missed)))})
+		}
 		m.lastSeq = e.Seq
 	}
 	m.events = append(m.events, e)

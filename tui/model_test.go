@@ -80,13 +80,18 @@ func TestEventLogDedupAndBound(t *testing.T) {
 	if len(m.events) != 3 {
 		t.Fatalf("duplicate seq appended: %d events", len(m.events))
 	}
+	// A gap in the numbers is shown, not hidden.
+	m.addEvent(cv.Event{Seq: 7, Message: "after a gap"})
+	if got := m.events[len(m.events)-2].Message; got != "(3 events missed)" {
+		t.Fatalf("gap marker %q", got)
+	}
 	for i := range cv.MaxEvents + 50 {
-		m.addEvent(cv.Event{Seq: uint64(100 + i), Message: "e"})
+		m.addEvent(cv.Event{Seq: uint64(8 + i), Message: "e"})
 	}
 	if len(m.events) != cv.MaxEvents {
 		t.Fatalf("event log has %d entries, want bound %d", len(m.events), cv.MaxEvents)
 	}
-	if m.events[len(m.events)-1].Seq != uint64(100+cv.MaxEvents+49) {
+	if m.events[len(m.events)-1].Seq != uint64(8+cv.MaxEvents+49) {
 		t.Error("the newest event must be kept")
 	}
 }
