@@ -566,10 +566,9 @@ func (w *writer) colocation(e *xmltree.Element) bool {
 	} else if !w.sets(e, "role") {
 		return false
 	}
-	for _, k := range []string{"node-attribute", "influence", "symmetrical"} {
-		if v, ok := e.AttrOK(k); ok {
-			w.word(k + "=" + term(v))
-		}
+	// influence= crmsh reads only in the xml form.
+	if v, ok := e.AttrOK("node-attribute"); ok {
+		w.word("node-attribute=" + term(v))
 	}
 	return true
 }
