@@ -278,7 +278,7 @@ func (p *parser) colocation() error {
 			e.Append(s)
 		}
 	}
-	return p.trailingAttrs(e, "node-attribute", "influence", "symmetrical")
+	return p.trailingAttrs(e, "node-attribute", "influence")
 }
 
 func countRefs(sets []*xmltree.Element) int {
