@@ -76,6 +76,9 @@ func (s *session) cmdConfigureShow(ctx context.Context, inv *cmdtree.Invocation)
 	if text != "" && !strings.HasSuffix(text, "\n") {
 		text += "\n"
 	}
+	if s.color() {
+		text = colorize(text)
+	}
 	_, err = io.WriteString(s.stdout, text)
 	return err
 }
@@ -563,4 +566,30 @@ func (s *session) cmdConfigureSimulate(ctx context.Context, inv *cmdtree.Invocat
 		return err
 	}
 	return s.simulateDoc(ctx, doc, inv.Args)
+}
+
+// color says whether output may carry colors: only on a terminal, and not
+// with NO_COLOR set. Programs reading show's output never see escapes.
+func (s *session) color() bool {
+	return s.terminal && os.Getenv("NO_COLOR") == "" && os.Getenv("TERM") != "dumb"
+}
+
+// colorize makes the keyword and the id of each crm statement stand out.
+func colorize(text string) string {
+	lines := strings.Split(text, "\n")
+	for i, l := range lines {
+		if l == "" || strings.HasPrefix(l, "\t") || strings.HasPrefix(l, " ") || strings.HasPrefix(l, "<") {
+			continue
+		}
+		kw, rest, ok := strings.Cut(l, " ")
+		if !ok {
+			continue
+		}
+		id, tail, _ := strings.Cut(rest, " ")
+		if tail != "" {
+			tail = " " + tail
+		}
+		lines[i] = "\x1b[1;36m" + kw + "\x1b[0m \x1b[1m" + id + "\x1b[0m" + tail
+	}
+	return strings.Join(lines, "\n")
 }

@@ -199,7 +199,7 @@ func TestOneShotConfigureCommits(t *testing.T) {
 		t.Fatalf("%+v", r)
 	}
 	r = run(t, p, "", "configure", "show", "g1")
-	if r.code != 0 || !strings.Contains(r.stdout, "group g1 d1") || !strings.Contains(r.stdout, `description="two words"`) {
+	if r.code != 0 || !strings.Contains(r.stdout, "group g1 d1") || !strings.Contains(r.stdout, `description="two words"`) || strings.Contains(r.stdout, "\x1b") {
 		t.Fatalf("show g1: %+v", r)
 	}
 }
