@@ -1,6 +1,7 @@
 package scheduler
 
 import (
+	"pacer/share/graph"
 	"time"
 
 	"pacer/share/score"
@@ -123,6 +124,7 @@ type Resource struct {
 	gStart, gRunning, gStop, gStopped *action
 	stops                             map[*Node]*action
 	startOn                           *Node
+	graphRsc                          *graph.Resource // shared by all of its graph actions
 }
 
 // Contribution is one reason a resource's score on a node changed.

@@ -171,7 +171,10 @@ func (c *cluster) buildGraph(id int) *graph.Graph {
 		default:
 			ga.Kind = graph.RscOp
 			ga.Key = a.key()
-			ga.Resource = &graph.Resource{ID: a.rsc.ID, Class: a.rsc.Class, Provider: a.rsc.Provider, Type: a.rsc.Type}
+			if a.rsc.graphRsc == nil {
+				a.rsc.graphRsc = &graph.Resource{ID: a.rsc.ID, Class: a.rsc.Class, Provider: a.rsc.Provider, Type: a.rsc.Type}
+			}
+			ga.Resource = a.rsc.graphRsc
 			for k, v := range a.rsc.Params {
 				ga.Attrs[k] = v
 			}

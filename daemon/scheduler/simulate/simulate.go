@@ -3,11 +3,11 @@
 package simulate
 
 import (
+	"bufio"
 	"flag"
 	"fmt"
 	"io"
 	"os"
-	"strings"
 	"time"
 
 	"pacer/daemon/scheduler"
@@ -81,7 +81,7 @@ func run(args []string, stdout, stderr io.Writer, getenv func(string) string, cl
 		fmt.Fprintf(stderr, "pacer simulate: %s: %v\n", path, err)
 		return 1
 	}
-	var b strings.Builder
+	b := bufio.NewWriterSize(stdout, 1<<16)
 	b.WriteString(banner)
 	if !*quiet {
 		b.WriteString("Current cluster status:\n")
@@ -111,7 +111,8 @@ func run(args []string, stdout, stderr io.Writer, getenv func(string) string, cl
 		b.WriteString("\nRevised Cluster Status:\n")
 		b.WriteString(scheduler.FormatStatus(res.Revised))
 	}
-	if _, err := io.WriteString(stdout, b.String()); err != nil {
+	if err := b.Flush(); err != nil {
+		fmt.Fprintf(stderr, "pacer simulate: %v\n", err)
 		return 1
 	}
 	return 0
