@@ -505,3 +505,17 @@ func TestWiredCommands(t *testing.T) {
 		t.Errorf("configure simulate: %+v", r)
 	}
 }
+
+// A resource command run while configure edits are staged is committed at
+// once and carried into the staged configuration; the later commit keeps both.
+func TestStagedEditsSurviveResourceCommands(t *testing.T) {
+	p := caseFile(t, "bug-5014-CthenAthenB-C-stopped")
+	r := run(t, p, "configure\nprimitive q1 ocf:heartbeat:Dummy\nresource stop ClusterIP2\ncommit\n")
+	if r.code != 0 {
+		t.Fatalf("%+v", r)
+	}
+	doc := parseFile(t, p)
+	if doc.Root.FindID("q1") == nil || doc.Root.FindID("ClusterIP2-meta_attributes-target-role") == nil {
+		t.Fatalf("lost a change:\n%s", doc.Root.Child("configuration").Indented())
+	}
+}

@@ -211,8 +211,36 @@ func (s *session) change(ctx context.Context, fn func(doc *xmltree.Document) err
 		if err != nil {
 			return err
 		}
+		s.rebaseWork(ctx, fn)
 		return s.waitIdle(ctx)
 	}
+}
+
+// rebaseWork carries a change committed from outside the configure level
+// (resource stop, node standby...) into the configuration being edited, so
+// that its later commit neither is refused as stale nor undoes the change.
+func (s *session) rebaseWork(ctx context.Context, fn func(doc *xmltree.Document) error) {
+	if s.work == nil {
+		return
+	}
+	if !s.dirty {
+		s.work = nil // reloaded on next use
+		return
+	}
+	doc, err := s.be.CIB(ctx)
+	if err != nil {
+		return
+	}
+	v, err := cib.ReadVersion(doc.Root)
+	if err != nil {
+		return
+	}
+	cp := &xmltree.Document{Prolog: s.work.Prolog, Root: s.work.Root.Clone(), Epilog: s.work.Epilog}
+	if fn(cp) != nil {
+		return // the staged edits conflict with it: the commit will say so
+	}
+	cp.Root.Replace(cp.Root.Child("status"), doc.Root.Child("status"))
+	s.work, s.workBase, s.workOrig = cp, v, doc.Root.Clone()
 }
 
 func isStale(err error) bool {
