@@ -323,8 +323,10 @@ func (a *applier) object(st *Statement) error {
 		old.Parent.Replace(old, el)
 		// Members the new definition leaves out become top-level
 		// resources rather than vanish.
-		if len(st.Members) > 0 {
-			for _, c := range resourceChildren(old) {
+		keep := map[string]bool{}
+		el.Walk(func(x *xmltree.Element) bool { keep[x.ID()] = true; return true })
+		for _, c := range resourceChildren(old) {
+			if !keep[c.ID()] {
 				old.Remove(c)
 				a.index(c, 1)
 				a.section("resources").Append(c)

@@ -119,6 +119,13 @@ func TestApplyGroupsMoveMembers(t *testing.T) {
 	if p2 := cfg.Child("resources").FindID("p2"); p2 == nil || p2.Parent.Name != "resources" {
 		t.Errorf("p2 lost or misplaced: %s", Show(cfg))
 	}
+	// Redefining a group as a primitive keeps its members too.
+	if err := Apply(cfg, mustParse(t, "primitive g2 Dummy"), Update); err != nil {
+		t.Fatal(err)
+	}
+	if p3 := cfg.Child("resources").FindID("p3"); p3 == nil || p3.Parent.Name != "resources" {
+		t.Errorf("p3 lost or misplaced: %s", Show(cfg))
+	}
 	// A clone of a group defined later in the same text.
 	cfg, err = pacerLoad("clone cl gg meta interleave=true\ngroup gg a b\nprimitive a Dummy\nprimitive b Dummy")
 	if err != nil {
