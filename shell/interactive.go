@@ -53,10 +53,16 @@ func (s *session) interactive(ctx context.Context) int {
 		return line == "y" || line == "yes"
 	}
 	status := 0
+	var cont strings.Builder // a statement continued with a trailing backslash
 	for !s.quit {
-		rl.SetPrompt(s.prompt())
+		if cont.Len() > 0 {
+			rl.SetPrompt("> ")
+		} else {
+			rl.SetPrompt(s.prompt())
+		}
 		line, err := rl.Readline()
 		if errors.Is(err, readline.ErrInterrupt) {
+			cont.Reset()
 			continue
 		}
 		if errors.Is(err, io.EOF) {
@@ -68,6 +74,14 @@ func (s *session) interactive(ctx context.Context) int {
 		if err != nil {
 			fmt.Fprintf(s.stderr, "ERROR: %v\n", err)
 			return 1
+		}
+		if strings.HasSuffix(line, `\`) {
+			cont.WriteString(strings.TrimSuffix(line, `\`) + " ")
+			continue
+		}
+		if cont.Len() > 0 {
+			line = cont.String() + line
+			cont.Reset()
 		}
 		line = strings.TrimSpace(line)
 		if line == "" || strings.HasPrefix(line, "#") {
