@@ -144,6 +144,7 @@ func (c *cluster) createActions() {
 			r.gStopped.pseudo = true
 		case Primitive:
 			if r.fixed && r.inCollective() {
+				c.instanceActions(r)
 				continue
 			}
 			c.primitiveActions(r)
@@ -453,6 +454,14 @@ func (c *cluster) summaryLines() []string {
 		if r.Kind != Primitive || r.stops == nil {
 			continue
 		}
+		if r.fixed && r.inCollective() {
+			for _, n := range r.Running {
+				if r.stops[n] != nil {
+					out = append(out, fmt.Sprintf("  * Stop       %-20s ( %s )  due to node availability", r.ID, n.Name))
+				}
+			}
+			continue
+		}
 		if l := c.rscSummary(r); l != "" {
 			out = append(out, l)
 		}
@@ -641,4 +650,22 @@ func firstUnrunnableMember(g *Resource) *action {
 		}
 	}
 	return nil
+}
+
+// instanceActions: clone instances are not placed by this scheduler, but
+// one on a node being fenced is stopped by the fencing.
+func (c *cluster) instanceActions(r *Resource) {
+	for _, n := range r.Running {
+		if !n.Fence {
+			continue
+		}
+		if r.stops == nil {
+			r.stops = map[*Node]*action{}
+		}
+		s := c.newAction(r, "stop", n)
+		s.pseudo, s.implied, s.required = true, true, true
+		s.reason = "node availability"
+		r.stops[n] = s
+		c.addOrder(c.fenceOps[n], s, fImpliesThen|fRunnableLeft)
+	}
 }

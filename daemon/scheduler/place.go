@@ -281,6 +281,7 @@ func (c *cluster) assign(r *Resource) {
 				p.assigned = true
 				if len(p.Running) > 0 {
 					p.Assigned = p.Running[0]
+					c.assignedCount[p.Assigned]++
 				}
 				p.fixed = true
 			}
