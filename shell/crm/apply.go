@@ -279,6 +279,13 @@ func (a *applier) object(st *Statement) error {
 	if old != nil && !sameKind(old.Name, el.Name) {
 		return fmt.Errorf("id %s is already in use by a %s", id, old.Name)
 	}
+	if old != nil && old.Parent != nil && isResource(old.Parent.Name) && el.Name != old.Name {
+		// Redefined in place: the container must still accept it.
+		p := old.Parent
+		if el.Name != "primitive" && (p.Name != "clone" && p.Name != "master" || el.Name != "group") {
+			return fmt.Errorf("%s is in %s %s, which cannot hold a %s", id, p.Name, p.ID(), el.Name)
+		}
+	}
 	// Members first: they must exist, and they move into the container.
 	var members []*xmltree.Element
 	for _, m := range st.Members {
