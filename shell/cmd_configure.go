@@ -340,19 +340,6 @@ func (s *session) cmdDelete(ctx context.Context, inv *cmdtree.Invocation) error 
 	})
 }
 
-func removeElement(e *xmltree.Element) {
-	p := e.Parent
-	if p == nil {
-		return
-	}
-	p.Remove(e)
-	// An emptied group or clone is removed with its last child.
-	if (p.Name == "group" && len(p.ChildrenNamed("primitive")) == 0) ||
-		((p.Name == "clone" || p.Name == "master") && p.Child("primitive") == nil && p.Child("group") == nil) {
-		removeElement(p)
-	}
-}
-
 func isResource(e *xmltree.Element) bool {
 	switch e.Name {
 	case "primitive", "group", "clone", "master", "bundle", "template":
@@ -368,43 +355,6 @@ func findResource(cfg *xmltree.Element, id string) *xmltree.Element {
 		return nil
 	}
 	return rs.Find(func(e *xmltree.Element) bool { return isResource(e) && e.ID() == id })
-}
-
-// dropReferences removes constraints that only refer to id, and id from
-// resource sets, tags and the constraints that list it among others.
-func dropReferences(cfg *xmltree.Element, id string) {
-	for _, secName := range []string{"constraints", "tags"} {
-		sec := cfg.Child(secName)
-		if sec == nil {
-			continue
-		}
-		for _, c := range append([]*xmltree.Element(nil), sec.Children...) {
-			for _, a := range []string{"rsc", "with-rsc", "first", "then"} {
-				if c.Attr(a) == id {
-					sec.Remove(c)
-				}
-			}
-			for _, set := range append(c.ChildrenNamed("resource_set"), c) {
-				for _, ref := range set.ChildrenNamed("resource_ref") {
-					if ref.ID() == id || ref.Attr("id") == id {
-						set.Remove(ref)
-					}
-				}
-				for _, ref := range set.ChildrenNamed("obj_ref") {
-					if ref.ID() == id {
-						set.Remove(ref)
-					}
-				}
-				if set != c && len(set.ChildrenNamed("resource_ref")) == 0 {
-					c.Remove(set)
-				}
-			}
-			if c.Parent != nil && (c.Name == "tag" && len(c.ChildrenNamed("obj_ref")) == 0 ||
-				c.Attr("rsc") == "" && c.Attr("first") == "" && c.Attr("rsc-pattern") == "" && c.Name != "tag" && len(c.ChildrenNamed("resource_set")) == 0) {
-				sec.Remove(c)
-			}
-		}
-	}
 }
 
 // cmdRename changes an object's id and every reference to it.

@@ -3,7 +3,6 @@ package shell
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"sort"
 	"strconv"
@@ -911,8 +910,6 @@ func (s *session) commandFlags(args []string) ([]string, error) {
 	}
 	return out, nil
 }
-
-var errNoScheduler = errors.New("needs the scheduler package")
 
 // isRunning says whether any primitive of a resource is active according
 // to the CIB's operation history.
