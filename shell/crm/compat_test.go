@@ -221,7 +221,7 @@ func TestCompatCrmsh(t *testing.T) {
 	// crmsh needs 1.5 s a file on an idle machine and far more on a busy
 	// one; the sample stops taking new files when its budget is spent so
 	// `go test` stays bounded, and says how many it ran.
-	deadline := time.Now().Add(100 * time.Second)
+	deadline := time.Now().Add(80 * time.Second)
 	if os.Getenv("PACER_COMPAT") == "all" {
 		deadline = time.Now().Add(24 * time.Hour)
 	}
