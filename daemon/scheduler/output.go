@@ -288,7 +288,11 @@ func execLine(a *graph.Action) string {
 	if a.Task == "stop" && a.Kind == graph.Pseudo {
 		return fmt.Sprintf("  * Pseudo action:   %s", a.Key)
 	}
-	return fmt.Sprintf("  * Resource action: %-15s %s on %s", a.Resource.ID, task, a.Node)
+	id := a.Resource.ID
+	if len(id) < 15 {
+		id += strings.Repeat(" ", 15-len(id))
+	}
+	return "  * Resource action: " + id + " " + task + " on " + a.Node
 }
 
 var _ = strings.TrimSpace
