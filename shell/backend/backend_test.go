@@ -126,3 +126,16 @@ func TestCorruptFileNamed(t *testing.T) {
 		t.Fatalf("error %v", err)
 	}
 }
+
+func TestClearNodeState(t *testing.T) {
+	f := newFile(t)
+	ctx := context.Background()
+	if err := f.ClearNodeState(ctx, "n1"); err != nil {
+		t.Fatal(err)
+	}
+	doc, _ := f.CIB(ctx)
+	ns := doc.Root.Child("status").Child("node_state")
+	if ns == nil || len(ns.Children) != 0 || ns.Attr("crmd") != "offline" || ns.Attr("expected") != "down" {
+		t.Fatalf("node_state %v", ns)
+	}
+}

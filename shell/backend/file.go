@@ -81,17 +81,27 @@ func (f *File) Cleanup(ctx context.Context, rsc, node string) error {
 	})
 }
 
+// ClearNodeState makes the node cleanly down: its history and transient
+// attributes are dropped and it is recorded as offline and expected down
+// (not unclean), so nothing waits for it to be fenced.
 func (f *File) ClearNodeState(ctx context.Context, node string) error {
 	return f.update(ctx, Version{}, false, func(doc *xmltree.Document) error {
 		st := doc.Root.Child("status")
 		if st == nil {
-			return nil
+			st = doc.Root.Append(xmltree.New("status"))
 		}
+		id := NodeID(doc, node)
+		if id == "" {
+			return fmt.Errorf("node %q not found", node)
+		}
+		clean := xmltree.New("node_state", "id", id, "uname", node, "in_ccm", "false", "crmd", "offline", "join", "down", "expected", "down")
 		for _, ns := range st.ChildrenNamed("node_state") {
-			if ns.Attr("uname") == node || ns.ID() == node {
-				st.Remove(ns)
+			if ns.ID() == id {
+				st.Replace(ns, clean)
+				return nil
 			}
 		}
+		st.Append(clean)
 		return nil
 	})
 }
