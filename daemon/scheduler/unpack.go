@@ -358,6 +358,11 @@ func (c *cluster) nodeStatus(n *Node, ns *xmltree.Element) {
 			// cleanly gone
 			return
 		}
+		if crmd && join != "member" && expected != "member" {
+			// its controller is up but it has not joined yet
+			n.Pending = true
+			return
+		}
 		n.Unclean, n.FenceReason = true, "peer is no longer part of the cluster"
 	case !crmd:
 		if join == "down" || join == "" {
