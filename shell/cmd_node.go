@@ -430,5 +430,5 @@ func (s *session) cmdNodeDelete(ctx context.Context, inv *cmdtree.Invocation) er
 	}); err != nil {
 		return err
 	}
-	return be.ClearNodeState(ctx, node)
+	return be.ForgetNode(ctx, node)
 }

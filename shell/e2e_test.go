@@ -519,3 +519,23 @@ func TestStagedEditsSurviveResourceCommands(t *testing.T) {
 		t.Fatalf("lost a change:\n%s", doc.Root.Child("configuration").Indented())
 	}
 }
+
+func TestNodeClearstateAndDelete(t *testing.T) {
+	p := caseFile(t, "clone-anon-failcount")
+	if r := run(t, p, "", "node", "clearstate", "srv04"); r.code == 0 {
+		t.Errorf("clearstate without a terminal or --yes went ahead: %+v", r)
+	}
+	if r := run(t, p, "", "--yes", "node", "clearstate", "srv04"); r.code != 0 {
+		t.Fatalf("%+v", r)
+	}
+	if r := run(t, p, "", "status"); !strings.Contains(r.stdout, "OFFLINE: [ srv04 ]") || strings.Contains(r.stdout, "UNCLEAN") {
+		t.Errorf("after clearstate: %s", r.stdout)
+	}
+	if r := run(t, p, "", "node", "delete", "srv04"); r.code != 0 {
+		t.Fatalf("%+v", r)
+	}
+	doc := parseFile(t, p)
+	if doc.Root.Find(func(e *xmltree.Element) bool { return e.Attr("uname") == "srv04" }) != nil {
+		t.Error("srv04 still in the CIB")
+	}
+}

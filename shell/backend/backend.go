@@ -41,8 +41,12 @@ type Backend interface {
 	// Cleanup forgets the operation history and fail counts of rsc ("" = all)
 	// on node ("" = all) so the cluster re-probes it.
 	Cleanup(ctx context.Context, rsc, node string) error
-	// ClearNodeState forgets what the status section knows about node.
+	// ClearNodeState records node as cleanly down, forgetting its history
+	// (crm node clearstate).
 	ClearNodeState(ctx context.Context, node string) error
+	// ForgetNode removes what the status section knows about a node that
+	// was deleted from the configuration.
+	ForgetNode(ctx context.Context, node string) error
 	Close() error
 }
 

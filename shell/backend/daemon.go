@@ -66,3 +66,10 @@ func (d *Daemon) ClearNodeState(ctx context.Context, node string) error {
 
 // Status is the daemon's own snapshot.
 func (d *Daemon) Status(ctx context.Context) (*clusterview.Snapshot, error) { return d.C.Status(ctx) }
+
+// ForgetNode: the daemon drops a deleted node's status itself; what the
+// shell can do is forget its resource history.
+func (d *Daemon) ForgetNode(ctx context.Context, node string) error {
+	_, err := d.C.Cleanup(ctx, "", node)
+	return err
+}

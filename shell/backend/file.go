@@ -106,6 +106,19 @@ func (f *File) ClearNodeState(ctx context.Context, node string) error {
 	})
 }
 
+func (f *File) ForgetNode(ctx context.Context, node string) error {
+	return f.update(ctx, Version{}, false, func(doc *xmltree.Document) error {
+		if st := doc.Root.Child("status"); st != nil {
+			for _, ns := range st.ChildrenNamed("node_state") {
+				if ns.Attr("uname") == node || ns.ID() == node {
+					st.Remove(ns)
+				}
+			}
+		}
+		return nil
+	})
+}
+
 // update applies fn to the current file under the directory lock and
 // writes the result. A configuration change bumps epoch, a status change
 // num_updates, the way Pacemaker versions them.
