@@ -366,9 +366,12 @@ func (m *Model) helpScreen(w int) []string {
 	for _, l := range strings.Split(m.help.FullHelpView(m.keys.FullHelp()), "\n") {
 		out = append(out, ansi.Truncate(l, w, "…"))
 	}
-	out = append(out, "",
-		fit(w, seg{"Markers: FAILED, Starting/Stopping (pending), (unmanaged), (blocked), (disabled), ORPHANED,", &m.styles.Dim}),
-		fit(w, seg{"(UNCLEAN) node. Actions ask for confirmation (y); the default answer is no.", &m.styles.Dim}))
+	out = append(out, "")
+	for _, l := range wrap("Markers: FAILED; Starting, Stopping, Promoting... (an action in flight); "+
+		"(unmanaged), (blocked), (disabled), (failure ignored); ORPHANED; (UNCLEAN) node; "+
+		"[ n1 n2 ] active on several nodes. Actions ask for confirmation: y runs them; n, esc or enter cancel.", w) {
+		out = append(out, fit(w, seg{l, &m.styles.Dim}))
+	}
 	return out
 }
 
@@ -395,4 +398,25 @@ func (m *Model) statusLine(w int) string {
 func (m *Model) helpLine(w int) string {
 	m.help.Width = w
 	return ansi.Truncate(m.help.ShortHelpView(m.keys.ShortHelp()), w, "…")
+}
+
+// wrap breaks text into lines of at most w cells at spaces.
+func wrap(text string, w int) []string {
+	var lines []string
+	line := ""
+	for _, word := range strings.Fields(text) {
+		switch {
+		case line == "":
+			line = word
+		case ansi.StringWidth(line)+1+ansi.StringWidth(word) <= w:
+			line += " " + word
+		default:
+			lines = append(lines, line)
+			line = word
+		}
+	}
+	if line != "" {
+		lines = append(lines, line)
+	}
+	return lines
 }
