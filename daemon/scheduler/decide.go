@@ -108,6 +108,11 @@ func (c *cluster) checkDigests(r *Resource) {
 }
 
 func (c *cluster) needRestart(r *Resource, n *Node, why string) {
+	if r.Class == "lsb" || r.Class == "systemd" || r.Class == "service" || r.Class == "upstart" {
+		// agents without parameters: the change is not a definition change
+		// Pacemaker names
+		why = ""
+	}
 	if r.restartNeed == nil {
 		r.restartNeed = map[*Node]string{}
 	}
