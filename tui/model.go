@@ -142,8 +142,9 @@ type Model struct {
 	status  string
 	statErr bool
 
-	rows  [numPanes][]row
-	dirty bool
+	rows   [numPanes][]row
+	counts cv.Counts // of snap, with the rows
+	dirty  bool
 }
 
 // New builds the model. The shell normally calls Run; New is for tests and
@@ -586,6 +587,7 @@ func (m *Model) refresh() {
 	m.dirty = false
 	filter := strings.ToLower(strings.TrimSpace(m.filter))
 	if m.snap != nil {
+		m.counts = m.snap.Count()
 		m.rows[paneNodes] = nodeRows(m.snap, filter, m.showAttrs)
 		if m.byNode {
 			m.rows[paneResources] = byNodeRows(m.snap, filter)

@@ -116,7 +116,7 @@ func (m *Model) headerLines(w int) []string {
 	if s.ClusterName != "" {
 		title += " " + s.ClusterName
 	}
-	c := s.Count()
+	c := m.counts
 	segs := []seg{{title, &st.Title}, {" │ ", &st.Dim}}
 	if s.DC != "" {
 		segs = append(segs, seg{"DC " + s.DC, &st.Header})
@@ -227,7 +227,7 @@ func (m *Model) paneCount(p pane) int {
 	case paneNodes:
 		return len(m.snap.Nodes)
 	case paneResources:
-		return m.snap.Count().Instances
+		return m.counts.Instances
 	case paneFailures:
 		return len(m.snap.FailedActions)
 	case paneFencing:
