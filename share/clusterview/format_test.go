@@ -320,3 +320,24 @@ func TestFormatTextByNode(t *testing.T) {
 		})
 	}
 }
+
+// Plain crm_mon -1 (no -r): only active resources, "Active Resources".
+func TestFormatTextActiveMatchesLiveCrmMon(t *testing.T) {
+	crmMon, err := exec.LookPath("crm_mon")
+	if err != nil {
+		t.Skip("crm_mon not installed (apt install pacemaker-cli-utils)")
+	}
+	for _, c := range crmMonCases {
+		cib, _ := filepath.Abs(filepath.Join("testdata", c.cib+".xml"))
+		cmd := exec.Command(crmMon, "-1")
+		cmd.Env = append(os.Environ(), "CIB_file="+cib, "TZ=UTC")
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("%s: crm_mon: %v", c.cib, err)
+		}
+		got := comparable(cv.FormatText(c.snap(), cv.TextOptions{FenceHistory: 1, Location: time.UTC}))
+		if want := comparable(string(out)); got != want {
+			t.Errorf("%s differs from crm_mon -1:\n%s", c.cib, lineDiff(want, got))
+		}
+	}
+}
