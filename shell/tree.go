@@ -98,6 +98,7 @@ func buildTree(s *session) *cmdtree.Tree {
 			{Name: "clear", Aliases: []string{"unmove", "unmigrate", "unban"}, Args: "RSC [NODE]",
 				Short: "remove the constraints move and ban added", Run: s.cmdClear, Complete: s.completeResourceNode()},
 			{Name: "cleanup", Args: "[RSC] [NODE]", Short: "forget failures and operation history so the cluster re-checks",
+				Long: "Removes the resource's operation history and fail counts (of every primitive inside a group or clone) on NODE or on all nodes; the cluster probes it again and may start it where it was banned by failures.",
 				Run: s.cmdCleanup, Complete: s.completeResourceNode()},
 			{Name: "refresh", Args: "[RSC] [NODE]", Short: "re-detect the state of resources (forget their history)",
 				Run: s.cmdCleanup, Complete: s.completeResourceNode()},
@@ -113,6 +114,7 @@ func buildTree(s *session) *cmdtree.Tree {
 			rscCmd("constraints", "RSC", "list the constraints that involve a resource", s.cmdConstraints),
 			rscCmd("scores", "[RSC]", "show allocation scores (what the scheduler computes)", s.cmdScores),
 			{Name: "why", Args: "RSC [NODE]", Short: "explain in plain words why a resource runs where it does, or not",
+				Long: "Shows where the resource runs, what the cluster plans to do with it, every score contribution per node (location constraints, stickiness, colocations, failures) and what else decides: target-role, maintenance, standby or offline nodes, quorum, bans left by move, fail counts.",
 				Run: s.cmdWhy, Complete: s.completeResourceNode()},
 		}}
 
@@ -125,6 +127,7 @@ func buildTree(s *session) *cmdtree.Tree {
 			{Name: "show", Aliases: []string{"list"}, Args: "[NODE]", Short: "show nodes, their state and attributes",
 				Run: s.cmdNodeShow, Complete: s.completeNodes()},
 			{Name: "standby", Args: "[NODE] [reboot|forever]", Short: "put a node in standby: it runs no resources",
+				Long: "Sets the node attribute standby=on: permanently (forever, the default, in the nodes section) or until the node restarts (reboot). Without NODE, this host.",
 				Run: s.cmdStandby("on"), Complete: s.completeNodes("reboot", "forever")},
 			{Name: "online", Args: "[NODE] [reboot|forever]", Short: "bring a node back from standby",
 				Run: s.cmdStandby("off"), Complete: s.completeNodes("reboot", "forever")},
@@ -158,6 +161,7 @@ func buildTree(s *session) *cmdtree.Tree {
 		Sub: []*C{
 			{Name: "verify", Short: "check the CIB like crm_verify: errors and warnings, exit status 1 on errors", Run: s.cmdCIBVerify},
 			{Name: "new", Args: "NAME [empty] [--force]", Short: "create a shadow CIB (a copy of the current one) and use it",
+				Long: "Later commands work on the shadow until \"cib use live\". Example:\n  cib new test\n  configure primitive d1 ocf:heartbeat:Dummy\n  cib diff\n  cib commit test",
 				Run: s.cmdShadowNew, Complete: completeWords("empty", "--force")},
 			{Name: "use", Args: "[NAME|live]", Short: "work on a shadow CIB, or on the live one", Run: s.cmdShadowUse, Complete: s.completeShadows("live")},
 			{Name: "list", Short: "list shadow CIBs", Run: s.cmdShadowList},
@@ -184,6 +188,7 @@ func buildTree(s *session) *cmdtree.Tree {
 	root := &C{Name: "pacer", Sub: []*C{
 		configure, resource, node, ra, cibLevel, cluster, stonith,
 		{Name: "status", Args: "[-o json] [--all]", Short: "show the cluster status like crm_mon -1",
+			Long: "The layout is crm_mon's one-shot output. With CIB_file the status is computed from the file by the scheduler, with no daemon. --all adds node attributes, fail counts and tickets.",
 			Run: s.cmdStatus, Complete: completeWords("-o", "json", "--all")},
 		{Name: "mon", Args: "[-1]", Short: "live cluster monitor (\"-1\": print once and exit)", Run: s.cmdMon, Complete: completeWords("-1")},
 		{Name: "simulate", Args: "[crm_simulate-like options]", Short: "run the scheduler on a CIB and show what it would do", Run: s.cmdSimulate},
