@@ -1,8 +1,6 @@
 package scheduler
 
 import (
-	"fmt"
-	"os"
 	"strings"
 	"time"
 
@@ -99,9 +97,6 @@ func (c *cluster) checkDigests(r *Resource) {
 			}
 		}
 		if all != op.digest {
-			if os.Getenv("PACER_TRACE") != "" {
-				fmt.Printf("digest %s on %s: have %s want %s %s\n", r.ID, n.Name, all, op.digest, opdigest.XML(params))
-			}
 			c.needRestart(r, n, "resource definition change")
 		}
 	}

@@ -1,8 +1,6 @@
 package scheduler
 
 import (
-	"fmt"
-	"os"
 	"sort"
 	"strings"
 
@@ -183,11 +181,6 @@ func (c *cluster) place() {
 		}
 	}
 	order := c.assignOrder()
-	if os.Getenv("PACER_TRACE") != "" {
-		for _, r := range order {
-			fmt.Println("order", r.ID, r.Priority)
-		}
-	}
 	for _, r := range order {
 		c.assign(r)
 	}
@@ -374,9 +367,6 @@ func (c *cluster) assign(r *Resource) {
 	r.final = s
 	// Utilization
 	best := c.choose(r, s)
-	if os.Getenv("PACER_TRACE") != "" {
-		fmt.Println("assign", r.ID, nodeName(best), c.assignedCount)
-	}
 	if best != nil {
 		r.Assigned = best
 		c.assignedCount[best]++
@@ -701,13 +691,6 @@ func firstPrimitive(r *Resource) *Resource {
 		r = r.Children[0]
 	}
 	return r
-}
-
-func nodeName(n *Node) string {
-	if n == nil {
-		return "-"
-	}
-	return n.Name
 }
 
 func (c *cluster) sortedNodes() []*Node {
