@@ -7,6 +7,30 @@
 // The rules implemented are Pacemaker's documented behaviour (Pacemaker
 // Explained) checked against Pacemaker's own regression cases; see the
 // conformance test.
+//
+// A run goes through these steps, one file each:
+//
+//   - unpack.go, history.go, constraints.go: the CIB into a working set:
+//     options (3.x names and 2.x aliases), nodes and their state (online,
+//     unclean with the reason Pacemaker prints, pending, standby,
+//     maintenance, shutdown), resources with inherited meta attributes,
+//     operation history into current role, failures and on-fail, fail
+//     counts, and the constraints with sets, tags and templates expanded.
+//   - place.go: node scores (locations and rules, stickiness, failures,
+//     health, tickets, target-role) and the assignment of each resource in
+//     Pacemaker's order, with colocations applied both ways (mandatory
+//     ones first, then the preferences of resources that will follow,
+//     then optional ones) and utilization.
+//   - decide.go: restarts and reloads for changed definitions (op digests).
+//   - actions.go, extras.go: start/stop actions per resource, group pseudo
+//     actions, orderings with their implications (required, runnable) and
+//     the reasons they carry, fencing, probes and monitors; then the
+//     Transition Summary lines.
+//   - output.go, format.go, view.go: the graph, scores, crm_simulate
+//     layout and the status snapshot for pacer status/mon.
+//
+// Clones and promotable clones are read (instances rsc:N, roles) and
+// shown; their instances keep their nodes (placing them is future work).
 package scheduler
 
 import (
