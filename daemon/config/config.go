@@ -16,8 +16,8 @@
 //
 //	[membership]
 //	port              = 7946
-//	probe_interval    = "300ms"      # failure detection (memberlist)
-//	probe_timeout     = "200ms"
+//	probe_interval    = "400ms"      # failure detection (memberlist)
+//	probe_timeout     = "300ms"
 //	suspicion_mult    = 3
 //	gossip_interval   = "100ms"
 package config
@@ -117,10 +117,10 @@ func (c *Config) fill() {
 		m.Port = 7946
 	}
 	if m.ProbeInterval.Duration == 0 {
-		m.ProbeInterval.Duration = 300 * time.Millisecond
+		m.ProbeInterval.Duration = 400 * time.Millisecond
 	}
 	if m.ProbeTimeout.Duration == 0 {
-		m.ProbeTimeout.Duration = 200 * time.Millisecond
+		m.ProbeTimeout.Duration = 300 * time.Millisecond
 	}
 	if m.SuspicionMult == 0 {
 		m.SuspicionMult = 3

@@ -62,6 +62,13 @@ type Controller struct {
 	cancel context.CancelFunc
 	done   chan struct{}
 
+	// backoff delays the next run after a transition that failed (say,
+	// fencing without a working device) so that a persistent failure does
+	// not spin; lastKeys is the last completed graph, to notice a
+	// scheduler asking for the same successful actions over and over.
+	backoff  time.Duration
+	lastKeys string
+
 	mu       sync.Mutex
 	dirty    bool
 	running  bool
@@ -176,6 +183,13 @@ func (c *Controller) loop() {
 			if c.ctx.Err() != nil {
 				return
 			}
+			if c.backoff > 0 {
+				select {
+				case <-c.ctx.Done():
+					return
+				case <-time.After(c.backoff):
+				}
+			}
 		}
 		c.setIdle()
 		if !recheck.Stop() {
@@ -222,15 +236,45 @@ func (c *Controller) runOnce() bool {
 		return false
 	}
 	if len(g.Actions) == 0 {
+		c.backoff, c.lastKeys = 0, ""
+		return false
+	}
+	keys := graphKeys(g)
+	if keys == c.lastKeys {
+		// The same actions again although they all succeeded: running
+		// them once more would change nothing. Wait for news instead.
+		c.log.Warn("the scheduler asks again for a transition that just completed; waiting for a change", "actions", keys)
+		c.lastKeys = ""
 		return false
 	}
 	c.tid++
 	g.TransitionID = c.tid
 	c.log.Info("transition start", "transition", g.TransitionID, "actions", len(g.Actions))
 	c.host.Transition(g.TransitionID, len(g.Actions), 0, true)
-	aborted := c.execute(g)
+	aborted, failed := c.execute(g)
 	c.log.Info("transition end", "transition", g.TransitionID, "aborted", aborted)
+	switch {
+	case failed:
+		c.backoff = min(max(2*c.backoff, 500*time.Millisecond), 10*time.Second)
+		c.lastKeys = ""
+	case !aborted:
+		c.backoff = 0
+		c.lastKeys = keys
+	default:
+		c.backoff, c.lastKeys = 0, ""
+	}
 	return true
+}
+
+func graphKeys(g *graph.Graph) string {
+	var b []byte
+	for _, a := range g.Actions {
+		b = append(b, a.Key...)
+		b = append(b, '@')
+		b = append(b, a.Node...)
+		b = append(b, ' ')
+	}
+	return string(b)
 }
 
 type outcome struct {
@@ -238,12 +282,12 @@ type outcome struct {
 	failed bool
 }
 
-// execute walks g; it returns whether it was aborted.
-func (c *Controller) execute(g *graph.Graph) bool {
+// execute walks g; it returns whether it was aborted and whether an
+// action failed.
+func (c *Controller) execute(g *graph.Graph) (aborted, failed bool) {
 	state := make(map[int]int, len(g.Actions)) // 0 waiting, 1 running, 2 done, 3 failed
 	results := make(chan outcome)
 	running, completed := 0, 0
-	aborted := false
 	limit := g.BatchLimit
 	delay := g.ClusterDelay
 	if delay <= 0 {
@@ -281,13 +325,14 @@ func (c *Controller) execute(g *graph.Graph) bool {
 			}
 		}
 		if running == 0 {
-			return aborted || completed < len(g.Actions)
+			return aborted || completed < len(g.Actions), failed
 		}
 		select {
 		case o := <-results:
 			running--
 			completed++
 			if o.failed {
+				failed = true
 				state[o.a.ID] = 3
 				if !aborted {
 					c.log.Info("transition aborted: unexpected result", "transition", g.TransitionID, "action", o.a.Key)
@@ -300,12 +345,13 @@ func (c *Controller) execute(g *graph.Graph) bool {
 		case <-c.abort:
 			// A change arrived; the dirty flag, checked at the top, aborts.
 		case <-c.ctx.Done():
-			return true
+			return true, failed
 		}
 	}
 }
 
 func (c *Controller) run(ctx context.Context, g *graph.Graph, a *graph.Action, delay time.Duration) outcome {
+	c.log.Debug("action", "transition", g.TransitionID, "id", a.ID, "kind", a.Kind, "task", a.Task, "key", a.Key, "node", a.Node)
 	switch a.Kind {
 	case graph.Pseudo:
 		return outcome{a: a}

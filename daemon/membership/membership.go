@@ -65,9 +65,17 @@ type Membership struct {
 	meta []byte
 	log  *slog.Logger
 
-	mu      sync.Mutex
-	addrOf  map[string]*memberlist.Node
-	started map[string]time.Time
+	// alive mirrors memberlist's alive members, copied inside its event
+	// callbacks: the *Node values it hands out are updated by its own
+	// goroutines without a lock readers could take.
+	mu    sync.Mutex
+	alive map[string]peer
+}
+
+type peer struct {
+	addr    net.IP
+	port    uint16
+	started time.Time
 }
 
 type nodeMeta struct {
@@ -83,7 +91,7 @@ func Start(o Options) (*Membership, error) {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
-	m := &Membership{opts: o, log: o.Logger, addrOf: map[string]*memberlist.Node{}, started: map[string]time.Time{}}
+	m := &Membership{opts: o, log: o.Logger, alive: map[string]peer{}}
 	m.meta, _ = json.Marshal(nodeMeta{Started: o.Started.UnixNano()})
 
 	c := memberlist.DefaultLANConfig()
@@ -153,15 +161,12 @@ func (m *Membership) Name() string { return m.opts.Name }
 // Members returns the alive members of this partition, this node included,
 // sorted by name.
 func (m *Membership) Members() []Member {
-	var out []Member
-	for _, n := range m.ml.Members() {
-		if n.State != memberlist.StateAlive {
-			continue
-		}
-		var md nodeMeta
-		_ = json.Unmarshal(n.Meta, &md)
-		out = append(out, Member{Name: n.Name, Addr: n.Address(), Started: time.Unix(0, md.Started)})
+	m.mu.Lock()
+	out := make([]Member, 0, len(m.alive))
+	for name, p := range m.alive {
+		out = append(out, Member{Name: name, Addr: net.JoinHostPort(p.addr.String(), strconv.Itoa(int(p.port))), Started: p.started})
 	}
+	m.mu.Unlock()
 	slices.SortFunc(out, func(a, b Member) int { return strings.Compare(a.Name, b.Name) })
 	return out
 }
@@ -183,12 +188,13 @@ func Elect(members []Member) string {
 
 // Send delivers msg to node over the encrypted reliable (TCP) channel.
 func (m *Membership) Send(node string, msg []byte) error {
-	for _, n := range m.ml.Members() {
-		if n.Name == node {
-			return m.ml.SendReliable(n, msg)
-		}
+	m.mu.Lock()
+	p, ok := m.alive[node]
+	m.mu.Unlock()
+	if !ok {
+		return fmt.Errorf("send to %s: not a member", node)
 	}
-	return fmt.Errorf("send to %s: not a member", node)
+	return m.ml.SendReliable(&memberlist.Node{Name: node, Addr: p.addr, Port: p.port}, msg)
 }
 
 // Leave announces a graceful departure and stops gossip.
@@ -221,15 +227,32 @@ func (e *events) changed() {
 		go e.opts.OnChange()
 	}
 }
+
+// record copies n (memberlist holds its lock while calling us).
+func (e *events) record(n *memberlist.Node) {
+	var md nodeMeta
+	_ = json.Unmarshal(n.Meta, &md)
+	e.mu.Lock()
+	e.alive[n.Name] = peer{addr: slices.Clone(n.Addr), port: n.Port, started: time.Unix(0, md.Started)}
+	e.mu.Unlock()
+}
+
 func (e *events) NotifyJoin(n *memberlist.Node) {
+	e.record(n)
 	e.log.Info("node joined", "node", n.Name, "addr", n.Address())
 	e.changed()
 }
 func (e *events) NotifyLeave(n *memberlist.Node) {
+	e.mu.Lock()
+	delete(e.alive, n.Name)
+	e.mu.Unlock()
 	e.log.Info("node left", "node", n.Name)
 	e.changed()
 }
-func (e *events) NotifyUpdate(n *memberlist.Node) { e.changed() }
+func (e *events) NotifyUpdate(n *memberlist.Node) {
+	e.record(n)
+	e.changed()
+}
 
 // logWriter turns memberlist's log lines into slog records.
 type logWriter struct{ l *slog.Logger }

@@ -55,6 +55,16 @@ func startCluster(t testing.TB, n int, netns bool, only ...string) *cluster {
 	c := &cluster{t: t, dir: dir, bin: bin}
 	t.Cleanup(func() {
 		sandbox.Stop(dir)
+		// A daemon that panicked (or, built with -race, raced) fails the
+		// test even if the cluster coped.
+		for i := 1; i <= n; i++ {
+			b, _ := os.ReadFile(filepath.Join(dir, fmt.Sprintf("n%d", i), "pacerd.log"))
+			for _, bad := range []string{"panic:", "DATA RACE", "fatal error:"} {
+				if strings.Contains(string(b), bad) {
+					t.Errorf("n%d's log contains %q", i, bad)
+				}
+			}
+		}
 		if t.Failed() {
 			for i := 1; i <= n; i++ {
 				b, _ := os.ReadFile(filepath.Join(dir, fmt.Sprintf("n%d", i), "pacerd.log"))

@@ -266,16 +266,28 @@ func Start(dir string, n int, netns bool, pacerd string, only []string, timeout 
 		started = append(started, nd)
 	}
 	deadline := time.Now().Add(timeout)
+	// Every running node must name the same DC.
 	dc := ""
-	for _, nd := range l.Nodes {
-		if nodePID(dir, nd.Name) <= 0 {
-			continue
+	for {
+		views := map[string]bool{}
+		for _, nd := range l.Nodes {
+			if nodePID(dir, nd.Name) <= 0 {
+				continue
+			}
+			d, err := waitDC(nd, deadline)
+			if err != nil {
+				return nil, fmt.Errorf("node %s: %w (log: %s)", nd.Name, err, logPath(dir, nd.Name))
+			}
+			views[d] = true
+			dc = d
 		}
-		d, err := waitDC(nd, deadline)
-		if err != nil {
-			return nil, fmt.Errorf("node %s: %w (log: %s)", nd.Name, err, logPath(dir, nd.Name))
+		if len(views) <= 1 {
+			break
 		}
-		dc = d
+		if time.Now().After(deadline) {
+			return nil, fmt.Errorf("the nodes do not agree on a DC: %v", views)
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 	if nd := l.node(dc); nd != nil {
 		if err := waitDCReady(*nd, deadline); err != nil {
@@ -337,7 +349,9 @@ func waitDCReady(nd NodeInfo, deadline time.Time) error {
 	for time.Now().Before(deadline) {
 		c, err := client.Dial(nd.Socket)
 		if err != nil {
-			return err
+			last = err
+			time.Sleep(100 * time.Millisecond)
+			continue
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 		err = c.WaitIdle(ctx)
@@ -513,7 +527,17 @@ func Kill(dir, node string) error {
 	if pid == 0 {
 		return fmt.Errorf("node %s is not running", node)
 	}
-	return syscall.Kill(pid, syscall.SIGKILL)
+	if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
+		return err
+	}
+	// Return once it is really gone, so that a following start does not
+	// mistake the dying process for a running node.
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		if nodePID(dir, node) == 0 {
+			return nil
+		}
+	}
+	return fmt.Errorf("node %s (pid %d) survived SIGKILL", node, pid)
 }
 
 // PowerOff is the sandbox's fence agent: it kills everything of node and
