@@ -11,6 +11,7 @@ import (
 
 	"pacer/share/cib"
 	"pacer/share/xmltree"
+	"pacer/shell/backend"
 	"pacer/shell/cmdtree"
 )
 
@@ -32,13 +33,9 @@ func (s *session) cmdConfigureShow(ctx context.Context, inv *cmdtree.Invocation)
 			ids = append(ids, a)
 		}
 	}
-	doc, err := s.current(ctx)
+	cfg, err := s.currentConfiguration(ctx)
 	if err != nil {
 		return err
-	}
-	cfg := doc.Root.Child("configuration")
-	if cfg == nil {
-		return fmt.Errorf("the CIB has no configuration section")
 	}
 	if changed {
 		if !s.dirty {
@@ -81,6 +78,29 @@ func (s *session) cmdConfigureShow(ctx context.Context, inv *cmdtree.Invocation)
 	}
 	_, err = io.WriteString(s.stdout, text)
 	return err
+}
+
+// currentConfiguration is the <configuration> being edited or stored; from
+// the daemon only that section is fetched.
+func (s *session) currentConfiguration(ctx context.Context) (*xmltree.Element, error) {
+	if s.work == nil {
+		be, err := s.backend()
+		if err != nil {
+			return nil, err
+		}
+		if d, ok := be.(*backend.Daemon); ok {
+			return d.Configuration(ctx)
+		}
+	}
+	doc, err := s.current(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cfg := doc.Root.Child("configuration")
+	if cfg == nil {
+		return nil, fmt.Errorf("the CIB has no configuration section")
+	}
+	return cfg, nil
 }
 
 // changedIDs lists the ids of objects that differ between the staged and

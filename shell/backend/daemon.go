@@ -73,3 +73,16 @@ func (d *Daemon) ForgetNode(ctx context.Context, node string) error {
 	_, err := d.C.Cleanup(ctx, "", node)
 	return err
 }
+
+// Configuration fetches only the configuration section: what configure
+// show needs, without the status section that dominates a large CIB.
+func (d *Daemon) Configuration(ctx context.Context) (*xmltree.Element, error) {
+	doc, err := d.C.GetSection(ctx, "configuration")
+	if err != nil {
+		return nil, err
+	}
+	if doc.Root == nil || doc.Root.Name != "configuration" {
+		return nil, fmt.Errorf("pacerd sent no <configuration>")
+	}
+	return doc.Root, nil
+}
