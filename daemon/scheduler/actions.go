@@ -26,7 +26,6 @@ type action struct {
 	implied     bool // stop implied by fencing
 	probe       bool
 	nostart     bool // placeholder start of a resource that only stops
-	attrs       map[string]string
 }
 
 type orderFlag uint
@@ -60,11 +59,25 @@ func (a *action) name() string {
 
 // key is Pacemaker's operation key RSC_TASK_INTERVALMS.
 func (a *action) key() string {
-	ms := strconv.FormatInt(int64(a.interval/time.Millisecond), 10)
 	if a.rsc == nil {
 		return a.task
 	}
-	return a.rsc.ID + "_" + a.task + "_" + ms
+	// The same key recurs on every node (probes): build it once.
+	k := opKey{a.task, a.interval}
+	if s, ok := a.rsc.keys[k]; ok {
+		return s
+	}
+	s := a.rsc.ID + "_" + a.task + "_" + strconv.FormatInt(int64(a.interval/time.Millisecond), 10)
+	if a.rsc.keys == nil {
+		a.rsc.keys = map[opKey]string{}
+	}
+	a.rsc.keys[k] = s
+	return s
+}
+
+type opKey struct {
+	task     string
+	interval time.Duration
 }
 
 func (c *cluster) newAction(r *Resource, task string, n *Node) *action {

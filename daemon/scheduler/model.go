@@ -125,6 +125,7 @@ type Resource struct {
 	stops                             map[*Node]*action
 	startOn                           *Node
 	graphRsc                          *graph.Resource // shared by all of its graph actions
+	keys                              map[opKey]string
 }
 
 // Contribution is one reason a resource's score on a node changed.

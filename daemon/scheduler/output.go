@@ -178,7 +178,7 @@ func (c *cluster) buildGraph(id int) *graph.Graph {
 			for k, v := range a.rsc.Params {
 				ga.Attrs[k] = v
 			}
-			ga.Attrs["CRM_meta_timeout"] = strconv.FormatInt(int64(c.opTimeout(a.rsc, a.task, a.interval)/time.Millisecond), 10)
+			ga.Attrs["CRM_meta_timeout"] = c.timeoutText(c.opTimeout(a.rsc, a.task, a.interval))
 			if a.interval > 0 {
 				ga.Attrs["CRM_meta_interval"] = strconv.FormatInt(int64(a.interval/time.Millisecond), 10)
 				ga.Attrs["CRM_meta_name"] = a.task
@@ -321,4 +321,17 @@ func (r *Resource) paramsOrNil() map[string]string {
 		return nil
 	}
 	return r.Params
+}
+
+// timeoutText formats a timeout in ms, reusing the few distinct strings.
+func (c *cluster) timeoutText(d time.Duration) string {
+	if s, ok := c.msText[d]; ok {
+		return s
+	}
+	if c.msText == nil {
+		c.msText = map[time.Duration]string{}
+	}
+	s := strconv.FormatInt(int64(d/time.Millisecond), 10)
+	c.msText[d] = s
+	return s
 }

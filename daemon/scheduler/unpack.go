@@ -84,6 +84,7 @@ type cluster struct {
 	colByDep, colByPrim map[*Resource][]*Colocation
 	locByRsc            map[*Resource][]*Location
 	failIdx             map[*Node]map[string][]failAttr
+	msText              map[time.Duration]string
 }
 
 func (c *cluster) option(names ...string) (string, bool) {
