@@ -543,10 +543,51 @@ func (c *cluster) rscSummary(r *Resource) string {
 		return fmt.Sprintf("  * Restart    %-20s ( %s )%s", r.ID, cur.Name, withReason(reason, blocked))
 	}
 	verb := "Move   "
-	if failed {
+	reason := ""
+	switch {
+	case failed:
 		verb = "Recover"
+	case c.migratable(r, cur):
+		// live migration moves it without a stop and start
+		if blocker := c.unmigratableBefore(r, cur); blocker != nil {
+			reason = "unmigrateable " + blocker.ID + " stop"
+		} else {
+			verb = "Migrate"
+		}
 	}
-	return fmt.Sprintf("  * %s    %-20s ( %s -> %s )%s", verb, r.ID, cur.Name, next.Name, withReason("", blocked))
+	return fmt.Sprintf("  * %s    %-20s ( %s -> %s )%s", verb, r.ID, cur.Name, next.Name, withReason(reason, blocked))
+}
+
+// migratable: allow-migrate is set and the resource can leave cur alive.
+func (c *cluster) migratable(r *Resource, cur *Node) bool {
+	if !isTrue(r.Meta["allow-migrate"]) || r.Failed || len(r.Running) != 1 {
+		return false
+	}
+	if cur.Fence || !cur.Online || cur.Unclean {
+		return false
+	}
+	if _, ok := r.restartNeed[cur]; ok {
+		return false
+	}
+	return true
+}
+
+// unmigratableBefore returns an earlier member of r's group that moves
+// without live migration: r then has to stop and start after it.
+func (c *cluster) unmigratableBefore(r *Resource, cur *Node) *Resource {
+	g := r.Parent
+	if g == nil || g.Kind != Group {
+		return nil
+	}
+	for _, m := range g.Children {
+		if m == r {
+			return nil
+		}
+		if m.Kind == Primitive && m.runningOn(cur) && m.Assigned != cur && !c.migratable(m, cur) {
+			return m
+		}
+	}
+	return nil
 }
 
 func joinLines(ls []string) string {
