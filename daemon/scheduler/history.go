@@ -354,6 +354,9 @@ func (c *cluster) unpackRscHistory(r *Resource, n *Node, le *xmltree.Element) {
 			role = "Promoted"
 		case "demote":
 			role = "Promoted"
+		case "migrate_from", "migrate_to":
+			// a half-done migration may have left it running here
+			role = "Started"
 		}
 		h.last = op
 	}
