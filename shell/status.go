@@ -48,6 +48,7 @@ func (s *session) cmdStatus(ctx context.Context, inv *cmdtree.Invocation) error 
 		case "--inactive", "-r", "inactive":
 			opts.Inactive = true
 		case "bynode", "-n", "--group-by-node":
+			opts.GroupByNode = true
 		default:
 			return usagef("unknown argument %q", a)
 		}
@@ -139,8 +140,16 @@ func (s *session) cmdMon(ctx context.Context, inv *cmdtree.Invocation) error {
 	}
 	var src tui.Source
 	var acts tui.Actions
-	if d, ok := be.(*backend.Daemon); ok {
-		src = daemonSource{d}
+	if _, ok := be.(*backend.Daemon); ok {
+		// The monitor outlives daemon restarts: each lost connection is
+		// dropped and a new one dialled, not the dead one retried.
+		src = &tui.Redialing{Dial: func(ctx context.Context) (tui.Source, error) {
+			d, err := backend.DialDaemon("")
+			if err != nil {
+				return nil, err
+			}
+			return daemonSource{d}, nil
+		}}
 		acts = &shellActions{s: s}
 	} else {
 		path := s.cibFile
@@ -164,6 +173,9 @@ func (s *session) cmdMon(ctx context.Context, inv *cmdtree.Invocation) error {
 
 // daemonSource feeds the monitor from the daemon.
 type daemonSource struct{ d *backend.Daemon }
+
+// Close lets tui.Redialing release a dead connection.
+func (d daemonSource) Close() error { return d.d.Close() }
 
 func (d daemonSource) Snapshot(ctx context.Context) (*clusterview.Snapshot, error) {
 	return d.d.Status(ctx)
