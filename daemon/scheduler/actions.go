@@ -555,7 +555,7 @@ func (c *cluster) rscSummary(r *Resource) string {
 			verb = "Migrate"
 		}
 	}
-	return fmt.Sprintf("  * %s    %-20s ( %s -> %s )%s", verb, r.ID, cur.Name, next.Name, withReason(reason, blocked))
+	return fmt.Sprintf("  * %s    %-20s ( %s%s -> %s%s )%s", verb, r.ID, rolePrefix(r), cur.Name, nextRolePrefix(r), next.Name, withReason(reason, blocked))
 }
 
 // migratable: allow-migrate is set and the resource can leave cur alive.
@@ -632,7 +632,7 @@ func (c *cluster) multiSummary(r *Resource, next *Node) string {
 			}
 			parts = append(parts, fmt.Sprintf("  * %s    %-20s ( %s )%s", verb, r.ID, next.Name, reason))
 		} else {
-			parts = append(parts, fmt.Sprintf("  * Move       %-20s ( %s -> %s )", r.ID, r.Running[0].Name, next.Name))
+			parts = append(parts, fmt.Sprintf("  * Move       %-20s ( %s%s -> %s%s )", r.ID, rolePrefix(r), r.Running[0].Name, nextRolePrefix(r), next.Name))
 		}
 		return joinLines(parts)
 	}
@@ -722,4 +722,20 @@ func (c *cluster) instanceActions(r *Resource) {
 		r.stops[n] = s
 		c.addOrder(c.fenceOps[n], s, fImpliesThen|fRunnableLeft)
 	}
+}
+
+// rolePrefix names the current role in a summary line when it is not the
+// plain Started one (a primitive found promoted is moved as started).
+func rolePrefix(r *Resource) string {
+	if r.Role == "Promoted" && !(r.Parent != nil && r.Parent.Promotable) {
+		return "Promoted "
+	}
+	return ""
+}
+
+func nextRolePrefix(r *Resource) string {
+	if rolePrefix(r) != "" {
+		return "Started "
+	}
+	return ""
 }
