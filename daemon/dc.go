@@ -161,12 +161,22 @@ func (h *dcHost) ClearFailcount(node, rsc string) {
 func (h *dcHost) Transition(id, actions, completed int, pending bool) {
 	n := h.n()
 	n.mu.Lock()
-	if n.trans.ID != id {
+	started := n.trans.ID != id
+	if started {
 		n.trans = clusterview.Transition{ID: id, Started: time.Now()}
 	}
 	n.trans.Actions, n.trans.Completed, n.trans.Pending = actions, completed, pending && completed < actions
+	ended := completed >= actions
 	n.lastTID = id
 	n.mu.Unlock()
+	switch {
+	case started:
+		n.emitAction(clusterview.Event{Time: time.Now(), Kind: clusterview.EventTransition, Node: n.name,
+			Message: fmt.Sprintf("transition %d started: %d actions", id, actions)}, id, 0)
+	case ended:
+		n.emitAction(clusterview.Event{Time: time.Now(), Kind: clusterview.EventTransition, Node: n.name, OK: true,
+			Message: fmt.Sprintf("transition %d complete", id)}, id, 0)
+	}
 }
 
 func (h *dcHost) ActionEvent(tid int, a *graph.Action, done bool, r controller.Result, took time.Duration) {

@@ -645,7 +645,7 @@ func (n *Node) persist(data []byte, v cib.Version, wait bool) {
 	}
 	if wait {
 		defer n.saveMu.Unlock()
-		if err := n.store.SaveBytes(prettyOrRaw(data)); err != nil {
+		if err := n.store.SaveBytes(data); err != nil {
 			n.log.Error("saving the CIB failed", "err", err)
 			return
 		}
@@ -660,8 +660,6 @@ func (n *Node) persist(data []byte, v cib.Version, wait bool) {
 	}
 }
 
-func prettyOrRaw(data []byte) []byte { return data }
-
 func (n *Node) saveLoop() {
 	defer n.wg.Done()
 	for {
@@ -671,7 +669,15 @@ func (n *Node) saveLoop() {
 		case <-n.saveKick:
 		}
 		n.flushSave()
-		time.Sleep(50 * time.Millisecond)
+		// Coalesce: replicated copies and status updates reach the disk at
+		// most twice a second, leaving the journal to the DC's
+		// acknowledged configuration writes (the cluster's copy is the
+		// authority; a member that crashes takes it again when it joins).
+		select {
+		case <-n.stopping:
+			return
+		case <-time.After(500 * time.Millisecond):
+		}
 	}
 }
 
