@@ -462,6 +462,9 @@ func (c *cluster) summaryLines() []string {
 		if a := c.fenceOps[n]; a != nil {
 			out = append(out, fmt.Sprintf("  * Fence (%s) %s '%s'", n.FenceAction, n.Name, n.FenceReason))
 		}
+		if a := c.unfenceOps[n]; a != nil {
+			out = append(out, fmt.Sprintf("  * Fence (on) %s '%s'", n.Name, a.reason))
+		}
 	}
 	for _, r := range c.allList {
 		if r.Kind != Primitive || r.stops == nil {

@@ -131,3 +131,37 @@ func (c *cluster) finishPseudo() {
 		}
 	}
 }
+
+// unfencing: a fencing device that provides unfencing (fence_scsi and the
+// like) must unfence each node before it is probed or started there.
+func (c *cluster) unfencing() {
+	if !c.opts.FencingEnabled {
+		return
+	}
+	for _, r := range c.allList {
+		if r.Kind != Primitive || r.Class != "stonith" || r.Meta["provides"] != "unfencing" {
+			continue
+		}
+		for _, n := range c.nodes {
+			if !n.Online || n.Unclean || n.Fence || r.Probed[n] {
+				continue
+			}
+			if _, done := n.Attrs["#node-unfenced"]; done {
+				continue
+			}
+			if c.unfenceOps == nil {
+				c.unfenceOps = map[*Node]*action{}
+			}
+			if c.unfenceOps[n] != nil {
+				continue
+			}
+			a := c.newAction(nil, "stonith", n)
+			a.required = true
+			a.reason = "required by " + r.ID + " monitor"
+			c.unfenceOps[n] = a
+			if r.start != nil && r.start.node != nil {
+				c.addOrder(a, r.start, 0)
+			}
+		}
+	}
+}

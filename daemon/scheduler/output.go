@@ -162,8 +162,12 @@ func (c *cluster) buildGraph(id int) *graph.Graph {
 			ga.Kind = graph.Event
 			ga.Key = a.task
 			if a.task == "stonith" {
-				ga.Key = "stonith-" + a.node.Name + "-" + c.opts.FencingAction
-				ga.Attrs["CRM_meta_stonith_action"] = c.opts.FencingAction
+				act := c.opts.FencingAction
+				if c.unfenceOps[a.node] == a {
+					act = "on"
+				}
+				ga.Key = "stonith-" + a.node.Name + "-" + act
+				ga.Attrs["CRM_meta_stonith_action"] = act
 			}
 		case a.pseudo:
 			ga.Kind = graph.Pseudo

@@ -97,6 +97,7 @@ func Run(doc *xmltree.Document, in Input) (*Result, error) {
 	c.decide()
 	c.createActions()
 	c.extraActions()
+	c.unfencing()
 	c.propagate()
 	c.blockColocated()
 	c.finishPseudo()

@@ -85,6 +85,7 @@ type cluster struct {
 	locByRsc            map[*Resource][]*Location
 	failIdx             map[*Node]map[string][]failAttr
 	msText              map[time.Duration]string
+	unfenceOps          map[*Node]*action
 }
 
 func (c *cluster) option(names ...string) (string, bool) {
