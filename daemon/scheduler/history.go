@@ -105,6 +105,19 @@ func (c *cluster) unpackStatus() {
 	for _, r := range c.allList {
 		c.failCounts(r)
 	}
+	// Failures of what runs inside a container count against the container.
+	for _, r := range c.allList {
+		ct := c.all[r.Meta["container"]]
+		if ct == nil || ct == r || r.Kind != Primitive {
+			continue
+		}
+		for n, fc := range r.failCount {
+			if ct.failCount == nil {
+				ct.failCount = map[*Node]int{}
+			}
+			ct.failCount[n] += fc
+		}
+	}
 }
 
 // historyResource finds (or creates, for clone instances and orphans) the
