@@ -26,6 +26,11 @@ func (c *cluster) decide() {
 					c.needRestart(ct, n, "")
 				}
 			}
+			for _, n := range r.containerFailedOn {
+				if ct.runningOn(n) {
+					c.needRestart(ct, n, "")
+				}
+			}
 		}
 	}
 }

@@ -407,15 +407,23 @@ func (c *cluster) unpackRscHistory(r *Resource, n *Node, le *xmltree.Element) {
 			r.banNodes = append(r.banNodes, hardNode)
 		}
 		switch of {
-		case "ignore":
-			r.failIgnored = true
+		case "restart-container":
 			if failOp.task == "stop" {
-				// An ignored failed stop counts as stopped, but the node
-				// is not trusted with the resource again.
+				// the container's restart stops it
+				r.failIgnored = true
+				r.containerFailedOn = append(r.containerFailedOn, n)
 				if k := len(r.Running); k > 0 && r.Running[k-1] == n {
 					r.Running = r.Running[:k-1]
 				}
-				r.banNodes = append(r.banNodes, n)
+				return
+			}
+		case "ignore":
+			r.failIgnored = true
+			if failOp.task == "stop" {
+				// An ignored failed stop counts as stopped.
+				if k := len(r.Running); k > 0 && r.Running[k-1] == n {
+					r.Running = r.Running[:k-1]
+				}
 			}
 			return
 		case "block":

@@ -90,24 +90,25 @@ type Resource struct {
 	Critical           bool
 
 	// status
-	Running     []*Node // nodes where it is active (in history order)
-	Role        string  // Started, Stopped, Promoted, Unpromoted
-	Failed      bool
-	FailedOn    map[*Node]bool
-	Blocked     bool // a stop failed with on-fail=block, or unmanaged and failed
-	Pending     string
-	Probed      map[*Node]bool // any history on the node
-	history     map[*Node]*rscHistory
-	failIgnored bool
-	restartNeed map[*Node]string // reason a restart is needed on node
-	lockNode    *Node
-	banNodes    []*Node
-	banAll      bool
-	reloadOn    map[*Node]bool
-	partialOn   []*Node
-	stopOnFail  bool
-	expired     map[*Node]bool
-	failCount   map[*Node]int
+	Running           []*Node // nodes where it is active (in history order)
+	Role              string  // Started, Stopped, Promoted, Unpromoted
+	Failed            bool
+	FailedOn          map[*Node]bool
+	Blocked           bool // a stop failed with on-fail=block, or unmanaged and failed
+	Pending           string
+	Probed            map[*Node]bool // any history on the node
+	history           map[*Node]*rscHistory
+	failIgnored       bool
+	restartNeed       map[*Node]string // reason a restart is needed on node
+	lockNode          *Node
+	banNodes          []*Node
+	banAll            bool
+	containerFailedOn []*Node
+	reloadOn          map[*Node]bool
+	partialOn         []*Node
+	stopOnFail        bool
+	expired           map[*Node]bool
+	failCount         map[*Node]int
 
 	// placement
 	Allowed   scores

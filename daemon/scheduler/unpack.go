@@ -646,6 +646,10 @@ func (c *cluster) onFail(r *Resource, name string, interval time.Duration) strin
 			of = v
 		}
 	}
+	if of == "" && r.Meta["container"] != "" && c.all[r.Meta["container"]] != nil {
+		// what runs inside a container is recovered with the container
+		of = "restart-container"
+	}
 	if of == "" {
 		switch name {
 		case "stop":
