@@ -111,8 +111,22 @@ func (n *Node) status() (*clusterview.Snapshot, error) {
 	s.LastChangeUser = n.doc.Root.Attr("update-user")
 	s.LastChangeClient = n.doc.Root.Attr("update-client")
 	s.LastChangeNode = n.doc.Root.Attr("update-origin")
-	s.Fencing = append(s.Fencing, n.fenceHist...)
 	n.mu.Unlock()
+	s.Fencing = n.fenceHistory()
+	var unclean []string
+	for _, nd := range s.Nodes {
+		if nd.State == clusterview.NodeUnclean {
+			unclean = append(unclean, nd.Name)
+		}
+	}
+	for i := range s.Nodes {
+		for _, p := range n.fsvc.Pending() {
+			if p.Target == s.Nodes[i].Name {
+				s.Nodes[i].BeingFenced = true
+			}
+		}
+	}
+	s.Warnings = append(s.Warnings, n.fsvc.Warnings(unclean)...)
 	s.Stack = "pacer"
 	s.Version = version.String("pacerd")
 	s.DCVersion = s.Version

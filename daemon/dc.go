@@ -113,30 +113,27 @@ func (h *dcHost) Fence(ctx context.Context, target, action string) error {
 	return h.n().fence(ctx, target, action, "pacer-controller")
 }
 
-// fence runs fencing (on the DC) and records the outcome.
+// fenceHistory is the cluster's fencing history as this node knows it,
+// newest first.
+func (n *Node) fenceHistory() []clusterview.FencingEvent {
+	var out []clusterview.FencingEvent
+	for _, e := range n.fsvc.History("") {
+		out = append(out, e.View())
+	}
+	return out
+}
+
+// fence runs fencing through the fencing service; the history, the events
+// and the status update follow from its OnChange (fencingChanged). The
+// status is also written here, so that the controller's next run already
+// sees the node down.
 func (n *Node) fence(ctx context.Context, target, action, client string) error {
-	ev := clusterview.FencingEvent{Target: target, Action: action, Delegate: n.name, Origin: n.name,
-		Client: client, Result: clusterview.FencingPending, Started: time.Now()}
-	n.emit(clusterview.Event{Time: ev.Started, Kind: clusterview.EventFencing, Node: target, Op: action,
-		Result: "pending", Message: fmt.Sprintf("fencing %s (%s) requested by %s", target, action, n.name)})
-	n.log.Warn("fencing", "target", target, "action", action)
-	err := n.fencer.Fence(ctx, target, action)
-	ev.Completed = time.Now()
-	if err != nil {
-		ev.Result, ev.ExitReason = clusterview.FencingFailed, err.Error()
-	} else {
-		ev.Result = clusterview.FencingSuccess
-	}
+	n.log.Warn("fencing", "target", target, "action", action, "client", client)
+	r := n.fsvc.Fence(ctx, target, action, n.name, client)
 	n.mu.Lock()
-	n.fenceHist = append([]clusterview.FencingEvent{ev}, n.fenceHist...)
-	if len(n.fenceHist) > 100 {
-		n.fenceHist = n.fenceHist[:100]
-	}
+	n.lastFence = r.Entry
 	n.mu.Unlock()
-	n.emit(clusterview.Event{Time: ev.Completed, Kind: clusterview.EventFencing, Node: target, Op: action,
-		Result: string(ev.Result), OK: err == nil,
-		Message: fmt.Sprintf("fencing %s (%s): %s", target, action, ev.Result)})
-	if err != nil {
+	if err := r.Err(); err != nil {
 		n.log.Error("fencing failed", "target", target, "err", err)
 		return err
 	}
@@ -316,11 +313,8 @@ func (n *Node) handleAsDC(ctx context.Context, req *protocol.Request) *protocol.
 		defer cancel()
 		err := n.fence(fctx, req.Node, action, req.Client)
 		n.mu.Lock()
-		var rec *clusterview.FencingEvent
-		if len(n.fenceHist) > 0 {
-			r := n.fenceHist[0]
-			rec = &r
-		}
+		v := n.lastFence.View()
+		rec := &v
 		n.mu.Unlock()
 		n.triggerController("fencing")
 		if err != nil {
@@ -328,9 +322,7 @@ func (n *Node) handleAsDC(ctx context.Context, req *protocol.Request) *protocol.
 		}
 		return &protocol.Response{Fencing: rec}
 	case protocol.OpFenceHistory:
-		n.mu.Lock()
-		defer n.mu.Unlock()
-		return &protocol.Response{FenceHistory: append([]clusterview.FencingEvent(nil), n.fenceHist...)}
+		return &protocol.Response{FenceHistory: n.fenceHistory()}
 	case protocol.OpWaitIdle:
 		n.mu.Lock()
 		c := n.ctrl

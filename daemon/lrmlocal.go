@@ -38,23 +38,23 @@ func (n *Node) execLocal(a *wireAction) cibedit.OpRecord {
 		return rec
 	}
 	if a.Class == "stonith" {
-		// A fencing device is "running" on a node while registered there
-		// (started); probing an unregistered one says "not running" even
-		// though the device itself answers, as Pacemaker's fencer does.
-		n.localMu.Lock()
-		started := n.stonithUp[a.Resource]
-		n.localMu.Unlock()
-		if a.Task == "monitor" && !started {
-			rec.RC, rec.LastRun, rec.LastRCChange = 7, time.Now(), time.Now()
-			rec.CallID = int(n.stonithCalls.Add(1)) + 1000000
-			n.localRecord(rec)
-			return rec
+		// Fencing devices are the fencer's: start and monitor check the
+		// device, stop has nothing to do, a probe says "not running".
+		ctx, cancel := context.WithTimeout(context.Background(), max(time.Duration(a.TimeoutMS)*time.Millisecond, 20*time.Second))
+		rec.LastRun = time.Now()
+		rec.RC, rec.ExitReason = n.fsvc.ResourceOp(ctx, a.Resource, a.Task, a.Task == "monitor" && a.IntervalMS == 0)
+		cancel()
+		rec.LastRCChange = time.Now()
+		rec.ExecMS = time.Since(rec.LastRun).Milliseconds()
+		rec.CallID = int(n.stonithCalls.Add(1))
+		if a.Task == "monitor" && a.IntervalMS > 0 && rec.RC == 0 {
+			n.stonithMonitor(a)
 		}
 		if a.Task == "stop" {
-			n.localMu.Lock()
-			delete(n.stonithUp, a.Resource)
-			n.localMu.Unlock()
+			n.stonithStop(a.Resource)
 		}
+		n.localRecord(rec)
+		return rec
 	}
 	op := lrm.Op{Resource: a.Resource, Agent: agentSpec(a.Class, a.Provider, a.Type), Action: a.Task,
 		Interval: interval, Timeout: time.Duration(a.TimeoutMS) * time.Millisecond, Params: a.Params, Meta: a.Meta}
@@ -90,11 +90,6 @@ func (n *Node) execLocal(a *wireAction) cibedit.OpRecord {
 		res = n.lrm.Exec(context.Background(), op)
 	}
 	rec = toRecord(res, a)
-	if a.Class == "stonith" && a.Task == "start" && rec.RC == 0 && rec.OpStatus == 0 {
-		n.localMu.Lock()
-		n.stonithUp[a.Resource] = true
-		n.localMu.Unlock()
-	}
 	n.localRecord(rec)
 	return rec
 }
@@ -206,4 +201,54 @@ func (n *Node) anyActive() bool {
 		return true
 	})
 	return active
+}
+
+// stonithMonitor keeps a fencing device's recurring monitor: every
+// interval the fencer checks the device; a change is reported to the DC
+// like any recurring result.
+func (n *Node) stonithMonitor(a *wireAction) {
+	n.localMu.Lock()
+	if stop, ok := n.stonithUp[a.Resource]; ok {
+		close(stop)
+	}
+	stop := make(chan struct{})
+	n.stonithUp[a.Resource] = stop
+	n.localMu.Unlock()
+	go func() {
+		last := 0
+		t := time.NewTicker(time.Duration(a.IntervalMS) * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-n.stopping:
+				return
+			case <-t.C:
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), max(time.Duration(a.TimeoutMS)*time.Millisecond, 20*time.Second))
+			start := time.Now()
+			rc, reason := n.fsvc.ResourceOp(ctx, a.Resource, "monitor", false)
+			cancel()
+			if rc == last {
+				continue
+			}
+			last = rc
+			rec := cibedit.OpRecord{Resource: a.Resource, Class: a.Class, Provider: a.Provider, Type: a.Type,
+				Task: "monitor", IntervalMS: a.IntervalMS, TransitionKey: a.TransitionKey, TargetRC: a.TargetRC,
+				CallID: int(n.stonithCalls.Add(1)), RC: rc, ExitReason: reason, LastRun: start, LastRCChange: time.Now(),
+				ExecMS: time.Since(start).Milliseconds()}
+			n.localRecord(rec)
+			n.reportToDC(rec)
+		}
+	}()
+}
+
+func (n *Node) stonithStop(rsc string) {
+	n.localMu.Lock()
+	defer n.localMu.Unlock()
+	if stop, ok := n.stonithUp[rsc]; ok {
+		close(stop)
+		delete(n.stonithUp, rsc)
+	}
 }

@@ -18,6 +18,7 @@ import (
 	"pacer/daemon/cibstore"
 	"pacer/daemon/config"
 	"pacer/daemon/controller"
+	"pacer/daemon/fencer"
 	"pacer/daemon/keyfile"
 	"pacer/daemon/membership"
 	"pacer/daemon/server"
@@ -25,13 +26,8 @@ import (
 	"pacer/share/cib"
 	"pacer/share/clusterview"
 	"pacer/share/xmltree"
+	"pacer/stonith"
 )
-
-// Fencer powers off or reboots a node. The controller calls it (on the DC)
-// before recovering a lost node's resources.
-type Fencer interface {
-	Fence(ctx context.Context, target, action string) error
-}
 
 // Node is one running pacerd.
 type Node struct {
@@ -41,14 +37,14 @@ type Node struct {
 	uuid    string // this process's id, in transition keys
 	started time.Time
 
-	mem    *membership.Membership
-	store  *cibstore.Store
-	lrm    *lrm.Executor
-	srv    *server.Server
-	fencer Fencer
-	sched  controller.Scheduler
-	view   func(doc *xmltree.Document, now time.Time) (*clusterview.Snapshot, error)
-	hub    *hub
+	mem   *membership.Membership
+	store *cibstore.Store
+	lrm   *lrm.Executor
+	srv   *server.Server
+	fsvc  *fencer.Service
+	sched controller.Scheduler
+	view  func(doc *xmltree.Document, now time.Time) (*clusterview.Snapshot, error)
+	hub   *hub
 
 	mu          sync.Mutex
 	doc         *xmltree.Document
@@ -60,7 +56,7 @@ type Node struct {
 	members     []string
 	ctrl        *controller.Controller
 	trans       clusterview.Transition
-	fenceHist   []clusterview.FencingEvent
+	lastFence   stonith.Entry
 	lastTID     int
 	memberLRM   map[string]bool      // members whose LRM history the DC has taken
 	memberUp    map[string]time.Time // members' process start times: a change is a restart
@@ -71,8 +67,8 @@ type Node struct {
 	lastVer  cib.Version
 
 	localMu      sync.Mutex
-	local        *xmltree.Document // this node's own operation history
-	stonithUp    map[string]bool   // fencing devices started (registered) here
+	local        *xmltree.Document        // this node's own operation history
+	stonithUp    map[string]chan struct{} // fencing devices monitored here: stop channels
 	stonithCalls atomic.Int64
 
 	goneMu sync.Mutex
@@ -98,7 +94,7 @@ type Node struct {
 func Start(cfg *config.Config, log *slog.Logger) (*Node, error) {
 	n := &Node{cfg: cfg, log: log, name: cfg.NodeName, started: time.Now(), hub: newHub(),
 		rpcWait: map[uint64]chan *wireMsg{}, saveKick: make(chan struct{}, 1), replKick: make(chan struct{}, 1),
-		memKick: make(chan struct{}, 1), stopping: make(chan struct{}), memReady: make(chan struct{}), memberLRM: map[string]bool{}, memberUp: map[string]time.Time{}, stonithUp: map[string]bool{}, gone: map[string]chan struct{}{}}
+		memKick: make(chan struct{}, 1), stopping: make(chan struct{}), memReady: make(chan struct{}), memberLRM: map[string]bool{}, memberUp: map[string]time.Time{}, stonithUp: map[string]chan struct{}{}, gone: map[string]chan struct{}{}}
 	var id [8]byte
 	rand.Read(id[:])
 	n.uuid = hex.EncodeToString(id[:])
@@ -131,7 +127,9 @@ func Start(cfg *config.Config, log *slog.Logger) (*Node, error) {
 	log.Info("cib loaded", "version", n.ver.String(), "file", st.Path())
 
 	n.lrm = lrm.New(lrm.Config{Env: cfg.Env, Logger: log.With("component", "lrm")})
-	n.fencer = &cibFencer{n: n}
+	if err := n.startFencer(); err != nil {
+		return nil, err
+	}
 
 	var key []byte
 	if cfg.KeyFile != "" {
@@ -295,6 +293,7 @@ func (n *Node) refreshMembership() {
 	now := time.Now()
 	for _, m := range names {
 		if !slices.Contains(oldMembers, m) && m != n.name {
+			go n.shareFencingHistory(m)
 			n.emit(clusterview.Event{Time: now, Kind: clusterview.EventNodeJoined, Node: m, Message: "node " + m + " joined"})
 		}
 	}
@@ -302,6 +301,7 @@ func (n *Node) refreshMembership() {
 	for _, m := range oldMembers {
 		if !slices.Contains(names, m) {
 			n.nodeGone(m)
+			n.fsvc.NodeLeft(m)
 			left = append(left, m)
 			n.emit(clusterview.Event{Time: now, Kind: clusterview.EventNodeLeft, Node: m, Message: "node " + m + " left"})
 		}

@@ -12,15 +12,17 @@ import (
 
 // Message kinds between nodes (over memberlist's encrypted reliable channel).
 const (
-	msgSync     = "sync"     // DC -> member: send me your CIB and your LRM history
-	msgCIB      = "cib"      // DC -> member: the new CIB
-	msgRequest  = "request"  // member -> DC: a client request only the DC can answer
-	msgExec     = "exec"     // DC -> node: run a graph action
-	msgOpResult = "opresult" // node -> DC: a recurring operation's result changed
-	msgEvent    = "event"    // DC -> member: an event for local subscribers
-	msgLRMExec  = "lrmexec"  // any -> node: a direct agent action (lrm_exec)
-	msgShutdown = "shutdown" // node -> DC: I am leaving cleanly
-	msgReply    = "reply"
+	msgSync       = "sync"        // DC -> member: send me your CIB and your LRM history
+	msgCIB        = "cib"         // DC -> member: the new CIB
+	msgRequest    = "request"     // member -> DC: a client request only the DC can answer
+	msgExec       = "exec"        // DC -> node: run a graph action
+	msgOpResult   = "opresult"    // node -> DC: a recurring operation's result changed
+	msgEvent      = "event"       // DC -> member: an event for local subscribers
+	msgLRMExec    = "lrmexec"     // any -> node: a direct agent action (lrm_exec)
+	msgShutdown   = "shutdown"    // node -> DC: I am leaving cleanly
+	msgFencer     = "fencer"      // a fencer request with a reply (daemon/fencer)
+	msgFencerSend = "fencer-send" // a fencer message without reply (history)
+	msgReply      = "reply"
 )
 
 // wireMsg is the envelope of every message between nodes.
@@ -40,6 +42,7 @@ type wireMsg struct {
 	Event   *protocol.Event      `json:"event,omitempty"`
 	LRMReq  *protocol.LRMRequest `json:"lrmreq,omitempty"`
 	LRMRes  *protocol.LRMResult  `json:"lrmres,omitempty"`
+	Payload []byte               `json:"payload,omitempty"`
 }
 
 // wireAction is one rsc_op for a node's LRM.
@@ -160,6 +163,23 @@ func (n *Node) handleMsg(m *wireMsg) {
 	case msgLRMExec:
 		res, err := n.lrmExecLocal(m.LRMReq)
 		r := &wireMsg{LRMRes: res}
+		if err != nil {
+			r.Err = err.Error()
+		}
+		n.reply(m, r)
+	case msgFencer, msgFencerSend:
+		if n.fsvc == nil {
+			n.reply(m, &wireMsg{Err: "no fencer on " + n.name})
+			return
+		}
+		out, err := n.fsvc.HandleMessage(context.Background(), m.Payload)
+		if m.T == msgFencerSend {
+			if err != nil {
+				n.log.Warn("fencer message from a peer", "from", m.From, "err", err)
+			}
+			return
+		}
+		r := &wireMsg{Payload: out}
 		if err != nil {
 			r.Err = err.Error()
 		}

@@ -1,0 +1,105 @@
+package daemon
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	"pacer/daemon/cibedit"
+	"pacer/daemon/fencer"
+	"pacer/share/clusterview"
+	"pacer/share/xmltree"
+	"pacer/stonith"
+)
+
+// startFencer creates this node's fencing service (daemon/fencer: devices,
+// topology, history shared with the peers).
+func (n *Node) startFencer() error {
+	svc, err := fencer.New(fencer.Config{
+		Node:     n.name,
+		StateDir: n.cfg.StateDir,
+		CIB:      func() *xmltree.Element { return n.CIB().Root },
+		Peers:    fencer.PeersOver(fencerTransport{n}, n.name),
+		LRM:      n.lrm,
+		Log:      n.log,
+		OnChange: n.fencingChanged,
+		OnSelfFenced: func(reaction string, e stonith.Entry) {
+			n.log.Error("this node was fenced while running; stopping", "reaction", reaction, "by", e.Origin)
+			os.Exit(100)
+		},
+	})
+	if svc == nil {
+		return fmt.Errorf("fencer: %w", err)
+	}
+	if err != nil {
+		n.log.Error("fencing history was corrupt; peers will fill it in", "err", err)
+	}
+	n.fsvc = svc
+	return nil
+}
+
+// fencingChanged turns history entries into events and, on the DC, a
+// confirmed fencing into the node's status (down, nothing running).
+func (n *Node) fencingChanged(e stonith.Entry) {
+	v := e.View()
+	msg := fmt.Sprintf("fencing %s (%s) by %s: %s", e.Target, e.Action, e.Origin, v.Result)
+	if e.Reason != "" {
+		msg += ": " + e.Reason
+	}
+	n.emit(clusterview.Event{Time: time.Now(), Kind: clusterview.EventFencing, Node: e.Target, Op: e.Action,
+		Result: string(v.Result), OK: v.Result == clusterview.FencingSuccess, Message: msg})
+	if e.State != stonith.StateSuccess || e.Action == "on" {
+		return
+	}
+	n.mu.Lock()
+	isDC := n.dc == n.name && n.dcReady
+	n.mu.Unlock()
+	if isDC {
+		n.commitStatus("fenced", func(doc *xmltree.Document) bool {
+			cibedit.Fenced(doc, e.Target)
+			return true
+		})
+		n.triggerController("fencing confirmed")
+	}
+}
+
+// fencerTransport carries the fencers' messages over the cluster channel.
+type fencerTransport struct{ n *Node }
+
+func (t fencerTransport) Members() []string { return t.n.currentMembers() }
+
+func (t fencerTransport) Request(ctx context.Context, node string, payload []byte) ([]byte, error) {
+	timeout := 5 * time.Minute
+	if d, ok := ctx.Deadline(); ok {
+		timeout = time.Until(d)
+	}
+	r, err := t.n.rpc(ctx, node, &wireMsg{T: msgFencer, Payload: payload}, timeout)
+	if err != nil {
+		return nil, err
+	}
+	if r.Err != "" {
+		return nil, errors.New(r.Err)
+	}
+	return r.Payload, nil
+}
+
+func (t fencerTransport) Send(node string, payload []byte) {
+	if err := t.n.send(node, &wireMsg{T: msgFencerSend, Payload: payload}); err != nil {
+		t.n.log.Debug("fencer message lost", "to", node, "err", err)
+	}
+}
+
+// shareFencingHistory sends a (re)joined member this node's history.
+func (n *Node) shareFencingHistory(member string) {
+	if n.fsvc == nil {
+		return
+	}
+	b, err := json.Marshal(fencer.Message{History: n.fsvc.HistorySnapshot()})
+	if err != nil {
+		return
+	}
+	fencerTransport{n}.Send(member, b)
+}
