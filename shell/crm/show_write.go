@@ -123,6 +123,13 @@ func (w *writer) attrSet(keyword string, set *xmltree.Element) bool {
 		w.word(scoreText(s) + ":")
 	}
 	for _, r := range set.ChildrenNamed("rule") {
+		// crmsh would take the name=value pairs after a trailing
+		// "date in ..." or "date spec ..." as part of it.
+		if n := len(r.Children); n > 0 && r.Children[n-1].Name == "date_expression" {
+			if op := r.Children[n-1].Attr("operation"); op == "in_range" || op == "date_spec" {
+				return false
+			}
+		}
 		if !w.rule(r, false) {
 			return false
 		}
