@@ -82,11 +82,15 @@ func unpackNVSets(parent *xmltree.Element, name string, c *ruleCtx, root *xmltre
 	if parent == nil {
 		return map[string]string{}
 	}
+	sets := parent.ChildrenNamed(name)
+	if len(sets) == 0 {
+		return map[string]string{}
+	}
 	rc := c.ruleContext(root)
 	if name == "cluster_property_set" {
 		rc.FirstSetID = "cib-bootstrap-options"
 	}
-	return rule.UnpackNVSets(parent.ChildrenNamed(name), rc)
+	return rule.UnpackNVSets(sets, rc)
 }
 
 func merge(dst, src map[string]string) {
