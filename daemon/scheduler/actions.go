@@ -635,7 +635,11 @@ func (c *cluster) multiSummary(r *Resource, next *Node) string {
 			}
 			parts = append(parts, fmt.Sprintf("  * %s    %-20s ( %s )%s", verb, r.ID, next.Name, reason))
 		} else {
-			parts = append(parts, fmt.Sprintf("  * Move       %-20s ( %s%s -> %s%s )", r.ID, rolePrefix(r), r.Running[0].Name, nextRolePrefix(r), next.Name))
+			verb := "Move   "
+			if r.Failed {
+				verb = "Recover"
+			}
+			parts = append(parts, fmt.Sprintf("  * %s    %-20s ( %s%s -> %s%s )", verb, r.ID, rolePrefix(r), r.Running[0].Name, nextRolePrefix(r), next.Name))
 		}
 		return joinLines(parts)
 	}
