@@ -148,12 +148,30 @@ func (p *parser) newID(base string) string {
 // gen makes an element with a generated id.
 func (p *parser) gen(name, idBase string, attrs ...string) *xmltree.Element {
 	e := xmltree.New(name)
-	e.Attrs = append(e.Attrs, xmltree.Attr{Name: "id", Value: p.newID(idBase)})
+	e.Attrs = append(e.Attrs, xmltree.Attr{Name: "id", Value: p.newID(sanitizeID(idBase))})
 	for i := 0; i+1 < len(attrs); i += 2 {
 		e.Attrs = append(e.Attrs, xmltree.Attr{Name: attrs[i], Value: attrs[i+1]})
 	}
 	p.st.generated = append(p.st.generated, e)
 	return e
+}
+
+// sanitizeID makes a generated id valid: an attribute name such as
+// "master-rsc:0" must not put a colon into the nvpair's id.
+func sanitizeID(s string) string {
+	if validID(s) {
+		return s
+	}
+	b := []byte(s)
+	for i, c := range b {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-' || c == '.' || c >= 0x80) {
+			b[i] = '_'
+		}
+	}
+	if len(b) == 0 || !(b[0] == '_' || b[0] >= 'a' && b[0] <= 'z' || b[0] >= 'A' && b[0] <= 'Z' || b[0] >= 0x80) {
+		b = append([]byte{'_'}, b...)
+	}
+	return string(b)
 }
 
 // useID records an id given explicitly in the text.

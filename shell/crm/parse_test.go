@@ -270,3 +270,18 @@ func TestPropertyScoreRule(t *testing.T) {
 		t.Errorf("round trip: %v", err)
 	}
 }
+
+func TestGeneratedIDsAreValid(t *testing.T) {
+	cfg, err := pacerLoad("node n1 attributes master-rsc:0=5\nrsc_defaults $id=nvpair.id1 migration-threshold=1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	nv := cfg.Child("nodes").Child("node").Child("instance_attributes").Child("nvpair")
+	if nv.ID() != "n1-instance_attributes-master-rsc_0" || nv.Attr("name") != "master-rsc:0" {
+		t.Errorf("nvpair: %s", nv)
+	}
+	text := Show(cfg)
+	if !strings.Contains(text, "xml <node id=\"n1\"") || !strings.Contains(text, "rsc_defaults $id=nvpair.id1 \\\n\tmigration-threshold=1") {
+		t.Errorf("Show:\n%s", text)
+	}
+}

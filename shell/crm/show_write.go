@@ -97,7 +97,9 @@ func (w *writer) nvpairs(set *xmltree.Element) bool {
 		switch c.Name {
 		case "nvpair":
 			n := c.Attr("name")
-			if n == "" || strings.ContainsAny(n, "= \t\"'") || setKeywords[n] {
+			// A name that cannot be part of an id would make crmsh
+			// generate an invalid nvpair id: the xml form avoids that.
+			if n == "" || !idSafe(n) || setKeywords[n] {
 				return false
 			}
 			w.word(n + "=" + value(c.Attr("value")))
@@ -630,7 +632,12 @@ func (w *writer) nvset(kind string, e *xmltree.Element) bool {
 	if _, ok := e.AttrOK("score"); ok || e.Child("rule") != nil {
 		return false
 	}
-	w.word(kind + " " + e.ID() + ":")
+	if strings.Contains(e.ID(), ".") {
+		// crmsh reads "ID:" only for ids without dots; $id= it reads.
+		w.word(kind + " $id=" + e.ID())
+	} else {
+		w.word(kind + " " + e.ID() + ":")
+	}
 	for _, c := range e.Children {
 		if c.Name == "rule" {
 			continue
@@ -780,6 +787,17 @@ func (w *writer) role(e *xmltree.Element) bool {
 			if v, ok := p.AttrOK(f[0]); ok {
 				w.word(f[1] + value(v))
 			}
+		}
+	}
+	return true
+}
+
+// idSafe reports whether s may be part of an XML id as crmsh builds them.
+func idSafe(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-' || c == '.' || c >= 0x80) {
+			return false
 		}
 	}
 	return true
