@@ -35,9 +35,17 @@
 // existing set of the same id. group/clone/ms/bundle statements move their
 // member resources into place. delete removes objects and the constraint
 // and tag references to them (a deleted container's members stay as
-// top-level resources); rename also renames references.
+// top-level resources); rename also renames references. Statements apply
+// in order, except that a container waits for members defined later.
+// Comment lines before an object are kept as an XML comment opening it
+// (where crmsh keeps them) and printed again by Show.
 //
-// Show checks every object it prints by parsing it back; an object whose
-// crm text would not mean the same XML is printed in crmsh's
-// "xml <...>" form instead, so Show loses nothing.
+// Show prints in crmsh 4.4's order (nodes, templates, primitives, groups,
+// bundles, clones, tags, location/colocation/order by id, fencing, tickets,
+// properties, defaults, ACLs, alerts), each section sorted by id. It checks
+// every object it prints by parsing it back; an object whose crm text
+// would not mean the same XML, or that crmsh 4.4 writes only as XML
+// (order require-all, colocation influence, property sets with rules...),
+// is printed in crmsh's "xml <...>" form, so Show loses nothing and crmsh
+// can read what it prints.
 package crm
