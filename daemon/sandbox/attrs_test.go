@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"pacer/share/client"
+	"pacer/share/clusterview"
 	"pacer/share/protocol"
 )
 
@@ -83,5 +84,55 @@ func TestMonitorFailureStandbyAndCleanup(t *testing.T) {
 	}
 	if got := c.dummyActive("m1"); len(got) != 1 {
 		t.Fatalf("m1 active on %v after cleanup", got)
+	}
+}
+
+// Direct agent actions on another node, an admin's fencing request, and
+// the events a subscriber sees for them.
+func TestLRMExecFenceAndEvents(t *testing.T) {
+	c := startCluster(t, 3, false)
+	c.oneDC(10*time.Second, "n1", "n2", "n3")
+	cl := c.dial("n2")
+	events, err := cl.Subscribe(ctx(t, 60*time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Start a Dummy by hand on n3 through n2, then probe it there and on n1:
+	// each node has its own agent state.
+	req := protocol.LRMRequest{Resource: "manual", Agent: "ocf:heartbeat:Dummy", Action: "start", TimeoutMS: 20000}
+	if r, err := cl.LRMExec(ctx(t, 30*time.Second), "n3", req); err != nil || r.RC != 0 {
+		t.Fatalf("start on n3: %+v %v", r, err)
+	}
+	req.Action = "monitor"
+	if r, err := cl.LRMExec(ctx(t, 30*time.Second), "n3", req); err != nil || r.RC != 0 {
+		t.Fatalf("monitor on n3: %+v %v", r, err)
+	}
+	if r, err := cl.LRMExec(ctx(t, 30*time.Second), "n1", req); err != nil || r.RC != 7 {
+		t.Fatalf("monitor on n1 must say not running: %+v %v", r, err)
+	}
+	// Fence n3 by hand: it is powered off (its manual Dummy state wiped).
+	ev, err := cl.Fence(ctx(t, 60*time.Second), "n3", "off")
+	if err != nil || ev == nil || ev.Result != clusterview.FencingSuccess {
+		t.Fatalf("fence n3: %+v %v", ev, err)
+	}
+	eventually(t, 10*time.Second, "n3 gone", func() error {
+		if _, err := c.dcSeenBy("n3"); err == nil {
+			return fmt.Errorf("n3 still answers")
+		}
+		return nil
+	})
+	if got := c.dummyActive("manual"); len(got) != 0 {
+		t.Fatalf("manual Dummy state survived the power-off on %v", got)
+	}
+	var sawFence, sawLeft bool
+	deadline := time.After(10 * time.Second)
+	for !(sawFence && sawLeft) {
+		select {
+		case e := <-events:
+			sawFence = sawFence || (e.Kind == clusterview.EventFencing && e.Node == "n3" && e.OK)
+			sawLeft = sawLeft || (e.Kind == clusterview.EventNodeLeft && e.Node == "n3")
+		case <-deadline:
+			t.Fatalf("events: fencing %v, node-left %v", sawFence, sawLeft)
+		}
 	}
 }
