@@ -513,12 +513,22 @@ func (n *Node) syncMember(m string) {
 		return
 	}
 	theirs, err := xmltree.ParseString(r.CIB)
+	adopted := false
 	if err == nil {
 		tv, verr := cib.ReadVersion(theirs.Root)
 		n.mu.Lock()
 		if verr == nil && tv.Newer(n.ver) {
 			n.log.Info("taking a newer CIB from a member", "node", m, "theirs", tv.String(), "ours", n.ver.String())
 			n.doc, n.ver = theirs, tv
+			adopted = true
+			// Its status section is that member's view (after a partition,
+			// maybe one where this side was gone): re-take every member's
+			// history and state.
+			for k := range n.memberLRM {
+				if k != m {
+					delete(n.memberLRM, k)
+				}
+			}
 		}
 		n.mu.Unlock()
 	}
@@ -531,9 +541,20 @@ func (n *Node) syncMember(m string) {
 		n.ensureNodes(doc)
 		cibedit.ReplaceLRM(doc, m, lrmEl)
 		cibedit.SetMember(doc, m, true)
+		if adopted {
+			cibedit.ReplaceLRM(doc, n.name, n.localLRM())
+			for _, o := range n.currentMembers() {
+				cibedit.SetMember(doc, o, true)
+			}
+		}
 		n.setQuorumAttrs(doc)
 		return true
 	})
+	if adopted {
+		n.mu.Lock()
+		n.memberLRM[n.name] = true
+		n.mu.Unlock()
+	}
 	n.mu.Lock()
 	n.memberLRM[m] = true
 	n.mu.Unlock()
