@@ -245,7 +245,7 @@ func (c *cluster) opTimeout(r *Resource, task string, interval time.Duration) ti
 }
 
 // executedLines lists the graph's actions in a dependency order.
-func (c *cluster) executedLines(g *graph.Graph) []string {
+func executedLines(g *graph.Graph) []string {
 	done := map[int]bool{}
 	var out []string
 	remaining := append([]*graph.Action(nil), g.Actions...)

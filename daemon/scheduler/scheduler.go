@@ -54,8 +54,8 @@ type Input struct {
 	// Scores asks for Result.Scores (crm_simulate -s); they cost time on
 	// large clusters, so they are only rendered on request.
 	Scores bool
-	// Transcript asks for Result.Executed and Result.Revised, the parts
-	// of crm_simulate's output that describe the simulated execution.
+	// Transcript asks for Result.Revised, the cluster status once the
+	// transition has run (see also ExecutionLines).
 	Transcript bool
 }
 
@@ -74,9 +74,6 @@ type Result struct {
 	Status *Status
 	// Revised is the state once the transition has completed.
 	Revised *Status
-	// Executed lists the transition's actions in an order the controller
-	// may run them, as crm_simulate prints them.
-	Executed []string
 	// Warnings are problems found in the input that did not stop the run.
 	Warnings []string
 }
@@ -113,7 +110,6 @@ func Run(doc *xmltree.Document, in Input) (*Result, error) {
 	res.Graph = c.buildGraph(in.TransitionID)
 	res.Status = c.status()
 	if in.Transcript {
-		res.Executed = c.executedLines(res.Graph)
 		res.Revised = c.revisedStatus()
 	}
 	return res, nil
@@ -168,4 +164,11 @@ func ParseNow(s string) (time.Time, error) {
 		return time.Time{}, fmt.Errorf("bad time %q: %w", s, err)
 	}
 	return t, nil
+}
+
+// ExecutionLines lists a graph's actions in an order the controller may run
+// them, in crm_simulate's "Executing Cluster Transition" layout. It needs
+// only the graph, so a caller can let the CIB go before calling it.
+func ExecutionLines(g *graph.Graph) []string {
+	return executedLines(g)
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"time"
 
 	"pacer/daemon/scheduler"
@@ -73,6 +74,10 @@ func run(args []string, stdout, stderr io.Writer, getenv func(string) string, cl
 		}
 	}
 	res, err := scheduler.Run(doc, scheduler.Input{Now: now, Scores: *showScores, Transcript: !*quiet})
+	// Large CIBs: free the tree and the scheduler's working set before
+	// the transcript is built, so the two never add up.
+	doc = nil
+	runtime.GC()
 	if err != nil {
 		fmt.Fprintf(stderr, "pacer simulate: %s: %v\n", path, err)
 		return 1
@@ -105,7 +110,7 @@ func run(args []string, stdout, stderr io.Writer, getenv func(string) string, cl
 	}
 	if !*quiet {
 		b.WriteString("\nExecuting Cluster Transition:\n")
-		for _, l := range res.Executed {
+		for _, l := range scheduler.ExecutionLines(res.Graph) {
 			b.WriteString(l + "\n")
 		}
 		b.WriteString("\nRevised Cluster Status:\n")
