@@ -3,6 +3,8 @@ package daemon
 import (
 	"context"
 	"fmt"
+	"pacer/share/opdigest"
+	"strings"
 	"time"
 
 	"pacer/daemon/cibedit"
@@ -98,7 +100,8 @@ func toRecord(r lrm.Result, a *wireAction) cibedit.OpRecord {
 	return cibedit.OpRecord{Resource: a.Resource, Class: a.Class, Provider: a.Provider, Type: a.Type,
 		Task: a.Task, IntervalMS: a.IntervalMS, TransitionKey: a.TransitionKey, TargetRC: a.TargetRC,
 		CallID: r.CallID, RC: r.RC, OpStatus: int(r.Status), ExitReason: r.ExitReason,
-		LastRun: r.LastRun, LastRCChange: r.LastRCChange, ExecMS: r.ExecTime.Milliseconds(), QueueMS: r.QueueTime.Milliseconds()}
+		LastRun: r.LastRun, LastRCChange: r.LastRCChange, ExecMS: r.ExecTime.Milliseconds(), QueueMS: r.QueueTime.Milliseconds(),
+		Digest: paramDigest(a.Params)}
 }
 
 func (n *Node) localRecord(rec cibedit.OpRecord) {
@@ -251,4 +254,19 @@ func (n *Node) stonithStop(rsc string) {
 		close(stop)
 		delete(n.stonithUp, rsc)
 	}
+}
+
+// paramDigest is the op-digest recorded with a result: Pacemaker's digest
+// of the parameters the agent ran with, so that the scheduler (and
+// Pacemaker's own tools reading this CIB) notice a later change of the
+// resource's definition and restart it.
+func paramDigest(params map[string]string) string {
+	p := make(map[string]string, len(params))
+	for k, v := range params {
+		if v == "#default" || strings.HasPrefix(k, "CRM_meta_") {
+			continue
+		}
+		p[k] = v
+	}
+	return opdigest.Digest(p)
 }
