@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"strconv"
 
+	"pacer/share/opdigest"
 	"pacer/share/xmltree"
 )
 
@@ -21,8 +22,9 @@ type Options struct {
 	// cleanly down) while its resources are recorded as running there, so
 	// the scheduler has to fence it and recover its resources.
 	FailedNode bool
-	// Digest, when set, computes the op-digest recorded for an operation
-	// from the resource's parameters.
+	// Digest computes the op-digest recorded for an operation from the
+	// resource's parameters; nil means Pacemaker's (share/opdigest), so
+	// that tools reading the file see no definition change.
 	Digest func(params map[string]string) string
 	// Now is the time recorded in the history (seconds since the epoch).
 	Now int64
@@ -130,9 +132,10 @@ func Generate(o Options) *xmltree.Document {
 		ns := status.Append(xmltree.New("node_state", "id", strconv.Itoa(i+1), "uname", nodeName(i),
 			"in_ccm", "true", "crmd", "online", "crm-debug-origin", "do_update_resource", "join", "member", "expected", "member"))
 		if lost {
+			// Gone from membership while its controller was last seen up
+			// and expected to stay: lost, not shut down, so it must be
+			// fenced before its resources run elsewhere.
 			ns.SetAttr("in_ccm", "false")
-			ns.SetAttr("crmd", "offline")
-			ns.SetAttr("join", "down")
 		}
 		lrms := ns.Append(xmltree.New("lrm", "id", strconv.Itoa(i+1))).Append(xmltree.New("lrm_resources"))
 		for _, r := range running {
@@ -150,7 +153,7 @@ func Generate(o Options) *xmltree.Document {
 			if provider != "" {
 				lr.Attrs = append(lr.Attrs[:2], append([]xmltree.Attr{{Name: "provider", Value: provider}}, lr.Attrs[2:]...)...)
 			}
-			digest := ""
+			digest := opdigest.Digest(r.params)
 			if o.Digest != nil {
 				digest = o.Digest(r.params)
 			}
