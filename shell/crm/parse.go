@@ -455,6 +455,12 @@ func (p *parser) attrSet(setName, idBase string) (*xmltree.Element, error) {
 		if t == nil || setKeywords[t.Val] && !t.Quoted {
 			break
 		}
+		if strings.HasPrefix(t.Val, "@") && len(t.Val) > 1 && !strings.Contains(t.Val, "=") {
+			// crmsh's "@ID": a reference to an nvpair defined elsewhere.
+			p.next()
+			set.Append(xmltree.New("nvpair", "id-ref", t.Val[1:]))
+			continue
+		}
 		n, v, ok := splitNV(t.Val)
 		if !ok {
 			break

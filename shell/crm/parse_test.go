@@ -285,3 +285,17 @@ func TestGeneratedIDsAreValid(t *testing.T) {
 		t.Errorf("Show:\n%s", text)
 	}
 }
+
+func TestNvpairReference(t *testing.T) {
+	cfg, err := pacerLoad("primitive a Dummy params x=1\nprimitive b Dummy params @a-instance_attributes-x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	nv := cfg.Child("resources").FindID("b").Child("instance_attributes").Child("nvpair")
+	if nv.Attr("id-ref") != "a-instance_attributes-x" || nv.ID() != "" {
+		t.Errorf("nvpair: %s", nv)
+	}
+	if text := Show(cfg); !strings.Contains(text, "params @a-instance_attributes-x") {
+		t.Errorf("Show:\n%s", text)
+	}
+}

@@ -96,6 +96,10 @@ func (w *writer) nvpairs(set *xmltree.Element) bool {
 	for _, c := range set.Children {
 		switch c.Name {
 		case "nvpair":
+			if ref := c.Attr("id-ref"); ref != "" && len(c.Attrs) == 1 {
+				w.word("@" + ref)
+				continue
+			}
 			n := c.Attr("name")
 			// A name that cannot be part of an id would make crmsh
 			// generate an invalid nvpair id: the xml form avoids that.
