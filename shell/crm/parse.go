@@ -289,6 +289,19 @@ func parseXMLStatement(st *Statement, r rawStatement) (*Statement, error) {
 		st.ID = st.Elem.ID()
 		return st, nil
 	}
+	if e.Name == "meta_attributes" {
+		// crmsh writes a defaults set it cannot print as a bare
+		// <meta_attributes>; operation options tell op_defaults.
+		st.Kind = "rsc_defaults"
+		e.Walk(func(x *xmltree.Element) bool {
+			if x.Name == "op_expression" || x.Name == "nvpair" && opAttrs[x.Attr("name")] {
+				st.Kind = "op_defaults"
+			}
+			return true
+		})
+		st.Elem, st.ID = e, e.ID()
+		return st, nil
+	}
 	st.Elem = e
 	st.ID = e.ID()
 	st.Kind = kindOfElement(e)

@@ -37,6 +37,7 @@ func TestParseErrors(t *testing.T) {
 		{"fencing_topology f1", "expected a target (node:)"},
 		{"xml <primitive id='x'", "xml:"},
 		{"xml <foo id='x'/>", "element <foo> is not a configuration object"},
+		{"xml <nvpair id='x'/>", "element <nvpair> is not a configuration object"},
 		{"rsc_ticket t1 p1", "expected ticket (like ticketA:) after id"},
 	}
 	for _, c := range cases {
@@ -297,5 +298,21 @@ func TestNvpairReference(t *testing.T) {
 	}
 	if text := Show(cfg); !strings.Contains(text, "params @a-instance_attributes-x") {
 		t.Errorf("Show:\n%s", text)
+	}
+}
+
+// crmsh prints defaults sets it cannot express as a bare <meta_attributes>.
+func TestBareMetaAttributes(t *testing.T) {
+	cfg, err := pacerLoad(`xml <meta_attributes id="a.1"> \
+  <nvpair id="n1" name="migration-threshold" value="1"/> \
+</meta_attributes>
+xml <meta_attributes id="b.1"> \
+  <nvpair id="n2" name="timeout" value="20s"/> \
+</meta_attributes>`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Child("rsc_defaults").Child("meta_attributes").ID() != "a.1" || cfg.Child("op_defaults").Child("meta_attributes").ID() != "b.1" {
+		t.Errorf("got %s", cfg.Indented())
 	}
 }
