@@ -62,6 +62,10 @@ func (n *Node) Handle(ctx context.Context, req *protocol.Request) *protocol.Resp
 			return errResp(protocol.CodeFailed, "%s", r.Err)
 		}
 		return &protocol.Response{LRMResult: r.LRMRes}
+	case protocol.OpFenceDevices:
+		return n.fenceDevices(ctx, req)
+	case protocol.OpFenceConfirm:
+		return n.fenceConfirm(req)
 	}
 	return n.handleAsDC(ctx, req)
 }

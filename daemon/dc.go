@@ -305,10 +305,9 @@ func (n *Node) handleAsDC(ctx context.Context, req *protocol.Request) *protocol.
 		}
 		return &protocol.Response{CIBVersion: v.String()}
 	case protocol.OpFence:
+		// An empty action is the cluster's fencing-action: the fencer
+		// resolves it from the CIB.
 		action := req.Action
-		if action == "" {
-			action = "reboot"
-		}
 		fctx, cancel := context.WithTimeout(ctx, reqTimeout(req, 120*time.Second))
 		defer cancel()
 		err := n.fence(fctx, req.Node, action, req.Client)

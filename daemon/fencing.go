@@ -6,11 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	"pacer/daemon/cibedit"
 	"pacer/daemon/fencer"
 	"pacer/share/clusterview"
+	"pacer/share/protocol"
 	"pacer/share/xmltree"
 	"pacer/stonith"
 )
@@ -102,4 +104,57 @@ func (n *Node) shareFencingHistory(member string) {
 		return
 	}
 	fencerTransport{n}.Send(member, b)
+}
+
+// fenceDevices answers fence_devices from this node's fencer: dynamic
+// checks run the agents here.
+func (n *Node) fenceDevices(ctx context.Context, req *protocol.Request) *protocol.Response {
+	dctx, cancel := context.WithTimeout(ctx, reqTimeout(req, 2*time.Minute))
+	defer cancel()
+	infos, err := n.fsvc.Devices(dctx)
+	if err != nil {
+		return errResp(protocol.CodeUnavailable, "fencing devices: %v", err)
+	}
+	out := make([]protocol.FenceDevice, 0, len(infos))
+	for _, d := range infos {
+		out = append(out, protocol.FenceDevice{ID: d.ID, Agent: d.Agent, Check: d.Check, Targets: d.Targets,
+			Disabled: d.Disabled, Executors: d.Executors, Levels: d.Levels, Error: d.Error})
+	}
+	return &protocol.Response{FenceDevices: out}
+}
+
+// fenceConfirm records an admin's word that a node is down (pacer node
+// clearstate on a live cluster). The entry reaches every node's history;
+// the DC's OnChange (fencingChanged) marks the node fenced and runs the
+// controller, wherever the confirmation was made.
+func (n *Node) fenceConfirm(req *protocol.Request) *protocol.Response {
+	if req.Node == "" {
+		return errResp(protocol.CodeBadRequest, "fence_confirm: no node given")
+	}
+	if !n.knownNode(req.Node) {
+		return errResp(protocol.CodeNotFound, "fence_confirm: no node named %s in the cluster", req.Node)
+	}
+	who := req.User
+	if who == "" {
+		who = "unknown user"
+	}
+	if req.Client != "" {
+		who += " (" + req.Client + ")"
+	}
+	e, err := n.fsvc.ConfirmManual(req.Node, who)
+	if err != nil {
+		return errResp(protocol.CodeInvalid, "manual fencing confirmation refused: %s", strings.TrimPrefix(err.Error(), "confirm: "))
+	}
+	v := e.View()
+	return &protocol.Response{Fencing: &v}
+}
+
+// knownNode says whether name is a node of the cluster: configured in
+// pacer.conf or in the CIB's nodes or status section.
+func (n *Node) knownNode(name string) bool {
+	if len(n.cfg.Nodes) > 0 && n.cfg.Node(name) != nil {
+		return true
+	}
+	doc := n.CIB()
+	return cibedit.NodeID(doc, name) != "" || cibedit.NodeState(doc, name, false) != nil
 }

@@ -2,7 +2,6 @@ package shell
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"sort"
@@ -338,59 +337,6 @@ func (s *session) cmdNodeStatus(ctx context.Context, inv *cmdtree.Invocation) er
 		}
 	}
 	return nil
-}
-
-func (s *session) cmdFence(ctx context.Context, inv *cmdtree.Invocation) error {
-	if len(inv.Args) != 1 {
-		return usagef("fence NODE")
-	}
-	node := inv.Args[0]
-	be, err := s.backend()
-	if err != nil {
-		return err
-	}
-	d, ok := be.(*backend.Daemon)
-	if !ok {
-		return errors.New("fencing needs the running cluster (not a file or shadow CIB)")
-	}
-	doc, err := be.CIB(ctx)
-	if err != nil {
-		return err
-	}
-	if err := mustNode(doc, node); err != nil {
-		return err
-	}
-	if !s.confirm(fmt.Sprintf("Fencing %s will shut down the node and migrate any resources that are running on it! Do you want to fence %s", node, node), true) {
-		return errors.New("not confirmed (use --yes)")
-	}
-	ev, err := d.C.Fence(ctx, node, "reboot")
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(s.stdout, "%s fenced (%s) by %s\n", node, ev.Action, ev.Delegate)
-	return nil
-}
-
-func (s *session) cmdClearState(ctx context.Context, inv *cmdtree.Invocation) error {
-	if len(inv.Args) != 1 {
-		return usagef("clearstate NODE")
-	}
-	node := inv.Args[0]
-	be, err := s.backend()
-	if err != nil {
-		return err
-	}
-	doc, err := be.CIB(ctx)
-	if err != nil {
-		return err
-	}
-	if err := mustNode(doc, node); err != nil {
-		return err
-	}
-	if !s.confirm(fmt.Sprintf("Do you really want to drop state for node %s", node), true) {
-		return errors.New("not confirmed (use --yes)")
-	}
-	return be.ClearNodeState(ctx, node)
 }
 
 func (s *session) cmdNodeDelete(ctx context.Context, inv *cmdtree.Invocation) error {

@@ -133,8 +133,12 @@ func buildTree(s *session) *cmdtree.Tree {
 				Run: s.cmdStandby("off"), Complete: s.completeNodes("reboot", "forever")},
 			nodeCmd("maintenance", "[NODE] [off]", "put a node in maintenance mode: its resources are left alone", s.cmdNodeMaintenance("on")),
 			nodeCmd("ready", "[NODE]", "take a node out of maintenance mode", s.cmdNodeMaintenance("off")),
-			nodeCmd("fence", "NODE", "fence (power off and on) a node", s.cmdFence),
-			nodeCmd("clearstate", "NODE", "forget a node's state (after it was fenced by hand)", s.cmdClearState),
+			{Name: "fence", Args: "NODE [--off|--reboot]", Short: "fence a node: power it off (--off), off and on (--reboot), or the cluster's fencing-action",
+				Long: "Asks the cluster to fence NODE with its fencing devices and waits for the result, which is recorded in the fencing history (stonith history). Without --off or --reboot the cluster's fencing-action (stonith-action, reboot by default) is used. Asks for confirmation on a terminal unless --yes; without a terminal, --yes is required.",
+				Run:  s.cmdFence, Complete: s.completeNodes("--off", "--reboot")},
+			{Name: "clearstate", Args: "NODE", Short: "confirm that a node is down (fenced by hand): the cluster treats it as fenced",
+				Long: "On the running cluster this is a manual fencing confirmation: it tells the cluster that NODE, which left without being fenced (say fencing keeps failing), is powered off. The confirmation is recorded in the fencing history on every node and the cluster then recovers NODE's resources elsewhere. If NODE is in fact still running, its resources run twice and shared data may be corrupted. Refused for members of the cluster and for the node it runs on. Asks for confirmation on a terminal unless --yes; without a terminal, --yes is required. On a CIB file or shadow it records NODE as cleanly down.",
+				Run:  s.cmdClearState, Complete: s.completeNodes()},
 			nodeCmd("delete", "NODE", "remove a node from the configuration", s.cmdNodeDelete),
 			{Name: "attribute", Args: "NODE set|delete|show NAME [VALUE]", Short: "show or change a node attribute",
 				Run: s.cmdNodeAttr("attribute"), Complete: s.completeNodeAttrCmd()},
@@ -182,7 +186,10 @@ func buildTree(s *session) *cmdtree.Tree {
 	stonith := &C{Name: "stonith", Short: "fencing devices and history",
 		Sub: []*C{
 			{Name: "history", Args: "[NODE]", Short: "show the fencing history", Run: s.cmdFenceHistory, Complete: s.completeNodes()},
-			{Name: "list", Short: "list the installed fence agents", Run: s.cmdFenceAgents},
+			{Name: "list", Args: "[-o json]", Short: "list the fencing devices and the nodes each can fence",
+				Long: "Shows each configured fencing device, its agent, its effective pcmk_host_check and the nodes it can fence, as the node asked sees them (dynamic-list and status devices ask their agent), plus the fencing levels that use it. With CIB_file or a shadow CIB only what the configuration says is shown: targets decided by an agent need the running cluster.",
+				Run:  s.cmdFenceDevices, Complete: completeWords("-o", "json")},
+			{Name: "agents", Short: "list the installed fence agents", Run: s.cmdFenceAgents},
 		}}
 
 	root := &C{Name: "pacer", Sub: []*C{

@@ -255,8 +255,9 @@ func (c *Client) LRMExec(ctx context.Context, node string, op protocol.LRMReques
 	return r.LRMResult, nil
 }
 
-// Fence fences node with action "reboot", "off" or "on" and returns the
-// history record once done (an error when fencing failed).
+// Fence fences node with action "reboot", "off" or "on" ("" = the
+// cluster's fencing-action) and returns the history record once done (an
+// error when fencing failed).
 func (c *Client) Fence(ctx context.Context, node, action string) (*clusterview.FencingEvent, error) {
 	r, err := c.Do(ctx, protocol.Request{Op: protocol.OpFence, Node: node, Action: action, TimeoutMS: deadlineMS(ctx)})
 	if err != nil {
@@ -272,6 +273,33 @@ func (c *Client) FenceHistory(ctx context.Context) ([]clusterview.FencingEvent, 
 		return nil, err
 	}
 	return r.FenceHistory, nil
+}
+
+// FenceDevices lists the configured fencing devices and the nodes each can
+// fence, as the connected node's fencer sees them (it may run the agents'
+// list or status action to find out).
+func (c *Client) FenceDevices(ctx context.Context) ([]protocol.FenceDevice, error) {
+	r, err := c.Do(ctx, protocol.Request{Op: protocol.OpFenceDevices, TimeoutMS: deadlineMS(ctx)})
+	if err != nil {
+		return nil, err
+	}
+	if r.FenceDevices == nil {
+		return []protocol.FenceDevice{}, nil
+	}
+	return r.FenceDevices, nil
+}
+
+// ConfirmFenced records an admin's manual confirmation that node is down
+// (powered off by hand) in the cluster's fencing history, so that the
+// cluster treats it as fenced and may recover its resources. The daemon
+// refuses it for itself and for any current member (ErrInvalid) and for an
+// unknown node (ErrNotFound). Only call it when the node is really down.
+func (c *Client) ConfirmFenced(ctx context.Context, node string) (*clusterview.FencingEvent, error) {
+	r, err := c.Do(ctx, protocol.Request{Op: protocol.OpFenceConfirm, Node: node})
+	if err != nil {
+		return nil, err
+	}
+	return r.Fencing, nil
 }
 
 // WaitIdle returns once the DC has no transition pending and nothing left

@@ -43,10 +43,12 @@ const (
 	OpStatus               = "status"                // -> Status
 	OpSubscribe            = "subscribe"             // -> stream of Event responses
 	OpLRMExec              = "lrm_exec"              // Node, LRM -> LRMResult
-	OpFence                = "fence"                 // Node, Action -> Fencing
+	OpFence                = "fence"                 // Node, Action ("" = fencing-action) -> Fencing
 	OpFenceHistory         = "fence_history"         // -> FenceHistory
 	OpWaitIdle             = "wait_idle"             // -> when the DC has no transition pending
 	OpMembers              = "members"               // -> Members
+	OpFenceDevices         = "fence_devices"         // -> FenceDevices
+	OpFenceConfirm         = "fence_confirm"         // Node -> Fencing: manual confirmation that Node is down
 )
 
 // Lifetimes of a node attribute (crm_attribute --lifetime).
@@ -80,7 +82,8 @@ type Request struct {
 	Value    string `json:"value,omitempty"`
 	Lifetime string `json:"lifetime,omitempty"`
 	Resource string `json:"resource,omitempty"`
-	// Action is the fencing action: "reboot", "off" or "on".
+	// Action is the fencing action: "reboot", "off" or "on"; empty means
+	// the cluster's fencing-action (stonith-action), reboot by default.
 	Action string      `json:"action,omitempty"`
 	LRM    *LRMRequest `json:"lrm,omitempty"`
 	// Client names the program for update-client in the CIB ("pacer").
@@ -106,6 +109,28 @@ type Response struct {
 	Fencing      *clusterview.FencingEvent  `json:"fencing,omitempty"`
 	FenceHistory []clusterview.FencingEvent `json:"fence_history,omitempty"`
 	Members      []Member                   `json:"members,omitempty"`
+	FenceDevices []FenceDevice              `json:"fence_devices,omitempty"`
+}
+
+// FenceDevice is one configured fencing device and what it can fence, as
+// the answering node's fencer sees it (fence_devices).
+type FenceDevice struct {
+	ID    string `json:"id"`
+	Agent string `json:"agent"`
+	// Check is the effective pcmk_host_check: static-list, dynamic-list,
+	// status or none.
+	Check string `json:"check"`
+	// Targets are the nodes it can fence: configured (static-list), listed
+	// by the agent (dynamic-list), confirmed by the agent's status (status),
+	// or every node (none).
+	Targets  []string `json:"targets,omitempty"`
+	Disabled bool     `json:"disabled,omitempty"`
+	// Executors are the members that may run it, in the order tried.
+	Executors []string `json:"executors,omitempty"`
+	// Levels are the topology levels using it, "TARGET:INDEX".
+	Levels []string `json:"levels,omitempty"`
+	// Error says why the targets could not be (fully) determined.
+	Error string `json:"error,omitempty"`
 }
 
 // Hello describes the daemon a client talks to.

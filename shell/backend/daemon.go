@@ -58,9 +58,10 @@ func (d *Daemon) Cleanup(ctx context.Context, rsc, node string) error {
 }
 
 func (d *Daemon) ClearNodeState(ctx context.Context, node string) error {
-	// The daemon owns the status section; forgetting a node's history is
-	// a cleanup of every resource on it.
-	_, err := d.C.Cleanup(ctx, "", node)
+	// The daemon owns the status section: what an admin can tell it is
+	// that the node is down (a manual fencing confirmation); the DC then
+	// records it fenced and forgets what ran there.
+	_, err := d.C.ConfirmFenced(ctx, node)
 	return err
 }
 
