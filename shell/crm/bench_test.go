@@ -1,9 +1,11 @@
 package crm
 
 import (
+	"os"
 	"testing"
 
 	"pacer/share/cib/cibgen"
+	"pacer/share/xmltree"
 )
 
 // BenchmarkShow prints an 8-node x 500-resource configuration (the goal
@@ -37,5 +39,21 @@ func BenchmarkLoad(b *testing.B) {
 		if _, err := pacerLoad(text); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkShowSmall prints the golden configuration (about 40 objects).
+func BenchmarkShowSmall(b *testing.B) {
+	data, err := os.ReadFile("testdata/constructs.xml")
+	if err != nil {
+		b.Fatal(err)
+	}
+	cfg, err := xmltree.ParseElement(string(data))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		Show(cfg)
 	}
 }
