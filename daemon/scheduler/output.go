@@ -2,6 +2,7 @@ package scheduler
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -154,9 +155,15 @@ func (c *cluster) buildGraph(id int) *graph.Graph {
 		a.id = i
 	}
 	idx := make([]*graph.Action, len(c.actions))
+	// One backing array for all actions: large clusters have a graph
+	// action per probe, and one allocation each costs more than the rest
+	// of the graph.
+	slab := make([]graph.Action, len(in))
 	g.Actions = make([]*graph.Action, 0, len(in))
-	for _, a := range in {
-		ga := &graph.Action{ID: a.id, Task: a.task, Attrs: make(map[string]string, len(a.rsc.paramsOrNil())+6)}
+	for i, a := range in {
+		ga := &slab[i]
+		ga.ID, ga.Task = a.id, a.task
+		ga.Attrs = make(map[string]string, c.attrCount(a))
 		switch {
 		case a.task == "stonith" || a.task == "do_shutdown":
 			ga.Kind = graph.Event
@@ -197,7 +204,6 @@ func (c *cluster) buildGraph(id int) *graph.Graph {
 		idx[a.seq] = ga
 		g.Actions = append(g.Actions, ga)
 	}
-	seen := map[[2]int]bool{}
 	for _, o := range c.orders {
 		if o.first == nil {
 			continue
@@ -206,17 +212,36 @@ func (c *cluster) buildGraph(id int) *graph.Graph {
 		if f == nil || t == nil {
 			continue
 		}
-		k := [2]int{f.ID, t.ID}
-		if seen[k] {
-			continue
-		}
-		seen[k] = true
 		t.Inputs = append(t.Inputs, f.ID)
 	}
+	// Several orderings may link the same pair: each input once, sorted.
 	for _, a := range g.Actions {
-		sort.Ints(a.Inputs)
+		if len(a.Inputs) > 1 {
+			sort.Ints(a.Inputs)
+			a.Inputs = slices.Compact(a.Inputs)
+		}
 	}
 	return g
+}
+
+// attrCount is how many attributes buildGraph gives a's graph action, so
+// its map is made at the right size (a small map is much cheaper).
+func (c *cluster) attrCount(a *action) int {
+	n := 0
+	switch {
+	case a.task == "stonith" || a.task == "do_shutdown":
+		n = 1
+	case a.pseudo:
+	default:
+		n = len(a.rsc.Params) + 1
+		if a.interval > 0 {
+			n += 2
+		}
+	}
+	if a.node != nil && !a.pseudo {
+		n += 2
+	}
+	return n
 }
 
 func (c *cluster) inGraph(a *action) bool {
@@ -244,33 +269,61 @@ func (c *cluster) opTimeout(r *Resource, task string, interval time.Duration) ti
 	return 20 * time.Second
 }
 
-// executedLines lists the graph's actions in a dependency order.
+// executedLines lists the graph's actions in a dependency order: in rounds,
+// each round taking, in graph order, every action whose inputs are done
+// (including those done earlier in the same round).
 func executedLines(g *graph.Graph) []string {
-	done := map[int]bool{}
-	var out []string
+	// The scheduler numbers actions 0..n-1; a graph read from elsewhere
+	// may not, and then its ids are mapped onto that range first.
+	pos := func(id int) int { return id }
+	dense := true
+	for _, a := range g.Actions {
+		if a.ID < 0 || a.ID >= len(g.Actions) {
+			dense = false
+			break
+		}
+	}
+	if !dense {
+		m := make(map[int]int, len(g.Actions))
+		for i, a := range g.Actions {
+			if _, ok := m[a.ID]; !ok {
+				m[a.ID] = i
+			}
+		}
+		pos = func(id int) int {
+			if i, ok := m[id]; ok {
+				return i
+			}
+			return -1
+		}
+	}
+	done := make([]bool, len(g.Actions))
+	out := make([]string, 0, len(g.Actions))
 	remaining := append([]*graph.Action(nil), g.Actions...)
+	next := make([]*graph.Action, 0, len(remaining))
 	for len(remaining) > 0 {
-		var next []*graph.Action
+		next = next[:0]
 		progressed := false
 		for _, a := range remaining {
 			ready := true
 			for _, in := range a.Inputs {
-				if !done[in] {
+				if p := pos(in); p < 0 || p >= len(done) || !done[p] {
 					ready = false
+					break
 				}
 			}
 			if !ready {
 				next = append(next, a)
 				continue
 			}
-			done[a.ID] = true
+			done[pos(a.ID)] = true
 			progressed = true
 			out = append(out, execLine(a))
 		}
 		if !progressed {
 			break
 		}
-		remaining = next
+		remaining, next = next, remaining
 	}
 	return out
 }
@@ -318,13 +371,6 @@ func healthWord(n *Node) string {
 		}
 	}
 	return worst
-}
-
-func (r *Resource) paramsOrNil() map[string]string {
-	if r == nil {
-		return nil
-	}
-	return r.Params
 }
 
 // timeoutText formats a timeout in ms, reusing the few distinct strings.

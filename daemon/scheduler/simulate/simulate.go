@@ -97,22 +97,16 @@ func run(args []string, stdout, stderr io.Writer, getenv func(string) string, cl
 		if !*quiet {
 			b.WriteString("Allocation scores:\n")
 		}
-		for _, l := range res.Scores {
-			b.WriteString(l + "\n")
-		}
+		writeLines(b, res.Scores)
 		if !*quiet {
 			b.WriteString("\n")
 		}
 	}
 	b.WriteString("Transition Summary:\n")
-	for _, l := range res.Summary {
-		b.WriteString(l + "\n")
-	}
+	writeLines(b, res.Summary)
 	if !*quiet {
 		b.WriteString("\nExecuting Cluster Transition:\n")
-		for _, l := range scheduler.ExecutionLines(res.Graph) {
-			b.WriteString(l + "\n")
-		}
+		writeLines(b, scheduler.ExecutionLines(res.Graph))
 		b.WriteString("\nRevised Cluster Status:\n")
 		b.WriteString(scheduler.FormatStatus(res.Revised))
 	}
@@ -121,4 +115,11 @@ func run(args []string, stdout, stderr io.Writer, getenv func(string) string, cl
 		return 1
 	}
 	return 0
+}
+
+func writeLines(b *bufio.Writer, lines []string) {
+	for _, l := range lines {
+		b.WriteString(l)
+		b.WriteByte('\n')
+	}
 }
