@@ -82,7 +82,11 @@ func (s *session) cmdFenceDevices(ctx context.Context, inv *cmdtree.Invocation) 
 		}
 		line := fmt.Sprintf("%s\t%s\t%s\t%s", d.ID, d.Agent, d.Check, targets)
 		if withLevels {
-			line += "\t" + strings.Join(d.Levels, " ")
+			lv := strings.Join(d.Levels, " ")
+			if lv == "" {
+				lv = "-"
+			}
+			line += "\t" + lv
 		}
 		fmt.Fprintln(tw, line)
 	}

@@ -69,4 +69,4 @@ node show: [{"name", "id", "type", "attributes", "transient_attributes", "utiliz
 
 ra info: the agent's meta-data {"agent", "name", "shortdesc", "parameters" [{"name", "type", "default", "required"...}], "actions" [{"name", "timeout", "interval"...}]}.
 
-cib list: a list of shadow CIB names. stonith history: a list of fencing events as in status.`
+cib list: a list of shadow CIB names. stonith history: a list of fencing events as in status. stonith list: [{"id", "agent", "check", "targets", "disabled", "executors", "levels", "error"}]. node fence, node clearstate (live cluster): the fencing event recorded, as in stonith history.`
