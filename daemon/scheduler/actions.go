@@ -81,16 +81,34 @@ type opKey struct {
 }
 
 func (c *cluster) newAction(r *Resource, task string, n *Node) *action {
-	a := &action{rsc: r, task: task, node: n, runnable: true, seq: len(c.actions)}
+	if len(c.actionSlab) == 0 {
+		c.actionSlab = make([]action, slabSize)
+	}
+	a := &c.actionSlab[0]
+	c.actionSlab = c.actionSlab[1:]
+	*a = action{rsc: r, task: task, node: n, runnable: true, seq: len(c.actions)}
 	c.actions = append(c.actions, a)
 	return a
+}
+
+const slabSize = 256
+
+func (c *cluster) newOrder() *order {
+	if len(c.orderSlab) == 0 {
+		c.orderSlab = make([]order, slabSize)
+	}
+	o := &c.orderSlab[0]
+	c.orderSlab = c.orderSlab[1:]
+	return o
 }
 
 func (c *cluster) addOrder(first, then *action, f orderFlag) {
 	if first == nil || then == nil || first == then {
 		return
 	}
-	c.orders = append(c.orders, &order{first: first, then: then, flags: f})
+	o := c.newOrder()
+	o.first, o.then, o.flags = first, then, f
+	c.orders = append(c.orders, o)
 }
 
 func (c *cluster) markRequired(a *action, reason string) bool {
@@ -219,7 +237,9 @@ func (c *cluster) createActions() {
 		}
 		for _, t := range ao.thens {
 			for _, ta := range c.actionsFor(t, ao.ta, false) {
-				c.orders = append(c.orders, &order{then: ta, anyOf: firsts, anyName: ao.id})
+				o := c.newOrder()
+				o.then, o.anyOf, o.anyName = ta, firsts, ao.id
+				c.orders = append(c.orders, o)
 				for _, f := range firsts {
 					c.addOrder(f, ta, 0)
 				}

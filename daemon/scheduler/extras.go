@@ -8,9 +8,13 @@ func (c *cluster) probeAllowed(r *Resource, n *Node) bool {
 	if !n.Online || n.Unclean || n.Pending || n.Shutdown {
 		return false
 	}
-	for _, l := range c.locationsOf(r) {
-		if l.Discovery == "never" && (l.Node == n.Name || l.Node == "") {
-			return false
+	// walked in place: this runs for every resource on every node
+	idx := c.locIndex()
+	for x := r; x != nil; x = x.Parent {
+		for _, l := range idx[x] {
+			if l.Discovery == "never" && (l.Node == n.Name || l.Node == "") {
+				return false
+			}
 		}
 	}
 	return true

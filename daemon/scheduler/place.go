@@ -726,17 +726,23 @@ func (c *cluster) groupNeed(r *Resource) map[string]int {
 // locationsOf returns the location constraints that apply to r (its own
 // and its parents'), using an index built on first use.
 func (c *cluster) locationsOf(r *Resource) []*Location {
+	idx := c.locIndex()
+	var out []*Location
+	for x := r; x != nil; x = x.Parent {
+		out = append(out, idx[x]...)
+	}
+	return out
+}
+
+// locIndex is the location constraints by the resource they name.
+func (c *cluster) locIndex() map[*Resource][]*Location {
 	if c.locByRsc == nil {
 		c.locByRsc = map[*Resource][]*Location{}
 		for _, l := range c.locations {
 			c.locByRsc[l.Rsc] = append(c.locByRsc[l.Rsc], l)
 		}
 	}
-	var out []*Location
-	for x := r; x != nil; x = x.Parent {
-		out = append(out, c.locByRsc[x]...)
-	}
-	return out
+	return c.locByRsc
 }
 
 func (c *cluster) ticketsOf(r *Resource) []*TicketDep {

@@ -86,6 +86,11 @@ type cluster struct {
 	failIdx             map[*Node]map[string][]failAttr
 	msText              map[time.Duration]string
 	unfenceOps          map[*Node]*action
+
+	// Actions and orderings are carved from chunks: a large cluster has
+	// one probe (and its ordering) per resource and node.
+	actionSlab []action
+	orderSlab  []order
 }
 
 func (c *cluster) option(names ...string) (string, bool) {
