@@ -40,8 +40,8 @@ func TestDebugCase(t *testing.T) {
 		}
 		fmt.Printf("rsc %s running=%v role=%s failed=%v blocked=%v managed=%v fixed=%v assigned=%s\n", r.ID, run, r.Role, r.Failed, r.Blocked, r.Managed, r.fixed, an)
 		for _, n := range c.nodes {
-			if v, ok := r.final[n]; ok {
-				fmt.Printf("   %s: %s (base %s)\n", n.Name, v, r.Allowed[n])
+			if v, ok := r.final.get(n); ok {
+				fmt.Printf("   %s: %s (base %s)\n", n.Name, v, r.Allowed.at(n))
 			}
 		}
 		for _, w := range r.Why {

@@ -110,7 +110,7 @@ func (c *cluster) scoreLines() []string {
 			}
 			for _, m := range r.Children {
 				for _, n := range c.nodes {
-					v, ok := m.Allowed[n]
+					v, ok := m.Allowed.get(n)
 					if !ok {
 						continue
 					}
@@ -123,7 +123,7 @@ func (c *cluster) scoreLines() []string {
 				s = r.Allowed
 			}
 			for _, n := range c.nodes {
-				v, ok := s[n]
+				v, ok := s.get(n)
 				if !ok {
 					continue
 				}
@@ -139,7 +139,7 @@ func groupScore(g *Resource, n *Node) string {
 	if len(g.Children) == 0 {
 		return "0"
 	}
-	return g.Children[0].Allowed[n].String()
+	return g.Children[0].Allowed.at(n).String()
 }
 
 // buildGraph turns the required, runnable actions into a transition graph.

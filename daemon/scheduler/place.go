@@ -1,21 +1,55 @@
 package scheduler
 
 import (
+	"math"
 	"sort"
 	"strings"
 
 	"pacer/share/score"
 )
 
-type scores map[*Node]score.Score
+// scores are a resource's node scores, indexed by Node.Index. A node may
+// have no score at all (an asymmetric cluster without a location for it),
+// which is not the same as a score of 0. A slice of plain integers costs
+// far less than a map keyed by node, and the collector never scans it.
+type scores []score.Score
+
+// noScore marks a node without a score; real scores stay within
+// MinusInfinity..Infinity.
+const noScore = score.Score(math.MinInt64)
+
+func newScores(nodes int) scores {
+	s := make(scores, nodes)
+	for i := range s {
+		s[i] = noScore
+	}
+	return s
+}
 
 func (s scores) copy() scores {
-	o := make(scores, len(s))
-	for k, v := range s {
-		o[k] = v
-	}
-	return o
+	return append(make(scores, 0, len(s)), s...)
 }
+
+// get returns n's score and whether n has one.
+func (s scores) get(n *Node) (score.Score, bool) {
+	if n.Index >= len(s) || s[n.Index] == noScore {
+		return 0, false
+	}
+	return s[n.Index], true
+}
+
+// at returns n's score, 0 when it has none.
+func (s scores) at(n *Node) score.Score {
+	v, _ := s.get(n)
+	return v
+}
+
+func (s scores) has(n *Node) bool {
+	_, ok := s.get(n)
+	return ok
+}
+
+func (s scores) set(n *Node, v score.Score) { s[n.Index] = v }
 
 func (c *cluster) contribute(r *Resource, n *Node, s score.Score, src string) {
 	if s == 0 {
@@ -35,10 +69,10 @@ func (r *Resource) chain() []*Resource {
 
 // baseScores computes a primitive's node scores before colocation.
 func (c *cluster) baseScores(r *Resource) scores {
-	s := scores{}
+	s := newScores(len(c.nodes))
 	if c.opts.Symmetric {
-		for _, n := range c.nodes {
-			s[n] = 0
+		for i := range s {
+			s[i] = 0
 		}
 	}
 	exclusive := map[*Node]bool{}
@@ -61,7 +95,7 @@ func (c *cluster) baseScores(r *Resource) scores {
 			if l.Discovery == "exclusive" {
 				exclusive[n] = true
 			}
-			s[n] = score.Add(s[n], l.Score)
+			s.set(n, score.Add(s.at(n), l.Score))
 			c.contribute(r, n, l.Score, "location "+l.ID)
 			continue
 		}
@@ -78,42 +112,44 @@ func (c *cluster) baseScores(r *Resource) scores {
 				if l.Discovery == "exclusive" {
 					exclusive[n] = true
 				}
-				s[n] = score.Add(s[n], sc)
+				s.set(n, score.Add(s.at(n), sc))
 				c.contribute(r, n, sc, "location "+l.ID)
 			}
 		}
 	}
 	if hasExclusive {
-		for n := range s {
-			if !exclusive[n] {
-				s[n] = score.MinusInfinity
+		for i, v := range s {
+			if v != noScore && !exclusive[c.nodes[i]] {
+				s[i] = score.MinusInfinity
 			}
 		}
 	}
 	// Stickiness keeps a healthy resource where it is.
 	if r.Managed && len(r.Running) == 1 {
 		n := r.Running[0]
-		if v, ok := s[n]; ok || c.opts.Symmetric {
-			s[n] = score.Add(v, r.Stickiness)
+		if v, ok := s.get(n); ok || c.opts.Symmetric {
+			s.set(n, score.Add(v, r.Stickiness))
 			c.contribute(r, n, r.Stickiness, "stickiness")
 		}
 	}
 	for _, n := range c.nodes {
-		if _, ok := s[n]; !ok {
+		if !s.has(n) {
 			continue
 		}
 		if fc := r.failCount[n]; fc > 0 && fc >= r.MigrationThreshold && !r.failIgnored {
-			s[n] = score.MinusInfinity
+			s.set(n, score.MinusInfinity)
 			c.contribute(r, n, score.MinusInfinity, "failed "+itoa(fc)+" times (migration-threshold "+itoa(r.MigrationThreshold)+")")
 		}
 		if n.Health != 0 {
-			s[n] = score.Add(s[n], n.Health)
+			s.set(n, score.Add(s.at(n), n.Health))
 			c.contribute(r, n, n.Health, "node health")
 		}
 	}
 	if r.banAll {
-		for n := range s {
-			s[n] = score.MinusInfinity
+		for i, v := range s {
+			if v != noScore {
+				s[i] = score.MinusInfinity
+			}
 		}
 	}
 	if c.opts.ShutdownLock && r.Class != "stonith" && !r.inCollective() && r.lockNode == nil {
@@ -124,15 +160,15 @@ func (c *cluster) baseScores(r *Resource) scores {
 		}
 	}
 	if r.lockNode != nil {
-		for n := range s {
-			if n != r.lockNode {
-				s[n] = score.MinusInfinity
+		for i, v := range s {
+			if n := c.nodes[i]; v != noScore && n != r.lockNode {
+				s[i] = score.MinusInfinity
 				c.contribute(r, n, score.MinusInfinity, "shutdown lock on "+r.lockNode.Name)
 			}
 		}
 	}
 	for _, n := range r.banNodes {
-		s[n] = score.MinusInfinity
+		s.set(n, score.MinusInfinity)
 		c.contribute(r, n, score.MinusInfinity, "agent not installed")
 	}
 	return s
@@ -211,7 +247,7 @@ func (c *cluster) assignOrder() []*Resource {
 			return r.Priority
 		}
 		n := p.Running[0]
-		v, ok := p.Allowed[n]
+		v, ok := p.Allowed.get(n)
 		if !ok {
 			return r.Priority
 		}
@@ -221,7 +257,7 @@ func (c *cluster) assignOrder() []*Resource {
 		if r.Kind == Group {
 			// a group counts what all its members think of the node
 			for _, m := range r.primitives()[1:] {
-				v = score.Add(v, m.Allowed[n])
+				v = score.Add(v, m.Allowed.at(n))
 			}
 		}
 		return v
@@ -231,7 +267,7 @@ func (c *cluster) assignOrder() []*Resource {
 		if p == nil {
 			return score.MinusInfinity
 		}
-		v, ok := p.Allowed[n]
+		v, ok := p.Allowed.get(n)
 		if !ok {
 			return score.MinusInfinity
 		}
@@ -346,13 +382,15 @@ func (c *cluster) assign(r *Resource) {
 	}
 	s := r.Allowed.copy()
 	for _, n := range c.nodes {
-		if v, ok := s[n]; ok && !c.nodeUsable(r, n) && v > score.MinusInfinity {
-			s[n] = score.MinusInfinity
+		if v, ok := s.get(n); ok && !c.nodeUsable(r, n) && v > score.MinusInfinity {
+			s.set(n, score.MinusInfinity)
 		}
 	}
 	if c.disabled(r) {
-		for n := range s {
-			s[n] = score.MinusInfinity
+		for i, v := range s {
+			if v != noScore {
+				s[i] = score.MinusInfinity
+			}
 		}
 	}
 	// Mandatory colocations with placed primaries, then the preferences
@@ -450,10 +488,10 @@ func (c *cluster) applyColocation(r *Resource, col *Colocation, s scores) {
 	pn := c.primNode(col.Prim)
 	src := "colocation " + col.ID + " with " + col.Prim.ID
 	if col.Score >= score.Infinity {
-		for n := range s {
-			if pn == nil || !c.sameAttr(col.NodeAttribute, n, pn) {
-				if s[n] != score.MinusInfinity {
-					s[n] = score.MinusInfinity
+		for i, v := range s {
+			if n := c.nodes[i]; v != noScore && (pn == nil || !c.sameAttr(col.NodeAttribute, n, pn)) {
+				if v != score.MinusInfinity {
+					s[i] = score.MinusInfinity
 					c.contribute(r, n, score.MinusInfinity, src)
 				}
 			}
@@ -464,20 +502,20 @@ func (c *cluster) applyColocation(r *Resource, col *Colocation, s scores) {
 		return
 	}
 	work := s.copy()
-	for n := range work {
-		if c.sameAttr(col.NodeAttribute, n, pn) {
-			work[n] = score.Add(work[n], col.Score)
+	for i, v := range work {
+		if v != noScore && c.sameAttr(col.NodeAttribute, c.nodes[i], pn) {
+			work[i] = score.Add(v, col.Score)
 		}
 	}
 	if col.Score > score.MinusInfinity && !anyAvailable(work) {
 		// An optional colocation never leaves a resource nowhere to run.
 		return
 	}
-	for n := range s {
-		if work[n] != s[n] {
-			c.contribute(r, n, col.Score, src)
+	for i, v := range s {
+		if v != noScore && work[i] != v {
+			c.contribute(r, c.nodes[i], col.Score, src)
 		}
-		s[n] = work[n]
+		s[i] = work[i]
 	}
 }
 
@@ -496,11 +534,14 @@ func (c *cluster) applyCloneColocation(r *Resource, col *Colocation, s scores) {
 		}
 		where[p.Assigned] = true
 	}
-	for n := range s {
-		if col.Score >= score.Infinity && !where[n] {
-			s[n] = score.MinusInfinity
+	for i, v := range s {
+		if v == noScore {
+			continue
+		}
+		if n := c.nodes[i]; col.Score >= score.Infinity && !where[n] {
+			s[i] = score.MinusInfinity
 		} else if where[n] && col.Score < score.Infinity {
-			s[n] = score.Add(s[n], col.Score)
+			s[i] = score.Add(v, col.Score)
 		}
 	}
 }
@@ -542,12 +583,16 @@ func (c *cluster) mergeDependents(r *Resource, s scores, factor float64, seen ma
 
 // addScaled adds d's own node scores times f into work.
 func (c *cluster) addScaled(work scores, d *Resource, f float64, attr string) {
-	for n := range work {
-		dv, ok := d.Allowed[n]
+	for i, wv := range work {
+		if wv == noScore {
+			continue
+		}
+		n := c.nodes[i]
+		dv, ok := d.Allowed.get(n)
 		if attr != "" && attr != "#uname" {
 			ok = false
-			for m, v := range d.Allowed {
-				if c.sameAttr(attr, n, m) && (!ok || v > dv) {
+			for j, v := range d.Allowed {
+				if v != noScore && c.sameAttr(attr, n, c.nodes[j]) && (!ok || v > dv) {
 					dv, ok = v, true
 				}
 			}
@@ -570,13 +615,13 @@ func (c *cluster) addScaled(work scores, d *Resource, f float64, attr string) {
 		default:
 			add = score.Clip(int64(float64(dv) * f))
 		}
-		work[n] = score.Add(work[n], add)
+		work[i] = score.Add(wv, add)
 	}
 }
 
 func anyAvailable(s scores) bool {
 	for _, v := range s {
-		if v >= 0 {
+		if v >= 0 { // noScore is negative
 			return true
 		}
 	}
@@ -588,8 +633,9 @@ func anyAvailable(s scores) bool {
 func (c *cluster) choose(r *Resource, s scores) *Node {
 	var cands []*Node
 	for _, whole := range []bool{true, false} {
-		for n, v := range s {
-			if v < 0 || !c.nodeUsable(r, n) {
+		for i, v := range s {
+			n := c.nodes[i]
+			if v < 0 || !c.nodeUsable(r, n) { // noScore is negative
 				continue
 			}
 			if !c.fits(r, n, whole) {
@@ -611,8 +657,8 @@ func (c *cluster) choose(r *Resource, s scores) *Node {
 	}
 	sort.Slice(cands, func(i, j int) bool {
 		a, b := cands[i], cands[j]
-		if s[a] != s[b] {
-			return s[a] > s[b]
+		if sa, sb := s.at(a), s.at(b); sa != sb {
+			return sa > sb
 		}
 		if c.opts.PlacementStrategy == "balanced" || c.opts.PlacementStrategy == "minimal" {
 			// more remaining capacity first for balanced
@@ -627,7 +673,7 @@ func (c *cluster) choose(r *Resource, s scores) *Node {
 		return a.Name < b.Name
 	})
 	best := cands[0]
-	if cur != nil && s[cur] == s[best] && cur != best && (c.assignedCount[cur] == c.assignedCount[best] || c.opts.PlacementStrategy == "minimal") {
+	if cur != nil && s.at(cur) == s.at(best) && cur != best && (c.assignedCount[cur] == c.assignedCount[best] || c.opts.PlacementStrategy == "minimal") {
 		for _, n := range cands {
 			if n == cur {
 				return cur
