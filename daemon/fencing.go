@@ -99,7 +99,11 @@ func (n *Node) shareFencingHistory(member string) {
 	if n.fsvc == nil {
 		return
 	}
-	b, err := json.Marshal(fencer.Message{History: n.fsvc.HistorySnapshot()})
+	snap := n.fsvc.HistorySnapshot()
+	if len(snap) == 0 {
+		return // nothing to share (an empty message is not one the fencer takes)
+	}
+	b, err := json.Marshal(fencer.Message{History: snap})
 	if err != nil {
 		return
 	}

@@ -13,6 +13,7 @@ import (
 	"pacer/daemon/sandbox"
 	"pacer/share/client"
 	"pacer/share/clusterview"
+	"pacer/share/protocol"
 	"pacer/share/xmltree"
 )
 
@@ -55,11 +56,16 @@ func TestStonithListAndNodeFenceActions(t *testing.T) {
 	c.oneDC(10*time.Second, "n1", "n2", "n3")
 	cl := c.dial("n2")
 
-	// stonith list: the sandbox's device, asked for its list on n2.
-	devs, err := cl.FenceDevices(ctx(t, 20*time.Second))
-	if err != nil {
-		t.Fatal(err)
-	}
+	// stonith list: the sandbox's device, asked for its list on n2 (once
+	// the configuration the sandbox wrote on the DC has reached n2).
+	var devs []protocol.FenceDevice
+	eventually(t, 10*time.Second, "n2 knows a fencing device", func() error {
+		var err error
+		if devs, err = cl.FenceDevices(ctx(t, 20*time.Second)); err == nil && len(devs) == 0 {
+			err = fmt.Errorf("no device yet")
+		}
+		return err
+	})
 	if len(devs) != 1 || devs[0].ID != sandbox.FenceDeviceID || devs[0].Agent != sandbox.FenceAgent ||
 		!slices.Equal(devs[0].Targets, []string{"n1", "n2", "n3"}) || devs[0].Check != "dynamic-list" {
 		t.Fatalf("fence devices %+v: want %s (%s, dynamic-list) fencing n1 n2 n3", devs, sandbox.FenceDeviceID, sandbox.FenceAgent)
