@@ -22,7 +22,7 @@ func View(doc *xmltree.Document, now time.Time) (*clusterview.Snapshot, error) {
 		return nil, err
 	}
 	s := &clusterview.Snapshot{
-		Stack:            "corosync",
+		Stack:            orStr(c.opts.Raw["cluster-infrastructure"], "unknown"),
 		HaveQuorum:       c.opts.HaveQuorum,
 		Generated:        now,
 		MaintenanceMode:  c.opts.MaintenanceMode,
@@ -43,54 +43,27 @@ func View(doc *xmltree.Document, now time.Time) (*clusterview.Snapshot, error) {
 	s.LastChangeUser = root.Attr("update-user")
 	s.LastChangeClient = root.Attr("update-client")
 	s.LastChangeNode = root.Attr("update-origin")
-	running := map[*Node]int{}
-	for _, r := range c.allList {
-		if r.Kind == Primitive {
-			for _, n := range r.Running {
-				running[n]++
-			}
-		}
-	}
-	for _, n := range c.nodes {
-		vn := clusterview.Node{Name: n.Name, ID: n.ID, Online: n.Online, Attributes: map[string]string{}, RunningResources: running[n]}
-		switch {
-		case n.Unclean:
-			vn.State = clusterview.NodeUnclean
-		case n.Pending:
-			vn.State = clusterview.NodePending
-		case !n.Online:
-			vn.State = clusterview.NodeOffline
-		case n.Maintenance:
-			vn.State = clusterview.NodeMaintenance
-		case n.StandbyFail:
-			vn.State = clusterview.NodeStandbyOnFail
-		case n.Standby:
-			vn.State = clusterview.NodeStandby
-		case n.Shutdown:
-			vn.State = clusterview.NodeShuttingDown
-		default:
-			vn.State = clusterview.NodeOnline
-		}
-		for k, v := range n.Attrs {
-			if strings.HasPrefix(k, "#") || strings.HasPrefix(k, "fail-count-") || strings.HasPrefix(k, "last-failure-") {
-				continue
-			}
-			vn.Attributes[k] = v
-		}
-		if len(n.Util) > 0 {
-			vn.Utilization = map[string]string{}
-			for k, v := range n.Util {
-				vn.Utilization[k] = strconv.Itoa(v)
-			}
-		}
-		s.Nodes = append(s.Nodes, vn)
-	}
 	for _, r := range c.resources {
 		if r.Orphan && len(r.Running) == 0 {
 			continue
 		}
 		s.Resources = append(s.Resources, c.viewRsc(r))
 	}
+	// crm_mon lists resources by priority, highest first, ties in
+	// configuration order.
+	sort.SliceStable(s.Resources, func(i, j int) bool {
+		return c.all[s.Resources[i].ID].priority() > c.all[s.Resources[j].ID].priority()
+	})
+	running := map[string]int{}
+	s.Primitives(func(r *clusterview.Resource) {
+		for _, n := range r.Nodes {
+			running[n]++
+		}
+	})
+	for _, n := range c.nodes {
+		s.Nodes = append(s.Nodes, c.viewNode(n, running[n.Name]))
+	}
+	sort.SliceStable(s.Nodes, func(i, j int) bool { return naturalLess(s.Nodes[i].Name, s.Nodes[j].Name) })
 	for _, r := range c.allList {
 		if r.Kind != Primitive {
 			continue
@@ -146,6 +119,9 @@ func (c *cluster) viewRsc(r *Resource) clusterview.Resource {
 		if v.Role == "" {
 			v.Role = clusterview.RoleStopped
 		}
+		if v.Role == clusterview.RoleStarted && c.inPromotable(r) {
+			v.Role = clusterview.RoleUnpromoted
+		}
 		for _, n := range r.Running {
 			v.Nodes = append(v.Nodes, n.Name)
 		}
@@ -153,24 +129,302 @@ func (c *cluster) viewRsc(r *Resource) clusterview.Resource {
 		v.PendingOp = r.Pending
 	case Group:
 		v.Kind = clusterview.KindGroup
+		for _, ch := range r.Children {
+			v.Children = append(v.Children, c.viewRsc(ch))
+		}
 	case Clone:
 		v.Kind = clusterview.KindClone
 		v.Unique = isTrue(r.Meta["globally-unique"])
-		if len(r.Elem.Children) > 0 {
-			for _, ce := range r.Elem.Children {
-				if ce.Name == "primitive" || ce.Name == "group" {
-					v.Template = ce.ID()
+		if t := cloneTemplate(r); t != nil {
+			v.Template = t.ID
+		}
+		v.Children = c.cloneInstances(r, v.Unique)
+	}
+	return v
+}
+
+// priority orders top-level resources; orphans and unknowns have none.
+func (r *Resource) priority() int64 {
+	if r == nil {
+		return 0
+	}
+	return int64(r.Priority)
+}
+
+func (c *cluster) inPromotable(r *Resource) bool {
+	for p := r.Parent; p != nil; p = p.Parent {
+		if p.Kind == Clone && p.Promotable {
+			return true
+		}
+	}
+	return false
+}
+
+// cloneTemplate is the configured primitive or group a clone clones.
+func cloneTemplate(r *Resource) *Resource {
+	for _, ch := range r.Children {
+		if !strings.Contains(ch.ID, ":") {
+			return ch
+		}
+	}
+	return nil
+}
+
+// instancesOf are the instances the history created for the template
+// primitive t ("t:0", "t:1", ...), in creation order.
+func instancesOf(t *Resource) []*Resource {
+	var out []*Resource
+	if t.Parent == nil {
+		return nil
+	}
+	for _, ch := range t.Parent.Children {
+		if ch.Kind == Primitive && strings.HasPrefix(ch.ID, t.ID+":") {
+			out = append(out, ch)
+		}
+	}
+	return out
+}
+
+// cloneMax is how many instances a clone has: clone-max, by default one
+// per node.
+func (c *cluster) cloneMax(r *Resource) int {
+	if n, err := strconv.Atoi(strings.TrimSpace(r.Meta["clone-max"])); err == nil && n >= 0 {
+		return n
+	}
+	return len(c.nodes)
+}
+
+// instanceNumber is the N of "rsc:N", or -1.
+func instanceNumber(id string) int {
+	i := strings.LastIndexByte(id, ':')
+	if i < 0 {
+		return -1
+	}
+	return atoiDef(id[i+1:], -1)
+}
+
+// cloneInstances are a clone's clone-max instances as crm_mon counts and
+// shows them. The scheduler keeps one history resource per recorded
+// instance id, and an anonymous clone's history does not say which
+// instance ran where, so an anonymous instance active on two nodes
+// becomes two instances here, one per node.
+func (c *cluster) cloneInstances(r *Resource, unique bool) []clusterview.Resource {
+	t := cloneTemplate(r)
+	if t == nil {
+		return nil
+	}
+	max := c.cloneMax(r)
+	if unique {
+		return c.uniqueInstances(r, t, max)
+	}
+	// The nodes where anything of the clone is active, in the order the
+	// history shows them, each one instance.
+	var nodes []*Node
+	seen := map[*Node]bool{}
+	for _, p := range t.primitives() {
+		for _, inst := range instancesOf(p) {
+			for _, n := range inst.Running {
+				if !seen[n] {
+					seen[n] = true
+					nodes = append(nodes, n)
 				}
 			}
 		}
 	}
-	for _, ch := range r.Children {
-		if r.Kind == Clone && ch.Kind == Primitive && !strings.Contains(ch.ID, ":") {
-			continue // the template itself, not an instance
-		}
-		v.Children = append(v.Children, c.viewRsc(ch))
+	var out []clusterview.Resource
+	for i, n := range nodes {
+		out = append(out, c.anonInstance(t, i, n))
 	}
+	for i := len(out); i < max; i++ {
+		out = append(out, c.anonInstance(t, i, nil))
+	}
+	return out
+}
+
+// anonInstance is instance i of template t, active on n (nil: stopped).
+func (c *cluster) anonInstance(t *Resource, i int, n *Node) clusterview.Resource {
+	suffix := ":" + strconv.Itoa(i)
+	if t.Kind == Group {
+		g := clusterview.Resource{ID: t.ID + suffix, Kind: clusterview.KindGroup, Unmanaged: !t.Managed,
+			Disabled: c.disabledByRole(t), Description: t.Meta["description"]}
+		for _, m := range t.Children {
+			if strings.Contains(m.ID, ":") || m.Kind != Primitive {
+				continue
+			}
+			g.Children = append(g.Children, c.memberOn(m, suffix, n))
+		}
+		return g
+	}
+	return c.memberOn(t, suffix, n)
+}
+
+// memberOn is template primitive t's instance (id t+suffix) as it is on
+// node n: whichever recorded instance is active there, else stopped.
+func (c *cluster) memberOn(t *Resource, suffix string, n *Node) clusterview.Resource {
+	if n != nil {
+		for _, inst := range instancesOf(t) {
+			if inst.runningOn(n) {
+				v := c.viewRsc(inst)
+				v.ID = t.ID + suffix
+				v.Nodes = []string{n.Name}
+				v.Role = c.roleOn(inst, n)
+				v.Failed = inst.Failed && inst.FailedOn[n]
+				v.PendingOp = ""
+				if h := inst.history[n]; h != nil && h.last != nil && h.last.pending {
+					v.PendingOp = h.last.task
+				}
+				return v
+			}
+		}
+	}
+	v := c.viewRsc(t)
+	v.ID = t.ID + suffix
+	v.Nodes, v.Role, v.Failed, v.PendingOp, v.Blocked, v.FailureIgnored = nil, clusterview.RoleStopped, false, "", false, false
 	return v
+}
+
+// roleOn is the role of an instance on one of the nodes it is active on.
+func (c *cluster) roleOn(r *Resource, n *Node) clusterview.Role {
+	role := clusterview.RoleStarted
+	if h := r.history[n]; h != nil && h.last != nil {
+		op := h.last
+		switch {
+		case op.task == "promote", op.task == "demote" && (op.pending || op.rc != 0):
+			role = clusterview.RolePromoted
+		case op.task == "monitor" && (op.rc == 8 || op.rc == 9 || op.rc == 191):
+			role = clusterview.RolePromoted
+		}
+	}
+	if role == clusterview.RoleStarted && c.inPromotable(r) {
+		role = clusterview.RoleUnpromoted
+	}
+	return role
+}
+
+// uniqueInstances are a globally-unique clone's instances by number,
+// the ones without history stopped.
+func (c *cluster) uniqueInstances(r, t *Resource, max int) []clusterview.Resource {
+	byNum := map[int]bool{}
+	var extra []clusterview.Resource
+	var out []clusterview.Resource
+	add := func(num int) {
+		suffix := ":" + strconv.Itoa(num)
+		if t.Kind == Group {
+			g := clusterview.Resource{ID: t.ID + suffix, Kind: clusterview.KindGroup, Unmanaged: !t.Managed, Disabled: c.disabledByRole(t)}
+			for _, m := range t.Children {
+				if strings.Contains(m.ID, ":") || m.Kind != Primitive {
+					continue
+				}
+				g.Children = append(g.Children, c.uniqueMember(m, suffix))
+			}
+			out = append(out, g)
+			return
+		}
+		out = append(out, c.uniqueMember(t, suffix))
+	}
+	for _, p := range t.primitives() {
+		for _, inst := range instancesOf(p) {
+			if num := instanceNumber(inst.ID); num >= 0 {
+				byNum[num] = true
+			}
+		}
+	}
+	nums := make([]int, 0, len(byNum))
+	for num := range byNum {
+		nums = append(nums, num)
+	}
+	for i := 0; i < max; i++ {
+		if !byNum[i] {
+			nums = append(nums, i)
+		}
+	}
+	sort.Ints(nums)
+	for _, num := range nums {
+		add(num)
+	}
+	return append(out, extra...)
+}
+
+func (c *cluster) uniqueMember(t *Resource, suffix string) clusterview.Resource {
+	if inst := c.all[t.ID+suffix]; inst != nil && inst.Kind == Primitive {
+		v := c.viewRsc(inst)
+		if len(inst.Running) == 1 {
+			v.Role = c.roleOn(inst, inst.Running[0])
+		}
+		return v
+	}
+	v := c.viewRsc(t)
+	v.ID = t.ID + suffix
+	v.Nodes, v.Role, v.Failed, v.PendingOp, v.Blocked, v.FailureIgnored = nil, clusterview.RoleStopped, false, "", false, false
+	return v
+}
+
+func (c *cluster) viewNode(n *Node, running int) clusterview.Node {
+	vn := clusterview.Node{Name: n.Name, ID: n.ID, Online: n.Online, Attributes: map[string]string{}, RunningResources: running}
+	switch {
+	case n.Unclean:
+		vn.State = clusterview.NodeUnclean
+	case n.Pending:
+		vn.State = clusterview.NodePending
+	case n.StandbyFail && n.Online:
+		vn.State = clusterview.NodeStandbyOnFail
+	case n.Standby:
+		// crm_mon says "OFFLINE (standby)" for a node that is both.
+		vn.State = clusterview.NodeStandby
+	case n.Maintenance:
+		vn.State = clusterview.NodeMaintenance
+	case !n.Online:
+		vn.State = clusterview.NodeOffline
+	case n.Shutdown:
+		vn.State = clusterview.NodeShuttingDown
+	default:
+		vn.State = clusterview.NodeOnline
+	}
+	for k, v := range n.Attrs {
+		if strings.HasPrefix(k, "#") || strings.HasPrefix(k, "fail-count-") || strings.HasPrefix(k, "last-failure-") || k == "standby" {
+			continue
+		}
+		vn.Attributes[k] = v
+	}
+	if len(n.Util) > 0 {
+		vn.Utilization = map[string]string{}
+		for k, v := range n.Util {
+			vn.Utilization[k] = strconv.Itoa(v)
+		}
+	}
+	return vn
+}
+
+// naturalLess orders names as people do: "node2" before "node10".
+func naturalLess(a, b string) bool {
+	for a != "" && b != "" {
+		da, db := digitRun(a), digitRun(b)
+		if da > 0 && db > 0 {
+			na, nb := strings.TrimLeft(a[:da], "0"), strings.TrimLeft(b[:db], "0")
+			if len(na) != len(nb) {
+				return len(na) < len(nb)
+			}
+			if na != nb {
+				return na < nb
+			}
+			a, b = a[da:], b[db:]
+			continue
+		}
+		ca, cb := strings.ToLower(a[:1]), strings.ToLower(b[:1])
+		if ca != cb {
+			return ca < cb
+		}
+		a, b = a[1:], b[1:]
+	}
+	return len(a) < len(b)
+}
+
+func digitRun(s string) int {
+	i := 0
+	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+		i++
+	}
+	return i
 }
 
 func (c *cluster) disabledByRole(r *Resource) bool {

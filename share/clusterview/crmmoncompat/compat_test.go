@@ -8,6 +8,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -33,7 +35,7 @@ var _ = compatStride
 
 // compatRatchet is the minimum share (percent) of compared cases whose
 // text matches crm_mon's line for line.
-const compatRatchet = 5
+const compatRatchet = 75
 
 func casesDir() string {
 	if d := os.Getenv("PACER_SCHED_CASES"); d != "" {
@@ -74,11 +76,17 @@ func TestCompatWithCrmMon(t *testing.T) {
 		known[t] = true
 	}
 	var firstDiffs []string
+	tmp := t.TempDir()
 	for _, name := range names {
 		path, _ := filepath.Abs(filepath.Join(dir, "xml", name+".xml"))
+		monPath, err := as21(path, tmp)
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+			continue
+		}
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		cmd := exec.CommandContext(ctx, crmMon, "-1", "-r")
-		cmd.Env = append(os.Environ(), "CIB_file="+path, "TZ=UTC")
+		cmd.Env = append(os.Environ(), "CIB_file="+monPath, "TZ=UTC")
 		want, err := cmd.Output()
 		cancel()
 		if err != nil || !bytes.HasPrefix(want, []byte("Cluster Summary:")) {
@@ -149,6 +157,45 @@ func TestCompatWithCrmMon(t *testing.T) {
 	if pct < compatRatchet {
 		t.Errorf("%d%% match, below the ratchet %d%%", pct, compatRatchet)
 	}
+}
+
+// The cases are written with Pacemaker 3.x names, which crm_mon 2.1.5 does
+// not know: it would read fencing-enabled="false" as fencing left on (and
+// show never-seen nodes UNCLEAN), and a 3.x in_ccm/crmd timestamp as "not a
+// member". View reads both spellings, so crm_mon is given the CIB in the
+// spelling it understands, meaning unchanged.
+var (
+	names3x = strings.NewReplacer(
+		`name="fencing-enabled"`, `name="stonith-enabled"`,
+		`name="fencing-action"`, `name="stonith-action"`,
+		`name="fencing-timeout"`, `name="stonith-timeout"`,
+		`name="stop-removed-resources"`, `name="stop-orphan-resources"`,
+		`name="cancel-removed-actions"`, `name="stop-orphan-actions"`,
+	)
+	stateStamp = regexp.MustCompile(`\b(in_ccm|crmd)="([0-9]+)"`)
+)
+
+// as21 writes a copy of the CIB at path for crm_mon 2.1 into dir.
+func as21(path, dir string) (string, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "", err
+	}
+	s := names3x.Replace(string(b))
+	s = stateStamp.ReplaceAllStringFunc(s, func(m string) string {
+		sub := stateStamp.FindStringSubmatch(m)
+		on := sub[2] != "0"
+		switch {
+		case sub[1] == "in_ccm":
+			return `in_ccm="` + strconv.FormatBool(on) + `"`
+		case on:
+			return `crmd="online"`
+		default:
+			return `crmd="offline"`
+		}
+	})
+	out := filepath.Join(dir, filepath.Base(path))
+	return out, os.WriteFile(out, []byte(s), 0o644)
 }
 
 func stride() int {
