@@ -204,6 +204,25 @@ func (c *cluster) buildGraph(id int) *graph.Graph {
 		idx[a.seq] = ga
 		g.Actions = append(g.Actions, ga)
 	}
+	// Inputs are counted first so that all of them share one array, each
+	// action's part capped so an append elsewhere cannot spill over.
+	count := make([]int, len(in))
+	total := 0
+	for _, o := range c.orders {
+		if o.first == nil {
+			continue
+		}
+		if f, t := idx[o.first.seq], idx[o.then.seq]; f != nil && t != nil {
+			count[t.ID]++
+			total++
+		}
+	}
+	inputs := make([]int, total)
+	for i, ga := range g.Actions {
+		if n := count[i]; n > 0 {
+			ga.Inputs, inputs = inputs[:0:n], inputs[n:]
+		}
+	}
 	for _, o := range c.orders {
 		if o.first == nil {
 			continue
@@ -298,7 +317,7 @@ func executedLines(g *graph.Graph) []string {
 		}
 	}
 	done := make([]bool, len(g.Actions))
-	out := make([]string, 0, len(g.Actions))
+	order := make([]*graph.Action, 0, len(g.Actions))
 	remaining := append([]*graph.Action(nil), g.Actions...)
 	next := make([]*graph.Action, 0, len(remaining))
 	for len(remaining) > 0 {
@@ -318,41 +337,60 @@ func executedLines(g *graph.Graph) []string {
 			}
 			done[pos(a.ID)] = true
 			progressed = true
-			out = append(out, execLine(a))
+			order = append(order, a)
 		}
 		if !progressed {
 			break
 		}
 		remaining, next = next, remaining
 	}
+	// All lines are written into one buffer and cut from a single string:
+	// a large transition has a line per probe.
+	var b strings.Builder
+	b.Grow(len(order) * 56) // a typical resource action line
+	ends := make([]int, len(order))
+	for i, a := range order {
+		writeExecLine(&b, a)
+		ends[i] = b.Len()
+	}
+	text := b.String()
+	out := make([]string, len(order))
+	start := 0
+	for i, end := range ends {
+		out[i] = text[start:end]
+		start = end
+	}
 	return out
 }
 
-func execLine(a *graph.Action) string {
+// writeExecLine writes a's line of the transcript to b.
+func writeExecLine(b *strings.Builder, a *graph.Action) {
 	switch a.Kind {
 	case graph.Event:
 		if a.Task == "stonith" {
-			return fmt.Sprintf("  * Fencing %s (%s)", a.Node, a.Attrs["CRM_meta_stonith_action"])
+			fmt.Fprintf(b, "  * Fencing %s (%s)", a.Node, a.Attrs["CRM_meta_stonith_action"])
+			return
 		}
-		return fmt.Sprintf("  * Cluster action:  %s on %s", a.Task, a.Node)
+		fmt.Fprintf(b, "  * Cluster action:  %s on %s", a.Task, a.Node)
+		return
 	case graph.Pseudo:
-		return fmt.Sprintf("  * Pseudo action:   %s", a.Key)
+		fmt.Fprintf(b, "  * Pseudo action:   %s", a.Key)
+		return
 	}
-	task := a.Task
+	b.WriteString("  * Resource action: ")
+	b.WriteString(a.Resource.ID)
+	for i := len(a.Resource.ID); i < 15; i++ {
+		b.WriteByte(' ')
+	}
+	b.WriteByte(' ')
+	b.WriteString(a.Task)
 	if iv := a.Attrs["CRM_meta_interval"]; iv != "" && iv != "0" {
-		task = a.Task + "=" + iv
+		b.WriteByte('=')
+		b.WriteString(iv)
 	}
-	if a.Task == "stop" && a.Kind == graph.Pseudo {
-		return fmt.Sprintf("  * Pseudo action:   %s", a.Key)
-	}
-	id := a.Resource.ID
-	if len(id) < 15 {
-		id += strings.Repeat(" ", 15-len(id))
-	}
-	return "  * Resource action: " + id + " " + task + " on " + a.Node
+	b.WriteString(" on ")
+	b.WriteString(a.Node)
 }
-
-var _ = strings.TrimSpace
 
 // healthWord is the worst #health attribute colour of a node, "" when green.
 func healthWord(n *Node) string {
