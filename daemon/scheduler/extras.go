@@ -4,6 +4,8 @@ package scheduler
 // recurring monitors, fencing and shutdown order, and the group pseudo
 // actions that mark a group started or stopped.
 
+import "slices"
+
 func (c *cluster) probeAllowed(r *Resource, n *Node) bool {
 	if !n.Online || n.Unclean || n.Pending || n.Shutdown {
 		return false
@@ -39,11 +41,22 @@ func (c *cluster) extraActions() {
 		}
 		fences = append(fences, dcFence)
 	}
+	// Room for a probe and its ordering per primitive and node up front:
+	// growing these lists step by step copies them again and again.
+	prims := 0
+	for _, r := range c.allList {
+		if r.Kind == Primitive {
+			prims++
+		}
+	}
+	c.actions = slices.Grow(c.actions, prims*(len(c.nodes)+1))
+	c.orders = slices.Grow(c.orders, prims*(len(c.nodes)+1))
+	var probes []*action
 	for _, r := range c.allList {
 		if r.Kind != Primitive || r.stops == nil || !r.Managed || r.fixed {
 			continue
 		}
-		var probes []*action
+		probes = probes[:0]
 		for _, n := range c.nodes {
 			if n.Pending && !r.Probed[n] && r.start != nil && r.start.node != nil && !r.runningOn(r.start.node) {
 				// A node still joining may run anything: nothing starts
