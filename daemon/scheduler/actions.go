@@ -16,19 +16,19 @@ type action struct {
 	task        string // start, stop, monitor, stonith, do_shutdown, running, stopped, ...
 	node        *Node
 	interval    time.Duration
-	pseudo      bool
-	required    bool
-	runnable    bool
 	reason      string
 	op          *Op
 	seq         int
 	fenceTarget *Node
+	pseudo      bool
+	required    bool
+	runnable    bool
 	implied     bool // stop implied by fencing
 	probe       bool
 	nostart     bool // placeholder start of a resource that only stops
 }
 
-type orderFlag uint
+type orderFlag uint8
 
 const (
 	fImpliesThen  orderFlag = 1 << iota // first required => then required
@@ -38,13 +38,20 @@ const (
 	fStopStart                          // stop required => start required when the resource stays
 )
 
+// order is kept small: a large cluster has one per probe.
 type order struct {
 	first, then *action
+	any         *anyOf // set for a one-or-more order
 	flags       orderFlag
-	anyOf       []*action // then runnable if any of these is
-	asym        bool      // from an asymmetrical constraint
-	inverse     bool      // the stop order implied by a symmetrical one
-	anyName     string    // the set a one-or-more order waits for
+	asym        bool // from an asymmetrical constraint
+	inverse     bool // the stop order implied by a symmetrical one
+}
+
+// anyOf: the then action of a one-or-more order is runnable if any of
+// these is.
+type anyOf struct {
+	firsts []*action
+	name   string // the set it waits for
 }
 
 func (a *action) name() string {
@@ -238,7 +245,7 @@ func (c *cluster) createActions() {
 		for _, t := range ao.thens {
 			for _, ta := range c.actionsFor(t, ao.ta, false) {
 				o := c.newOrder()
-				o.then, o.anyOf, o.anyName = ta, firsts, ao.id
+				o.then, o.any = ta, &anyOf{firsts: firsts, name: ao.id}
 				c.orders = append(c.orders, o)
 				for _, f := range firsts {
 					c.addOrder(f, ta, 0)
@@ -413,14 +420,14 @@ func (c *cluster) propagate() {
 	for iter := 0; iter < 10000; iter++ {
 		changed := false
 		for _, o := range c.orders {
-			if o.anyOf != nil {
+			if o.any != nil && o.any.firsts != nil {
 				any := false
-				for _, f := range o.anyOf {
+				for _, f := range o.any.firsts {
 					if f.runnable {
 						any = true
 					}
 				}
-				if !any && c.markUnrunnable(o.then, "unrunnable "+o.anyName) {
+				if !any && c.markUnrunnable(o.then, "unrunnable "+o.any.name) {
 					changed = true
 				}
 				continue
