@@ -93,6 +93,28 @@ func unpackNVSets(parent *xmltree.Element, name string, c *ruleCtx, root *xmltre
 	return rule.UnpackNVSets(sets, rc)
 }
 
+// mergeNVSets is merge(dst, unpackNVSets(...)) without the maps between:
+// it runs several times for every resource.
+func mergeNVSets(dst map[string]string, parent *xmltree.Element, name string, c *ruleCtx, root *xmltree.Element) {
+	if parent == nil {
+		return
+	}
+	sets := parent.ChildrenNamed(name)
+	if len(sets) == 0 {
+		return
+	}
+	rc := c.ruleContext(root)
+	if name == "cluster_property_set" {
+		rc.FirstSetID = "cib-bootstrap-options"
+	}
+	if len(dst) == 0 {
+		// nothing to override: unpack in place
+		rule.UnpackNVSetsInto(dst, sets, rc)
+		return
+	}
+	merge(dst, rule.UnpackNVSets(sets, rc))
+}
+
 func merge(dst, src map[string]string) {
 	for k, v := range src {
 		dst[k] = v

@@ -465,7 +465,7 @@ func (c *cluster) unpackResource(e *xmltree.Element, parent *Resource) (*Resourc
 	}
 	// Meta attributes: rsc_defaults < parent < template < own.
 	if c.rscDefaultsE != nil {
-		merge(r.Meta, unpackNVSets(c.rscDefaultsE, "meta_attributes", &ruleCtx{now: c.now, rsc: r}, c.root))
+		mergeNVSets(r.Meta, c.rscDefaultsE, "meta_attributes", &ruleCtx{now: c.now, rsc: r}, c.root)
 	}
 	if parent != nil {
 		merge(r.Meta, parent.Meta)
@@ -480,12 +480,12 @@ func (c *cluster) unpackResource(e *xmltree.Element, parent *Resource) (*Resourc
 			if r.Class == "" {
 				r.Class, r.Provider, r.Type = tmpl.Attr("class"), tmpl.Attr("provider"), tmpl.Attr("type")
 			}
-			merge(r.Meta, unpackNVSets(tmpl, "meta_attributes", ctx, c.root))
-			merge(r.Params, unpackNVSets(tmpl, "instance_attributes", ctx, c.root))
+			mergeNVSets(r.Meta, tmpl, "meta_attributes", ctx, c.root)
+			mergeNVSets(r.Params, tmpl, "instance_attributes", ctx, c.root)
 		}
 	}
-	merge(r.Meta, unpackNVSets(e, "meta_attributes", ctx, c.root))
-	merge(r.Params, unpackNVSets(e, "instance_attributes", ctx, c.root))
+	mergeNVSets(r.Meta, e, "meta_attributes", ctx, c.root)
+	mergeNVSets(r.Params, e, "instance_attributes", ctx, c.root)
 	for k, v := range unpackNVSets(e, "utilization", ctx, c.root) {
 		iv, _ := strconv.Atoi(v)
 		r.Util[k] = iv
@@ -594,8 +594,8 @@ func (c *cluster) unpackOps(r *Resource, ops *xmltree.Element) {
 		op := &Op{ID: oe.ID(), Name: oe.Attr("name"), Interval: iv, Role: normRole(oe.Attr("role")), OnFail: oe.Attr("on-fail"), Enabled: true, Elem: oe}
 		ctx := &ruleCtx{now: c.now, op: op.Name, interval: iv, rsc: r}
 		op.Meta = map[string]string{}
-		merge(op.Meta, unpackNVSets(c.opDefaultsE, "meta_attributes", ctx, c.root))
-		merge(op.Meta, unpackNVSets(oe, "meta_attributes", ctx, c.root))
+		mergeNVSets(op.Meta, c.opDefaultsE, "meta_attributes", ctx, c.root)
+		mergeNVSets(op.Meta, oe, "meta_attributes", ctx, c.root)
 		op.Params = unpackNVSets(oe, "instance_attributes", ctx, c.root)
 		for _, a := range oe.Attrs {
 			switch a.Name {
