@@ -2,6 +2,7 @@ package scheduler
 
 import (
 	"math"
+	"slices"
 	"sort"
 	"strings"
 
@@ -488,6 +489,8 @@ func (c *cluster) applyColocation(r *Resource, col *Colocation, s scores) {
 	pn := c.primNode(col.Prim)
 	src := "colocation " + col.ID + " with " + col.Prim.ID
 	if col.Score >= score.Infinity {
+		// usually bans all nodes but one: room for their reasons at once
+		r.Why = slices.Grow(r.Why, len(s))
 		for i, v := range s {
 			if n := c.nodes[i]; v != noScore && (pn == nil || !c.sameAttr(col.NodeAttribute, n, pn)) {
 				if v != score.MinusInfinity {
