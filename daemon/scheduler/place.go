@@ -274,17 +274,30 @@ func (c *cluster) assignOrder() []*Resource {
 		}
 		return v
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		a, b := out[i], out[j]
-		if a.Priority != b.Priority {
-			return a.Priority > b.Priority
+	_ = at
+	// Each resource's score on its current node is computed once, not in
+	// every comparison.
+	type keyed struct {
+		r   *Resource
+		cur score.Score
+	}
+	ks := make([]keyed, len(out))
+	for i, r := range out {
+		ks[i] = keyed{r, cur(r)}
+	}
+	sort.SliceStable(ks, func(i, j int) bool {
+		a, b := ks[i], ks[j]
+		if a.r.Priority != b.r.Priority {
+			return a.r.Priority > b.r.Priority
 		}
-		if sa, sb := cur(a), cur(b); sa != sb {
-			return sa > sb
+		if a.cur != b.cur {
+			return a.cur > b.cur
 		}
-		_ = at
 		return false
 	})
+	for i, k := range ks {
+		out[i] = k.r
+	}
 	return out
 }
 
