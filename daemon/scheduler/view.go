@@ -64,17 +64,12 @@ func View(doc *xmltree.Document, now time.Time) (*clusterview.Snapshot, error) {
 		s.Nodes = append(s.Nodes, c.viewNode(n, running[n.Name]))
 	}
 	sort.SliceStable(s.Nodes, func(i, j int) bool { return naturalLess(s.Nodes[i].Name, s.Nodes[j].Name) })
+	s.FailedActions = c.failedActions()
 	for _, r := range c.allList {
 		if r.Kind != Primitive {
 			continue
 		}
 		for _, n := range c.nodes {
-			h := r.history[n]
-			if h != nil {
-				for _, f := range h.failures {
-					s.FailedActions = append(s.FailedActions, failedAction(r, n, f))
-				}
-			}
 			if fc, last := c.failCount(r, n); fc > 0 {
 				s.FailCounts = append(s.FailCounts, clusterview.FailCount{Resource: r.ID, Node: n.Name, Count: fc,
 					MigrationThreshold: r.MigrationThreshold, LastFailure: last})
@@ -88,12 +83,121 @@ func View(doc *xmltree.Document, now time.Time) (*clusterview.Snapshot, error) {
 	sort.Strings(tickets)
 	for _, id := range tickets {
 		t := c.ticketState[id]
-		s.Tickets = append(s.Tickets, clusterview.Ticket{ID: id, Granted: t.Granted, Standby: t.Standby})
+		s.Tickets = append(s.Tickets, clusterview.Ticket{ID: id, Granted: t.Granted, Standby: t.Standby, LastGranted: c.lastGranted(id)})
 	}
 	if c.opts.FencingEnabled && !c.hasFencingDevice() {
 		s.Warnings = append(s.Warnings, "No fencing devices are configured and fencing-enabled is not false")
 	}
 	return s, nil
+}
+
+// failedActions lists the failures in the order the status section
+// records them (node, then resource, then operation), as crm_mon does,
+// each under the id its history has: an anonymous clone's instance is
+// "ping" there, not "ping:0".
+func (c *cluster) failedActions() []clusterview.FailedAction {
+	type failure struct {
+		r *Resource
+		n *Node
+		h *histOp
+	}
+	failed := map[*xmltree.Element]failure{}
+	for _, r := range c.allList {
+		if r.Kind != Primitive {
+			continue
+		}
+		for n, h := range r.history {
+			for _, f := range h.failures {
+				failed[f.e] = failure{r, n, f}
+			}
+		}
+	}
+	if len(failed) == 0 {
+		return nil
+	}
+	var out []clusterview.FailedAction
+	st := c.root.Child("status")
+	for _, ns := range st.ChildrenNamed("node_state") {
+		lrm := ns.Child("lrm")
+		if lrm == nil {
+			continue
+		}
+		for _, lrs := range lrm.ChildrenNamed("lrm_resources") {
+			for _, le := range lrs.ChildrenNamed("lrm_resource") {
+				// A failure is often recorded twice, as the op's last
+				// result and as its last failure: crm_mon shows it once.
+				shown := map[int]bool{}
+				for _, oe := range le.ChildrenNamed("lrm_rsc_op") {
+					if f, ok := failed[oe]; ok {
+						if f.h.callID >= 0 && shown[f.h.callID] {
+							continue
+						}
+						shown[f.h.callID] = true
+						fa := failedAction(f.r, f.n, f.h)
+						fa.Resource = le.ID()
+						// crm_mon names the action by its key, which in old
+						// histories spells "rsc:1" as "rsc-1".
+						key := oe.Attr("operation_key")
+						if key == "" {
+							key = oe.ID()
+						}
+						if rsc, task, ok := parseOpKey(key); ok {
+							fa.Resource, fa.Op = rsc, task
+						}
+						out = append(out, fa)
+						delete(failed, oe)
+					}
+				}
+			}
+		}
+	}
+	return out
+}
+
+// parseOpKey splits an operation key "rsc_task_interval" ("ip_monitor_10000",
+// "vm_migrate_to_0").
+func parseOpKey(key string) (rsc, task string, ok bool) {
+	i := strings.LastIndexByte(key, '_')
+	if i <= 0 || digitRun(key[i+1:]) != len(key)-i-1 || i == len(key)-1 {
+		return "", "", false
+	}
+	rest := key[:i]
+	for _, t := range []string{"migrate_to", "migrate_from"} {
+		if strings.HasSuffix(rest, "_"+t) {
+			return rest[:len(rest)-len(t)-1], t, true
+		}
+	}
+	j := strings.LastIndexByte(rest, '_')
+	if j <= 0 || j == len(rest)-1 {
+		return "", "", false
+	}
+	rsc, task = rest[:j], rest[j+1:]
+	// Notifications are "rsc_pre_notify_start_0" and the like.
+	for _, p := range []string{"_pre_notify", "_post_notify", "_confirmed-pre_notify", "_confirmed-post_notify"} {
+		if strings.HasSuffix(rsc, p) {
+			return rsc[:len(rsc)-len(p)], "notify", true
+		}
+	}
+	return rsc, task, true
+}
+
+// lastGranted is when the ticket was last granted, from its status entry.
+func (c *cluster) lastGranted(id string) time.Time {
+	st := c.root.Child("status")
+	if st == nil {
+		return time.Time{}
+	}
+	for _, ts := range st.ChildrenNamed("tickets") {
+		for _, t := range ts.ChildrenNamed("ticket_state") {
+			if t.ID() != id {
+				continue
+			}
+			if n, err := strconv.ParseInt(t.Attr("last-granted"), 10, 64); err == nil && n > 0 {
+				return time.Unix(n, 0).UTC()
+			}
+		}
+	}
+	return time.Time{}
 }
 
 func (c *cluster) hasFencingDevice() bool {
@@ -139,8 +243,34 @@ func (c *cluster) viewRsc(r *Resource) clusterview.Resource {
 			v.Template = t.ID
 		}
 		v.Children = c.cloneInstances(r, v.Unique)
+		v.AllowedNodes = c.cloneAllowed(v.Children)
 	}
 	return v
+}
+
+// cloneAllowed is where a clone's stopped instances could run, for its
+// "Stopped: [ ]" list: nowhere when every instance is active (clone-max
+// below the node count), else every node (nil).
+func (c *cluster) cloneAllowed(insts []clusterview.Resource) []string {
+	var active []string
+	for i := range insts {
+		node := ""
+		insts[i].Walk(func(x *clusterview.Resource, _ int) bool {
+			if x.Kind == clusterview.KindPrimitive && len(x.Nodes) > 0 {
+				node = x.Nodes[0]
+				return false
+			}
+			return true
+		})
+		if node == "" {
+			return nil
+		}
+		active = append(active, node)
+	}
+	if len(active) == 0 {
+		return nil
+	}
+	return active
 }
 
 // priority orders top-level resources; orphans and unknowns have none.
@@ -361,7 +491,10 @@ func (c *cluster) uniqueMember(t *Resource, suffix string) clusterview.Resource 
 
 func (c *cluster) viewNode(n *Node, running int) clusterview.Node {
 	vn := clusterview.Node{Name: n.Name, ID: n.ID, Online: n.Online, Attributes: map[string]string{}, RunningResources: running}
+	unexpectedlyDown, inCluster := c.unexpectedlyDown(n)
 	switch {
+	case unexpectedlyDown && !n.Unclean:
+		vn.State, vn.Online = clusterview.NodeUnclean, inCluster
 	case n.Unclean:
 		vn.State = clusterview.NodeUnclean
 	case n.Pending:
@@ -393,6 +526,47 @@ func (c *cluster) viewNode(n *Node, running int) clusterview.Node {
 		}
 	}
 	return vn
+}
+
+// unexpectedlyDown says whether a node the cluster expects up
+// (expected="member") is not fully up: crm_mon shows it UNCLEAN, online
+// when it is still in the membership. Without fencing a node that left the
+// membership is simply down; only one whose controller is gone while it
+// stays a member counts.
+func (c *cluster) unexpectedlyDown(n *Node) (down, inCluster bool) {
+	if n.Online && !n.Unclean {
+		return false, false
+	}
+	ns := c.nodeState(n)
+	if ns == nil || ns.Attr("expected") != "member" {
+		return false, false
+	}
+	inCCMv, known := ns.AttrOK("in_ccm")
+	if !known {
+		return false, false
+	}
+	inCCM := stateFlag(inCCMv, "true")
+	crmd := stateFlag(ns.Attr("crmd"), "online")
+	if inCCM && crmd {
+		return false, false
+	}
+	if !c.opts.FencingEnabled {
+		return inCCM && !crmd, false
+	}
+	return true, inCCM
+}
+
+func (c *cluster) nodeState(n *Node) *xmltree.Element {
+	st := c.root.Child("status")
+	if st == nil {
+		return nil
+	}
+	for _, ns := range st.ChildrenNamed("node_state") {
+		if ns.Attr("id") == n.ID || (ns.Attr("id") == "" && ns.Attr("uname") == n.Name) {
+			return ns
+		}
+	}
+	return nil
 }
 
 // naturalLess orders names as people do: "node2" before "node10".
