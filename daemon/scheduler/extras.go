@@ -50,13 +50,11 @@ func (c *cluster) extraActions() {
 		}
 	}
 	c.actions = slices.Grow(c.actions, prims*(len(c.nodes)+1))
-	c.orders = slices.Grow(c.orders, prims*(len(c.nodes)+1))
-	var probes []*action
 	for _, r := range c.allList {
 		if r.Kind != Primitive || r.stops == nil || !r.Managed || r.fixed {
 			continue
 		}
-		probes = probes[:0]
+		var probes []*action
 		for _, n := range c.nodes {
 			if n.Pending && !r.Probed[n] && r.start != nil && r.start.node != nil && !r.runningOn(r.start.node) {
 				// A node still joining may run anything: nothing starts
@@ -73,13 +71,18 @@ func (c *cluster) extraActions() {
 			p := c.newAction(r, "monitor", n)
 			p.required = true
 			p.probe = true
+			if probes == nil {
+				probes = make([]*action, 0, len(c.nodes))
+			}
 			probes = append(probes, p)
 		}
 		st := r.start
 		if st != nil && st.node != nil {
-			for _, p := range probes {
-				c.addOrder(p, st, 0)
-			}
+			// The start waits for the probes. These orderings imply
+			// nothing, so instead of one order each among c.orders (one
+			// per resource and node) they stay with the resource and only
+			// become graph inputs.
+			r.probes = probes
 			if r.Requires == "fencing" {
 				for _, f := range fences {
 					c.addOrder(f, st, 0)

@@ -127,6 +127,7 @@ type Resource struct {
 	startOn                           *Node
 	graphRsc                          *graph.Resource // shared by all of its graph actions
 	keys                              map[opKey]string
+	probes                            []*action // the start waits for these
 }
 
 // Contribution is one reason a resource's score on a node changed.

@@ -217,6 +217,16 @@ func (c *cluster) buildGraph(id int) *graph.Graph {
 			total++
 		}
 	}
+	for _, r := range c.allList {
+		if t := probedStart(r, idx); t != nil {
+			for _, p := range r.probes {
+				if idx[p.seq] != nil {
+					count[t.ID]++
+					total++
+				}
+			}
+		}
+	}
 	inputs := make([]int, total)
 	for i, ga := range g.Actions {
 		if n := count[i]; n > 0 {
@@ -233,6 +243,15 @@ func (c *cluster) buildGraph(id int) *graph.Graph {
 		}
 		t.Inputs = append(t.Inputs, f.ID)
 	}
+	for _, r := range c.allList {
+		if t := probedStart(r, idx); t != nil {
+			for _, p := range r.probes {
+				if f := idx[p.seq]; f != nil {
+					t.Inputs = append(t.Inputs, f.ID)
+				}
+			}
+		}
+	}
 	// Several orderings may link the same pair: each input once, sorted.
 	for _, a := range g.Actions {
 		if len(a.Inputs) > 1 {
@@ -241,6 +260,14 @@ func (c *cluster) buildGraph(id int) *graph.Graph {
 		}
 	}
 	return g
+}
+
+// probedStart is the graph action of r's start when it waits for probes.
+func probedStart(r *Resource, idx []*graph.Action) *graph.Action {
+	if len(r.probes) == 0 || r.start == nil {
+		return nil
+	}
+	return idx[r.start.seq]
 }
 
 // attrCount is how many attributes buildGraph gives a's graph action, so
