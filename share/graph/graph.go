@@ -83,16 +83,29 @@ func (g *Graph) ByID(id int) *Action {
 // Validate checks that every input names an action of the graph and that
 // the ordering has no cycle; an invalid graph must never be executed.
 func (g *Graph) Validate() error {
-	idx := make(map[int]*Action, len(g.Actions))
+	// IDs are small integers (the scheduler numbers actions 0..n-1), so
+	// slices indexed by ID replace maps: this runs on every transition
+	// and large clusters have a hundred thousand actions.
+	maxID := -1
 	for _, a := range g.Actions {
-		if _, dup := idx[a.ID]; dup {
+		if a.ID < 0 {
+			return fmt.Errorf("graph: negative action id %d", a.ID)
+		}
+		maxID = max(maxID, a.ID)
+	}
+	if maxID > 4*len(g.Actions)+1024 {
+		return fmt.Errorf("graph: action ids up to %d for %d actions", maxID, len(g.Actions))
+	}
+	idx := make([]*Action, maxID+1)
+	for _, a := range g.Actions {
+		if idx[a.ID] != nil {
 			return fmt.Errorf("graph: duplicate action id %d", a.ID)
 		}
 		idx[a.ID] = a
 	}
 	for _, a := range g.Actions {
 		for _, in := range a.Inputs {
-			if _, ok := idx[in]; !ok {
+			if in < 0 || in > maxID || idx[in] == nil {
 				return fmt.Errorf("graph: action %d (%s) waits for unknown action %d", a.ID, a.Key, in)
 			}
 		}
@@ -102,32 +115,35 @@ func (g *Graph) Validate() error {
 		grey
 		black
 	)
-	color := make(map[int]int, len(g.Actions))
-	var visit func(a *Action) error
-	visit = func(a *Action) error {
-		color[a.ID] = grey
-		for _, in := range a.Inputs {
+	color := make([]uint8, maxID+1)
+	// Iterative depth-first search: a long chain of orderings must not
+	// grow the goroutine stack without bound.
+	type frame struct {
+		a    *Action
+		next int
+	}
+	var stack []frame
+	for id := 0; id <= maxID; id++ {
+		if idx[id] == nil || color[id] != white {
+			continue
+		}
+		color[id] = grey
+		stack = append(stack[:0], frame{a: idx[id]})
+		for len(stack) > 0 {
+			top := &stack[len(stack)-1]
+			if top.next == len(top.a.Inputs) {
+				color[top.a.ID] = black
+				stack = stack[:len(stack)-1]
+				continue
+			}
+			in := top.a.Inputs[top.next]
+			top.next++
 			switch color[in] {
 			case grey:
-				return fmt.Errorf("graph: ordering cycle through %s and action %d", a.Key, in)
+				return fmt.Errorf("graph: ordering cycle through %s and action %d", top.a.Key, in)
 			case white:
-				if err := visit(idx[in]); err != nil {
-					return err
-				}
-			}
-		}
-		color[a.ID] = black
-		return nil
-	}
-	ids := make([]int, 0, len(idx))
-	for id := range idx {
-		ids = append(ids, id)
-	}
-	sort.Ints(ids)
-	for _, id := range ids {
-		if color[id] == white {
-			if err := visit(idx[id]); err != nil {
-				return err
+				color[in] = grey
+				stack = append(stack, frame{a: idx[in]})
 			}
 		}
 	}

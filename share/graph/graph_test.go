@@ -45,3 +45,32 @@ func TestValidateFindsCyclesAndDanglingInputs(t *testing.T) {
 		t.Errorf("dangling: %v", err)
 	}
 }
+
+func TestValidateRefusesDuplicateAndSparseIDs(t *testing.T) {
+	g := &Graph{Actions: []*Action{{ID: 1, Key: "a"}, {ID: 1, Key: "b"}}}
+	if err := g.Validate(); err == nil || !strings.Contains(err.Error(), "duplicate") {
+		t.Errorf("duplicate: %v", err)
+	}
+	g = &Graph{Actions: []*Action{{ID: 1 << 30, Key: "a"}}}
+	if err := g.Validate(); err == nil {
+		t.Error("a sparse id must be refused, not allocated")
+	}
+}
+
+func TestValidateAcceptsALongChain(t *testing.T) {
+	g := &Graph{}
+	for i := 0; i < 200000; i++ {
+		a := &Action{ID: i, Key: "x"}
+		if i > 0 {
+			a.Inputs = []int{i - 1}
+		}
+		g.Actions = append(g.Actions, a)
+	}
+	if err := g.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	g.Actions[0].Inputs = []int{199999}
+	if err := g.Validate(); err == nil || !strings.Contains(err.Error(), "cycle") {
+		t.Errorf("cycle over the whole chain: %v", err)
+	}
+}
