@@ -63,6 +63,7 @@ func View(doc *xmltree.Document, now time.Time) (*clusterview.Snapshot, error) {
 	for _, n := range c.nodes {
 		s.Nodes = append(s.Nodes, c.viewNode(n, running[n.Name]))
 	}
+	s.Nodes = append(s.Nodes, c.viewRemoteNodes(running)...)
 	sort.SliceStable(s.Nodes, func(i, j int) bool { return naturalLess(s.Nodes[i].Name, s.Nodes[j].Name) })
 	s.FailedActions = c.failedActions()
 	for _, r := range c.allList {
@@ -228,6 +229,9 @@ func (c *cluster) viewRsc(r *Resource) clusterview.Resource {
 		}
 		for _, n := range r.Running {
 			v.Nodes = append(v.Nodes, n.Name)
+			if n.Maintenance {
+				v.Unmanaged = true // nothing is managed on a node in maintenance
+			}
 		}
 		v.Failed = r.Failed
 		v.PendingOp = r.Pending
@@ -397,6 +401,7 @@ func (c *cluster) memberOn(t *Resource, suffix string, n *Node) clusterview.Reso
 				v := c.viewRsc(inst)
 				v.ID = t.ID + suffix
 				v.Nodes = []string{n.Name}
+				v.Unmanaged = !inst.Managed || n.Maintenance
 				v.Role = c.roleOn(inst, n)
 				v.Failed = inst.Failed && inst.FailedOn[n]
 				v.PendingOp = ""
@@ -501,10 +506,11 @@ func (c *cluster) viewNode(n *Node, running int) clusterview.Node {
 		vn.State = clusterview.NodePending
 	case n.StandbyFail && n.Online:
 		vn.State = clusterview.NodeStandbyOnFail
-	case n.Standby:
-		// crm_mon says "OFFLINE (standby)" for a node that is both.
+	case n.Standby && (n.Online || n.HasState):
+		// crm_mon says "OFFLINE (standby)" for a node that is both, once
+		// the cluster has seen it.
 		vn.State = clusterview.NodeStandby
-	case n.Maintenance:
+	case n.Maintenance && (n.Online || n.HasState):
 		vn.State = clusterview.NodeMaintenance
 	case !n.Online:
 		vn.State = clusterview.NodeOffline
@@ -514,7 +520,8 @@ func (c *cluster) viewNode(n *Node, running int) clusterview.Node {
 		vn.State = clusterview.NodeOnline
 	}
 	for k, v := range n.Attrs {
-		if strings.HasPrefix(k, "#") || strings.HasPrefix(k, "fail-count-") || strings.HasPrefix(k, "last-failure-") || k == "standby" {
+		if strings.HasPrefix(k, "#") || strings.HasPrefix(k, "fail-count-") || strings.HasPrefix(k, "last-failure-") ||
+			k == "standby" || k == "shutdown" {
 			continue
 		}
 		vn.Attributes[k] = v
@@ -567,6 +574,40 @@ func (c *cluster) nodeState(n *Node) *xmltree.Element {
 		}
 	}
 	return nil
+}
+
+// viewRemoteNodes are the Pacemaker Remote nodes (an ocf:pacemaker:remote
+// connection resource names one) and guest nodes (a resource's
+// remote-node meta-attribute names one), which the scheduler does not
+// place resources on: each is up while its connection or container runs.
+func (c *cluster) viewRemoteNodes(running map[string]int) []clusterview.Node {
+	var out []clusterview.Node
+	seen := map[string]bool{}
+	for _, n := range c.nodes {
+		seen[n.Name] = true
+	}
+	add := func(name string, typ clusterview.NodeType, conn *Resource) {
+		if name == "" || seen[name] {
+			return
+		}
+		seen[name] = true
+		vn := clusterview.Node{Name: name, ID: name, Type: typ, State: clusterview.NodeOffline, RunningResources: running[name]}
+		if conn != nil && len(conn.Running) > 0 && !conn.Failed {
+			vn.State, vn.Online = clusterview.NodeOnline, true
+		}
+		out = append(out, vn)
+	}
+	for _, r := range c.allList {
+		if r.Kind != Primitive || r.Orphan || strings.Contains(r.ID, ":") {
+			continue
+		}
+		if r.Class == "ocf" && r.Provider == "pacemaker" && r.Type == "remote" {
+			add(r.ID, clusterview.NodeRemote, r)
+		} else if g := r.Meta["remote-node"]; g != "" {
+			add(g, clusterview.NodeGuest, r)
+		}
+	}
+	return out
 }
 
 // naturalLess orders names as people do: "node2" before "node10".

@@ -251,3 +251,34 @@ func TestViewTicketLastGranted(t *testing.T) {
 		t.Errorf("tickets %+v, want ticketA granted at 1700000000", s.Tickets)
 	}
 }
+
+func TestViewRemoteAndGuestNodesFollowTheirConnection(t *testing.T) {
+	rsc := `<primitive id="remote1" class="ocf" provider="pacemaker" type="remote"/>` +
+		`<primitive id="remote2" class="ocf" provider="pacemaker" type="remote"/>` +
+		`<primitive id="vm1" class="ocf" provider="heartbeat" type="VirtualDomain"><meta_attributes id="m"><nvpair id="m1" name="remote-node" value="guest1"/></meta_attributes></primitive>`
+	status := up("n1", lrmRsc("remote1", "ocf:pacemaker:remote", op("remote1", "start", 0, 0, 2))+
+		lrmRsc("vm1", "ocf:heartbeat:VirtualDomain", op("vm1", "start", 0, 0, 3)))
+	s := viewCIB{nodes: threeNodes, resources: rsc, status: status}.snapshot(t)
+	want := map[string]string{"remote1": "remote online", "remote2": "remote offline", "guest1": "guest online"}
+	for name, w := range want {
+		n := s.Node(name)
+		if n == nil {
+			t.Errorf("no node %s", name)
+			continue
+		}
+		if got := string(n.Type) + " " + string(n.State); got != w {
+			t.Errorf("node %s: %q, want %q", name, got, w)
+		}
+	}
+	if c := s.Count(); c.Nodes != 6 {
+		t.Errorf("%d nodes configured, want 3 members + 2 remote + 1 guest", c.Nodes)
+	}
+}
+
+func TestViewStandbyOfNeverSeenNodeIsJustOffline(t *testing.T) {
+	nodes := `<node id="n1" uname="n1"/><node id="n2" uname="n2"><instance_attributes id="a"><nvpair id="a1" name="standby" value="on"/></instance_attributes></node>`
+	s := viewCIB{options: `<nvpair id="o1" name="fencing-enabled" value="false"/>`, nodes: nodes, status: up("n1", "")}.snapshot(t)
+	if got := clusterview.NodeStateText(s.Node("n2")); got != "OFFLINE" {
+		t.Errorf("never-seen standby node: %q, want OFFLINE", got)
+	}
+}
