@@ -239,6 +239,12 @@ func (p *parser) colocation() error {
 	p.next()
 	sc, _ := parseScore(strings.TrimSuffix(st.Val, ":"))
 	e.SetAttr("score", sc)
+	// crmsh's "_rsc_set_" asks for resource sets where the plain form
+	// would otherwise be meant.
+	forceSets := p.peekVal() == "_rsc_set_"
+	if forceSets {
+		p.next()
+	}
 	start := p.i
 	sets, err := p.resourceSets(id, "", "role")
 	if err != nil {
@@ -253,11 +259,11 @@ func (p *parser) colocation() error {
 			bare = false
 		}
 	}
-	if bare && len(sets) == 1 && len(sets[0].Children) == 1 {
+	if bare && !forceSets && len(sets) == 1 && len(sets[0].Children) == 1 {
 		p.i = start + 1
 		return p.errf("expected a second resource")
 	}
-	if bare && len(sets) <= 2 && countRefs(sets) == 2 {
+	if bare && !forceSets && len(sets) <= 2 && countRefs(sets) == 2 {
 		var refs [][2]string
 		for _, s := range sets {
 			for _, r := range s.Children {
@@ -334,6 +340,12 @@ func (p *parser) order() error {
 			return p.errf("expected kind (Mandatory:, Optional:, Serialize:), score or resource")
 		}
 	}
+	// crmsh's "_rsc_set_" asks for resource sets where the plain form
+	// would otherwise be meant.
+	forceSets := p.peekVal() == "_rsc_set_"
+	if forceSets {
+		p.next()
+	}
 	start := p.i
 	sets, err := p.resourceSets(id, "", "action")
 	if err != nil {
@@ -348,11 +360,11 @@ func (p *parser) order() error {
 			bare = false
 		}
 	}
-	if bare && len(sets) == 1 && len(sets[0].Children) == 1 {
+	if bare && !forceSets && len(sets) == 1 && len(sets[0].Children) == 1 {
 		p.i = start + 1
 		return p.errf("expected a second resource")
 	}
-	if bare && countRefs(sets) == 2 {
+	if bare && !forceSets && countRefs(sets) == 2 {
 		var refs [][2]string
 		for _, s := range sets {
 			for _, r := range s.Children {
@@ -389,6 +401,12 @@ func (p *parser) ticket() error {
 	}
 	p.next()
 	e.SetAttr("ticket", strings.TrimSuffix(t.Val, ":"))
+	// crmsh's "_rsc_set_" asks for resource sets where the plain form
+	// would otherwise be meant.
+	forceSets := p.peekVal() == "_rsc_set_"
+	if forceSets {
+		p.next()
+	}
 	start := p.i
 	sets, err := p.resourceSets(id, "", "role")
 	if err != nil {
@@ -403,7 +421,7 @@ func (p *parser) ticket() error {
 			bare = false
 		}
 	}
-	if bare && countRefs(sets) == 1 {
+	if bare && !forceSets && countRefs(sets) == 1 {
 		r := sets[0]
 		p.dropGenerated(sets)
 		e.SetAttr("rsc", r.Children[0].ID())

@@ -483,6 +483,21 @@ func (w *writer) expression(x *xmltree.Element) bool {
 // sets writes resource sets: ( ) sequential=false, [ ] also
 // require-all=false, bare otherwise; roles or actions as member suffixes.
 func (w *writer) sets(e *xmltree.Element, suffixAttr string) bool {
+	// Few enough bare members would read back as the plain form.
+	bare, refs := true, 0
+	for _, s := range e.ChildrenNamed("resource_set") {
+		if s.Attr("sequential") == "false" {
+			bare = false
+		}
+		refs += len(s.Children)
+	}
+	limit := 2
+	if e.Name == "rsc_ticket" {
+		limit = 1
+	}
+	if bare && refs <= limit && e.Name != "rsc_location" {
+		w.word("_rsc_set_")
+	}
 	for _, s := range e.Children {
 		if s.Name != "resource_set" {
 			if s.Name == "rule" || s.Name == "lifetime" {
