@@ -235,6 +235,9 @@ func (c *cluster) viewRsc(r *Resource) clusterview.Resource {
 		}
 		v.Failed = r.Failed
 		v.PendingOp = r.Pending
+		if c.multiplyActiveBlocked(r) {
+			v.Blocked = true
+		}
 	case Group:
 		v.Kind = clusterview.KindGroup
 		for _, ch := range r.Children {
@@ -275,6 +278,25 @@ func (c *cluster) cloneAllowed(insts []clusterview.Resource) []string {
 		return nil
 	}
 	return active
+}
+
+// multiplyActiveBlocked says whether r, or a member of its group, is active
+// on several nodes with multiple-active=block: the cluster then leaves
+// the whole group alone.
+func (c *cluster) multiplyActiveBlocked(r *Resource) bool {
+	if r.inCollective() {
+		return false
+	}
+	scope := r
+	if r.Parent != nil && r.Parent.Kind == Group {
+		scope = r.Parent
+	}
+	for _, p := range scope.primitives() {
+		if len(p.Running) > 1 && p.MultipleActive == "block" {
+			return true
+		}
+	}
+	return false
 }
 
 // priority orders top-level resources; orphans and unknowns have none.

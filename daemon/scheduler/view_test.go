@@ -282,3 +282,14 @@ func TestViewStandbyOfNeverSeenNodeIsJustOffline(t *testing.T) {
 		t.Errorf("never-seen standby node: %q, want OFFLINE", got)
 	}
 }
+
+func TestViewMultiplyActiveWithBlockBlocksTheGroup(t *testing.T) {
+	rsc := `<group id="g"><meta_attributes id="m"><nvpair id="m1" name="multiple-active" value="block"/></meta_attributes>` +
+		`<primitive id="a" class="ocf" provider="pacemaker" type="Dummy"/><primitive id="b" class="ocf" provider="pacemaker" type="Dummy"/></group>`
+	a := lrmRsc("a", "ocf:pacemaker:Dummy", op("a", "start", 0, 0, 2))
+	b := lrmRsc("b", "ocf:pacemaker:Dummy", op("b", "start", 0, 0, 3))
+	s := viewCIB{nodes: threeNodes, resources: rsc, status: up("n1", a+b) + up("n2", a)}.snapshot(t)
+	if c := s.Count(); c.Blocked != 2 {
+		t.Errorf("%d blocked, want both members of the group (a runs twice)", c.Blocked)
+	}
+}
