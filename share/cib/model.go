@@ -10,7 +10,6 @@ package cib
 
 import (
 	"fmt"
-	"os"
 
 	"pacer/share/xmltree"
 )
@@ -331,9 +330,6 @@ type Status struct {
 func LoadFile(path string) (*CIB, error) {
 	doc, err := xmltree.ParseFile(path)
 	if err != nil {
-		if os.IsNotExist(err) {
-			return nil, fmt.Errorf("load cib: %w", err)
-		}
 		return nil, fmt.Errorf("load cib: %w", err)
 	}
 	return Decode(doc)

@@ -305,8 +305,7 @@ func (v *validator) ref(e *xmltree.Element, what, id string) {
 		return
 	}
 	if v.rscs[id] == nil && !v.tags[id] && !v.tmpls[id] {
-		v.add(Error, e, "%s %s refers to resource %s, which does not exist", e.Name, e.ID(), id)
-		_ = what
+		v.add(Error, e, "%s %s: %s refers to resource %s, which does not exist", e.Name, e.ID(), what, id)
 	}
 }
 
