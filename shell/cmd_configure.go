@@ -13,6 +13,7 @@ import (
 	"pacer/share/xmltree"
 	"pacer/shell/backend"
 	"pacer/shell/cmdtree"
+	"pacer/shell/crm"
 )
 
 // cmdConfigureShow prints the configuration: crm text, or XML with "xml".
@@ -182,33 +183,14 @@ func selectObjects(cfg *xmltree.Element, sel []string) ([]*xmltree.Element, erro
 	return out, nil
 }
 
-// crmKind is the crm keyword of an element.
+// crmKind is the crm keyword of an element; elements that are not crm
+// objects of their own (a defaults set) are named by their parent.
 func crmKind(e *xmltree.Element) string {
-	switch e.Name {
-	case "primitive", "group", "clone", "bundle", "tag", "alert", "node":
-		return e.Name
-	case "master":
-		return "ms"
-	case "template":
-		return "rsc_template"
-	case "rsc_location":
-		return "location"
-	case "rsc_colocation":
-		return "colocation"
-	case "rsc_order":
-		return "order"
-	case "rsc_ticket":
-		return "rsc_ticket"
-	case "cluster_property_set":
-		return "property"
-	case "acl_role":
-		return "role"
-	case "acl_target":
-		return "acl_target"
-	case "meta_attributes":
-		if e.Parent != nil {
-			return e.Parent.Name
-		}
+	if k := crm.KindOf(e); k != "" {
+		return k
+	}
+	if e.Name == "meta_attributes" && e.Parent != nil {
+		return e.Parent.Name
 	}
 	return e.Name
 }

@@ -201,15 +201,7 @@ func (s *session) cmdNodeAttr(kind string) func(context.Context, *cmdtree.Invoca
 		switch verb {
 		case "show":
 			if len(args) == 2 {
-				if s.output == "json" {
-					return s.printJSON(vals)
-				}
-				names := keys(vals)
-				sort.Strings(names)
-				for _, n := range names {
-					fmt.Fprintf(s.stdout, "%s=%s\n", n, vals[n])
-				}
-				return nil
+				return s.printValues(vals)
 			}
 			v, ok := vals[args[2]]
 			if !ok {

@@ -591,15 +591,7 @@ func (s *session) cmdRscAttr(kind string) func(context.Context, *cmdtree.Invocat
 			}
 			vals := attrValues(r, kind)
 			if len(args) == 2 {
-				if s.output == "json" {
-					return s.printJSON(vals)
-				}
-				names := keys(vals)
-				sort.Strings(names)
-				for _, n := range names {
-					fmt.Fprintf(s.stdout, "%s=%s\n", n, vals[n])
-				}
-				return nil
+				return s.printValues(vals)
 			}
 			v, ok := vals[args[2]]
 			if !ok {
@@ -924,4 +916,18 @@ func isRunning(doc *xmltree.Document, id string) bool {
 		}
 	}
 	return false
+}
+
+// printValues prints a set of attributes: JSON with -o json, else sorted
+// name=value lines (crm_resource's and crm_attribute's listing).
+func (s *session) printValues(vals map[string]string) error {
+	if s.output == "json" {
+		return s.printJSON(vals)
+	}
+	names := keys(vals)
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(s.stdout, "%s=%s\n", n, vals[n])
+	}
+	return nil
 }

@@ -216,7 +216,7 @@ func (a *applier) findObject(id string) *xmltree.Element {
 		return nil
 	}
 	return a.cfg.Find(func(x *xmltree.Element) bool {
-		return x.Attr("id") == id && idBearing(x) && x.Name != "node" && kindOfElement(x) != ""
+		return x.Attr("id") == id && idBearing(x) && x.Name != "node" && KindOf(x) != ""
 	})
 }
 

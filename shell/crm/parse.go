@@ -304,7 +304,7 @@ func parseXMLStatement(st *Statement, r rawStatement) (*Statement, error) {
 	}
 	st.Elem = e
 	st.ID = e.ID()
-	st.Kind = kindOfElement(e)
+	st.Kind = KindOf(e)
 	if st.Kind == "" {
 		return nil, &SyntaxError{Line: r.Line, Object: "xml", Msg: fmt.Sprintf("element <%s> is not a configuration object", e.Name)}
 	}
@@ -312,8 +312,9 @@ func parseXMLStatement(st *Statement, r rawStatement) (*Statement, error) {
 	return st, nil
 }
 
-// kindOfElement names the crm keyword for a configuration element.
-func kindOfElement(e *xmltree.Element) string {
+// KindOf names the crm keyword for a configuration element ("" when it
+// is not a configuration object).
+func KindOf(e *xmltree.Element) string {
 	switch e.Name {
 	case "node", "primitive", "group", "clone", "bundle", "tag", "alert":
 		return e.Name

@@ -78,7 +78,7 @@ func collect(cfg *xmltree.Element) []object {
 			}
 		case "constraints":
 			for _, c := range sec.Children {
-				if k := kindOfElement(c); k == "rsc_ticket" {
+				if k := KindOf(c); k == "rsc_ticket" {
 					add(rankTicket, k, c)
 				} else if k != "" {
 					add(rankConstraint, k, c)
