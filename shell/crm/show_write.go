@@ -580,17 +580,19 @@ func (w *writer) location(e *xmltree.Element) bool {
 	return true
 }
 
+// qualified is crm's "rsc:qualifier" form of a constraint's resource and
+// its role or action attribute (just "rsc" when the qualifier is unset).
+func qualified(e *xmltree.Element, rscAttr, qualAttr string) string {
+	if q := e.Attr(qualAttr); q != "" {
+		return e.Attr(rscAttr) + ":" + q
+	}
+	return e.Attr(rscAttr)
+}
+
 func (w *writer) colocation(e *xmltree.Element) bool {
 	w.word("colocation " + e.ID() + " " + scoreText(e.Attr("score")) + ":")
-	if r := e.Attr("rsc"); r != "" {
-		if role := e.Attr("rsc-role"); role != "" {
-			r += ":" + role
-		}
-		wr := e.Attr("with-rsc")
-		if role := e.Attr("with-rsc-role"); role != "" {
-			wr += ":" + role
-		}
-		w.word(r + " " + wr)
+	if e.Attr("rsc") != "" {
+		w.word(qualified(e, "rsc", "rsc-role") + " " + qualified(e, "with-rsc", "with-rsc-role"))
 	} else if !w.sets(e, "role") {
 		return false
 	}
@@ -608,15 +610,8 @@ func (w *writer) order(e *xmltree.Element) bool {
 	} else if s, ok := e.AttrOK("score"); ok {
 		w.word(scoreText(s) + ":")
 	}
-	if f := e.Attr("first"); f != "" {
-		if a := e.Attr("first-action"); a != "" {
-			f += ":" + a
-		}
-		t := e.Attr("then")
-		if a := e.Attr("then-action"); a != "" {
-			t += ":" + a
-		}
-		w.word(f + " " + t)
+	if e.Attr("first") != "" {
+		w.word(qualified(e, "first", "first-action") + " " + qualified(e, "then", "then-action"))
 	} else if !w.sets(e, "action") {
 		return false
 	}
@@ -629,11 +624,8 @@ func (w *writer) order(e *xmltree.Element) bool {
 
 func (w *writer) ticket(e *xmltree.Element) bool {
 	w.word("rsc_ticket " + e.ID() + " " + e.Attr("ticket") + ":")
-	if r := e.Attr("rsc"); r != "" {
-		if role := e.Attr("rsc-role"); role != "" {
-			r += ":" + role
-		}
-		w.word(r)
+	if e.Attr("rsc") != "" {
+		w.word(qualified(e, "rsc", "rsc-role"))
 	} else if !w.sets(e, "role") {
 		return false
 	}
