@@ -239,31 +239,11 @@ func (p *parser) colocation() error {
 	p.next()
 	sc, _ := parseScore(strings.TrimSuffix(st.Val, ":"))
 	e.SetAttr("score", sc)
-	// crmsh's "_rsc_set_" asks for resource sets where the plain form
-	// would otherwise be meant.
-	forceSets := p.peekVal() == "_rsc_set_"
-	if forceSets {
-		p.next()
-	}
-	start := p.i
-	sets, err := p.resourceSets(id, "", "role")
+	sets, plain, err := p.constraintSets(id, "role", true)
 	if err != nil {
 		return err
 	}
-	if len(sets) == 0 {
-		return p.errf("expected resources")
-	}
-	bare := true
-	for _, t := range p.toks[start:p.i] {
-		if t.Val == "(" || t.Val == "[" {
-			bare = false
-		}
-	}
-	if bare && !forceSets && len(sets) == 1 && len(sets[0].Children) == 1 {
-		p.i = start + 1
-		return p.errf("expected a second resource")
-	}
-	if bare && !forceSets && len(sets) <= 2 && countRefs(sets) == 2 {
+	if plain && len(sets) <= 2 && countRefs(sets) == 2 {
 		var refs [][2]string
 		for _, s := range sets {
 			for _, r := range s.Children {
@@ -340,31 +320,11 @@ func (p *parser) order() error {
 			return p.errf("expected kind (Mandatory:, Optional:, Serialize:), score or resource")
 		}
 	}
-	// crmsh's "_rsc_set_" asks for resource sets where the plain form
-	// would otherwise be meant.
-	forceSets := p.peekVal() == "_rsc_set_"
-	if forceSets {
-		p.next()
-	}
-	start := p.i
-	sets, err := p.resourceSets(id, "", "action")
+	sets, plain, err := p.constraintSets(id, "action", true)
 	if err != nil {
 		return err
 	}
-	if len(sets) == 0 {
-		return p.errf("expected resources")
-	}
-	bare := true
-	for _, t := range p.toks[start:p.i] {
-		if t.Val == "(" || t.Val == "[" {
-			bare = false
-		}
-	}
-	if bare && !forceSets && len(sets) == 1 && len(sets[0].Children) == 1 {
-		p.i = start + 1
-		return p.errf("expected a second resource")
-	}
-	if bare && !forceSets && countRefs(sets) == 2 {
+	if plain && countRefs(sets) == 2 {
 		var refs [][2]string
 		for _, s := range sets {
 			for _, r := range s.Children {
@@ -401,27 +361,11 @@ func (p *parser) ticket() error {
 	}
 	p.next()
 	e.SetAttr("ticket", strings.TrimSuffix(t.Val, ":"))
-	// crmsh's "_rsc_set_" asks for resource sets where the plain form
-	// would otherwise be meant.
-	forceSets := p.peekVal() == "_rsc_set_"
-	if forceSets {
-		p.next()
-	}
-	start := p.i
-	sets, err := p.resourceSets(id, "", "role")
+	sets, plain, err := p.constraintSets(id, "role", false)
 	if err != nil {
 		return err
 	}
-	if len(sets) == 0 {
-		return p.errf("expected resources")
-	}
-	bare := true
-	for _, t := range p.toks[start:p.i] {
-		if t.Val == "(" || t.Val == "[" {
-			bare = false
-		}
-	}
-	if bare && !forceSets && countRefs(sets) == 1 {
+	if plain && countRefs(sets) == 1 {
 		r := sets[0]
 		p.dropGenerated(sets)
 		e.SetAttr("rsc", r.Children[0].ID())
@@ -434,4 +378,37 @@ func (p *parser) ticket() error {
 		}
 	}
 	return p.trailingAttrs(e, "loss-policy")
+}
+
+// constraintSets reads the resources of a colocation, order or ticket
+// (qual names what may follow "rsc:": role or action). plain is true when
+// they were written without brackets or _rsc_set_, so that they may be the
+// plain rsc/with-rsc (first/then) form rather than a set; pair says that
+// the plain form names two resources, so one alone is an error.
+func (p *parser) constraintSets(id, qual string, pair bool) (sets []*xmltree.Element, plain bool, err error) {
+	// crmsh's "_rsc_set_" asks for resource sets where the plain form
+	// would otherwise be meant.
+	forceSets := p.peekVal() == "_rsc_set_"
+	if forceSets {
+		p.next()
+	}
+	start := p.i
+	sets, err = p.resourceSets(id, "", qual)
+	if err != nil {
+		return nil, false, err
+	}
+	if len(sets) == 0 {
+		return nil, false, p.errf("expected resources")
+	}
+	bare := true
+	for _, t := range p.toks[start:p.i] {
+		if t.Val == "(" || t.Val == "[" {
+			bare = false
+		}
+	}
+	if pair && bare && !forceSets && len(sets) == 1 && len(sets[0].Children) == 1 {
+		p.i = start + 1
+		return nil, false, p.errf("expected a second resource")
+	}
+	return sets, bare && !forceSets, nil
 }
