@@ -431,6 +431,18 @@ var setKeywords = map[string]bool{
 
 // attrSet parses "[$id=X|$id-ref=X] [SCORE:] [rule ...]... name=value..."
 // into an element called setName whose generated id is idBase.
+// appendSet reads an attribute set of the given kind (instance_attributes,
+// meta_attributes, utilization...) into e, its id generated as
+// OWNER-KIND the way crmsh names it.
+func (p *parser) appendSet(e *xmltree.Element, kind, owner string) error {
+	s, err := p.attrSet(kind, owner+"-"+kind)
+	if err != nil {
+		return err
+	}
+	e.Append(s)
+	return nil
+}
+
 func (p *parser) attrSet(setName, idBase string) (*xmltree.Element, error) {
 	var set *xmltree.Element
 	if t := p.peek(); t != nil {

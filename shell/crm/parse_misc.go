@@ -191,18 +191,14 @@ func (p *parser) alertBody(e *xmltree.Element, id string) error {
 		switch t.Val {
 		case "attributes":
 			p.next()
-			s, err := p.attrSet("instance_attributes", id+"-instance_attributes")
-			if err != nil {
+			if err := p.appendSet(e, "instance_attributes", id); err != nil {
 				return err
 			}
-			e.Append(s)
 		case "meta":
 			p.next()
-			s, err := p.attrSet("meta_attributes", id+"-meta_attributes")
-			if err != nil {
+			if err := p.appendSet(e, "meta_attributes", id); err != nil {
 				return err
 			}
-			e.Append(s)
 		case "select":
 			p.next()
 			sel := xmltree.New("select")

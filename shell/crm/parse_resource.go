@@ -67,18 +67,14 @@ func (p *parser) node() error {
 		switch t.Val {
 		case "attributes":
 			p.next()
-			s, err := p.attrSet("instance_attributes", name+"-instance_attributes")
-			if err != nil {
+			if err := p.appendSet(e, "instance_attributes", name); err != nil {
 				return err
 			}
-			e.Append(s)
 		case "utilization":
 			p.next()
-			s, err := p.attrSet("utilization", name+"-utilization")
-			if err != nil {
+			if err := p.appendSet(e, "utilization", name); err != nil {
 				return err
 			}
-			e.Append(s)
 		default:
 			return p.errf("expected attributes or utilization")
 		}
@@ -171,11 +167,9 @@ func (p *parser) resourceBody(e *xmltree.Element, ops bool) error {
 			}
 			if ops && n != "" && !strings.HasPrefix(n, "$") {
 				// Bare name=value pairs after the agent are parameters.
-				s, err := p.attrSet("instance_attributes", id+"-instance_attributes")
-				if err != nil {
+				if err := p.appendSet(e, "instance_attributes", id); err != nil {
 					return err
 				}
-				e.Append(s)
 				continue
 			}
 			return p.errf("unexpected attribute")
@@ -183,25 +177,19 @@ func (p *parser) resourceBody(e *xmltree.Element, ops bool) error {
 		switch t.Val {
 		case "params":
 			p.next()
-			s, err := p.attrSet("instance_attributes", id+"-instance_attributes")
-			if err != nil {
+			if err := p.appendSet(e, "instance_attributes", id); err != nil {
 				return err
 			}
-			e.Append(s)
 		case "meta":
 			p.next()
-			s, err := p.attrSet("meta_attributes", id+"-meta_attributes")
-			if err != nil {
+			if err := p.appendSet(e, "meta_attributes", id); err != nil {
 				return err
 			}
-			e.Append(s)
 		case "utilization":
 			p.next()
-			s, err := p.attrSet("utilization", id+"-utilization")
-			if err != nil {
+			if err := p.appendSet(e, "utilization", id); err != nil {
 				return err
 			}
-			e.Append(s)
 		case "operations":
 			if !ops {
 				return p.errf("unexpected")
@@ -245,11 +233,9 @@ func (p *parser) resourceBody(e *xmltree.Element, ops bool) error {
 			if t.Val == "op_meta" {
 				name = "meta_attributes"
 			}
-			s, err := p.attrSet(name, lastOp.ID()+"-"+name)
-			if err != nil {
+			if err := p.appendSet(lastOp, name, lastOp.ID()); err != nil {
 				return err
 			}
-			lastOp.Append(s)
 		default:
 			if ops {
 				return p.errf("expected params, meta, utilization, operations or op")
