@@ -1,6 +1,7 @@
 package daemon
 
 import (
+	"pacer/share/options"
 	"strconv"
 	"strings"
 	"time"
@@ -41,9 +42,9 @@ func defaultView(doc *xmltree.Document, now time.Time) (*clusterview.Snapshot, e
 			s.NoQuorumPolicy = "stop"
 		}
 		v, ok := c.Config.Property("stonith-enabled", "fencing-enabled")
-		s.FencingEnabled = !ok || cib.IsTrue(v)
+		s.FencingEnabled = !ok || options.IsTrue(v)
 		if v, ok := c.Config.Property("maintenance-mode"); ok {
-			s.MaintenanceMode = cib.IsTrue(v)
+			s.MaintenanceMode = options.IsTrue(v)
 		}
 	}
 	running := map[string]int{}

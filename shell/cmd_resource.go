@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"pacer/share/options"
 	"sort"
 	"strconv"
 	"strings"
@@ -163,18 +164,10 @@ func isPromotable(r *xmltree.Element) bool {
 	}
 	for _, set := range r.ChildrenNamed("meta_attributes") {
 		for _, nv := range set.ChildrenNamed("nvpair") {
-			if nv.Attr("name") == "promotable" && isTrue(nv.Attr("value")) {
+			if nv.Attr("name") == "promotable" && options.IsTrue(nv.Attr("value")) {
 				return true
 			}
 		}
-	}
-	return false
-}
-
-func isTrue(v string) bool {
-	switch strings.ToLower(v) {
-	case "true", "yes", "on", "1", "y":
-		return true
 	}
 	return false
 }

@@ -2,6 +2,7 @@ package shell
 
 import (
 	"fmt"
+	"pacer/share/options"
 	"sort"
 	"strings"
 
@@ -84,10 +85,10 @@ func explain(doc *xmltree.Document, res *scheduler.Result, r *xmltree.Element, n
 	if v := meta["target-role"]; v != "" && !strings.EqualFold(v, "Started") {
 		e.Notes = append(e.Notes, fmt.Sprintf("target-role is %s: the resource is meant to be %s", v, strings.ToLower(v)))
 	}
-	if v := meta["is-managed"]; v != "" && !isTrue(v) {
+	if v := meta["is-managed"]; v != "" && !options.IsTrue(v) {
 		e.Notes = append(e.Notes, "is-managed=false: the cluster does not start or stop it")
 	}
-	if isTrue(meta["maintenance"]) {
+	if options.IsTrue(meta["maintenance"]) {
 		e.Notes = append(e.Notes, "the resource is in maintenance mode")
 	}
 	if res.Status != nil {

@@ -47,14 +47,3 @@ func ParseInterval(s string) (time.Duration, error) {
 	}
 	return time.Duration(f * float64(mult)), nil
 }
-
-// parseBool reads a Pacemaker boolean.
-func parseBool(s string) (bool, error) {
-	switch strings.ToLower(strings.TrimSpace(s)) {
-	case "true", "on", "yes", "y", "1":
-		return true, nil
-	case "false", "off", "no", "n", "0":
-		return false, nil
-	}
-	return false, fmt.Errorf("%q is not a boolean", s)
-}

@@ -3,6 +3,7 @@ package stonith
 import (
 	"errors"
 	"fmt"
+	"pacer/share/options"
 	"strconv"
 	"time"
 
@@ -84,7 +85,7 @@ func ParseOptions(config *xmltree.Element) (Options, error) {
 		errs = append(errs, fmt.Errorf("%s (%s) at %s: %w", nv.Attr("name"), nv.Attr("value"), nv.Path(), err))
 	}
 	if v, nv := get("enabled"); nv != nil {
-		if b, err := parseBool(v); err != nil {
+		if b, err := options.ParseBool(v); err != nil {
 			bad(nv, err)
 		} else {
 			o.Enabled = b
@@ -126,7 +127,7 @@ func ParseOptions(config *xmltree.Element) (Options, error) {
 		}
 	}
 	if v, nv := get("concurrent"); nv != nil {
-		if b, err := parseBool(v); err != nil {
+		if b, err := options.ParseBool(v); err != nil {
 			bad(nv, err)
 		} else {
 			o.Concurrent = b

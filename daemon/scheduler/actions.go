@@ -2,6 +2,7 @@ package scheduler
 
 import (
 	"fmt"
+	"pacer/share/options"
 	"pacer/share/score"
 	"sort"
 	"strconv"
@@ -194,7 +195,7 @@ func (c *cluster) createActions() {
 			continue
 		}
 		ordered := true
-		if v, ok := g.Meta["ordered"]; ok && !isTrue(v) {
+		if v, ok := g.Meta["ordered"]; ok && !options.IsTrue(v) {
 			ordered = false
 		}
 		for i, m := range g.Children {
@@ -590,7 +591,7 @@ func (c *cluster) rscSummary(r *Resource) string {
 
 // migratable: allow-migrate is set and the resource can leave cur alive.
 func (c *cluster) migratable(r *Resource, cur *Node) bool {
-	if !isTrue(r.Meta["allow-migrate"]) || r.Failed || len(r.Running) != 1 {
+	if !options.IsTrue(r.Meta["allow-migrate"]) || r.Failed || len(r.Running) != 1 {
 		return false
 	}
 	if cur.Fence || !cur.Online || cur.Unclean {

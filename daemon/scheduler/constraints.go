@@ -1,6 +1,7 @@
 package scheduler
 
 import (
+	"pacer/share/options"
 	"regexp"
 	"strings"
 
@@ -54,10 +55,10 @@ func (c *cluster) sets(e *xmltree.Element) []rscSet {
 		}
 		rs := rscSet{id: s.ID(), listed: s.Attr("ordering") == "listed", sequential: true, requireAll: true, role: normRole(s.Attr("role")), action: s.Attr("action"), kind: s.Attr("kind")}
 		if v, ok := s.AttrOK("sequential"); ok {
-			rs.sequential = isTrue(v)
+			rs.sequential = options.IsTrue(v)
 		}
 		if v, ok := s.AttrOK("require-all"); ok {
-			rs.requireAll = isTrue(v)
+			rs.requireAll = options.IsTrue(v)
 		}
 		for _, ref := range s.ChildrenNamed("resource_ref") {
 			rs.rscs = append(rs.rscs, c.resolve(ref.ID())...)
@@ -141,7 +142,7 @@ func (c *cluster) unpackColocation(e *xmltree.Element) {
 	}
 	influence := true
 	if v, ok := e.AttrOK("influence"); ok {
-		influence = isTrue(v)
+		influence = options.IsTrue(v)
 	}
 	add := func(dep, prim *Resource, depRole, primRole string) {
 		if dep == nil || prim == nil || dep == prim {
@@ -224,7 +225,7 @@ func (c *cluster) unpackOrder(e *xmltree.Element) {
 	}
 	sym := kind != "Serialize"
 	if v, ok := e.AttrOK("symmetrical"); ok {
-		sym = isTrue(v)
+		sym = options.IsTrue(v)
 	}
 	add := func(first, then *Resource, fa, ta string) {
 		if first == nil || then == nil || first == then {
@@ -318,7 +319,7 @@ func (c *cluster) unpackTickets() {
 	}
 	if t := st.Child("tickets"); t != nil {
 		for _, ts := range t.ChildrenNamed("ticket_state") {
-			c.ticketState[ts.ID()] = &ticketState{Granted: isTrue(ts.Attr("granted")), Standby: isTrue(ts.Attr("standby"))}
+			c.ticketState[ts.ID()] = &ticketState{Granted: options.IsTrue(ts.Attr("granted")), Standby: options.IsTrue(ts.Attr("standby"))}
 		}
 	}
 }

@@ -2,6 +2,7 @@ package scheduler
 
 import (
 	"math"
+	"pacer/share/options"
 	"slices"
 	"sort"
 	"strings"
@@ -197,7 +198,7 @@ func (c *cluster) place() {
 		if g.Kind != Group || g.inCollective() {
 			continue
 		}
-		if v, ok := g.Meta["collocated"]; ok && !isTrue(v) {
+		if v, ok := g.Meta["collocated"]; ok && !options.IsTrue(v) {
 			continue
 		}
 		for i := 1; i < len(g.Children); i++ {

@@ -134,11 +134,3 @@ func normRole(r string) string {
 	}
 	return r
 }
-
-func isTrue(s string) bool {
-	switch strings.ToLower(strings.TrimSpace(s)) {
-	case "true", "yes", "on", "y", "1":
-		return true
-	}
-	return false
-}

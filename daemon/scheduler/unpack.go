@@ -2,6 +2,7 @@ package scheduler
 
 import (
 	"fmt"
+	"pacer/share/options"
 	"sort"
 	"strconv"
 	"strings"
@@ -104,7 +105,7 @@ func (c *cluster) option(names ...string) (string, bool) {
 
 func (c *cluster) boolOpt(def bool, names ...string) bool {
 	if v, ok := c.option(names...); ok {
-		return isTrue(v)
+		return options.IsTrue(v)
 	}
 	return def
 }
@@ -187,7 +188,7 @@ func (c *cluster) unpackOptions() {
 	o.FencingTimeout = c.durOpt(60*time.Second, "fencing-timeout", "stonith-timeout")
 	o.PriorityFenceDelay = c.durOpt(0, "priority-fencing-delay")
 	hq := c.root.Attr("have-quorum")
-	o.HaveQuorum = isTrue(hq)
+	o.HaveQuorum = options.IsTrue(hq)
 }
 
 func (c *cluster) unpackNodes() {
@@ -264,10 +265,10 @@ func (c *cluster) unpackNodes() {
 				n.FenceReason = "node is unclean"
 			}
 		}
-		if isTrue(n.Attrs["standby"]) {
+		if options.IsTrue(n.Attrs["standby"]) {
 			n.Standby = true
 		}
-		if isTrue(n.Attrs["maintenance"]) {
+		if options.IsTrue(n.Attrs["maintenance"]) {
 			n.Maintenance = true
 		}
 		if v := n.Attrs["shutdown"]; v != "" && v != "0" && n.Online {
@@ -308,7 +309,7 @@ func (c *cluster) nodeHealth(n *Node) score.Score {
 
 // stateFlag reads in_ccm/crmd values: "true"/"online" or (3.x) a timestamp.
 func stateFlag(v string, word string) bool {
-	if v == word || isTrue(v) {
+	if v == word || options.IsTrue(v) {
 		return true
 	}
 	if n, err := strconv.ParseInt(v, 10, 64); err == nil && n > 0 {
@@ -509,7 +510,7 @@ func (c *cluster) unpackResource(e *xmltree.Element, parent *Resource) (*Resourc
 	if r.Promotable {
 		r.Meta["promotable"] = "true"
 	}
-	if isTrue(r.Meta["promotable"]) && r.Kind == Clone {
+	if options.IsTrue(r.Meta["promotable"]) && r.Kind == Clone {
 		r.Promotable = true
 	}
 	for _, ce := range e.Children {
@@ -528,11 +529,11 @@ func (c *cluster) resMeta(r *Resource) {
 	m := r.Meta
 	r.Managed = true
 	if v, ok := m["is-managed"]; ok {
-		r.Managed = isTrue(v)
+		r.Managed = options.IsTrue(v)
 	} else if v, ok := c.opts.Raw["is-managed-default"]; ok {
-		r.Managed = isTrue(v)
+		r.Managed = options.IsTrue(v)
 	}
-	if isTrue(m["maintenance"]) || c.opts.MaintenanceMode {
+	if options.IsTrue(m["maintenance"]) || c.opts.MaintenanceMode {
 		r.Managed = false
 	}
 	r.Stickiness = c.opts.DefaultStickiness
@@ -560,7 +561,7 @@ func (c *cluster) resMeta(r *Resource) {
 	}
 	r.Critical = true
 	if v, ok := m["critical"]; ok {
-		r.Critical = isTrue(v)
+		r.Critical = options.IsTrue(v)
 	}
 	r.Requires = m["requires"]
 	if r.Requires == "" {
@@ -605,7 +606,7 @@ func (c *cluster) unpackOps(r *Resource, ops *xmltree.Element) {
 			}
 		}
 		if v, ok := op.Meta["enabled"]; ok {
-			op.Enabled = isTrue(v)
+			op.Enabled = options.IsTrue(v)
 		}
 		if v, ok := op.Meta["on-fail"]; ok {
 			op.OnFail = v

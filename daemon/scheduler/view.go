@@ -2,6 +2,7 @@ package scheduler
 
 import (
 	"fmt"
+	"pacer/share/options"
 	"sort"
 	"strconv"
 	"strings"
@@ -245,7 +246,7 @@ func (c *cluster) viewRsc(r *Resource) clusterview.Resource {
 		}
 	case Clone:
 		v.Kind = clusterview.KindClone
-		v.Unique = isTrue(r.Meta["globally-unique"])
+		v.Unique = options.IsTrue(r.Meta["globally-unique"])
 		if t := cloneTemplate(r); t != nil {
 			v.Template = t.ID
 		}

@@ -10,6 +10,7 @@ package cib
 
 import (
 	"fmt"
+	"pacer/share/options"
 
 	"pacer/share/xmltree"
 )
@@ -153,7 +154,7 @@ func (r *Resource) Promotable() bool {
 	}
 	for _, s := range r.Meta {
 		for _, p := range s.Pairs {
-			if p.Name == "promotable" && p.Present && IsTrue(p.Value) {
+			if p.Name == "promotable" && p.Present && options.IsTrue(p.Value) {
 				return true
 			}
 		}

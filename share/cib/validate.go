@@ -469,7 +469,7 @@ func (v *validator) options(cfg *Configuration, known func(string) bool) {
 	if s, ok := cfg.Property("fencing-enabled", "stonith-enabled"); ok {
 		fencing = s
 	}
-	if IsTrue(fencing) {
+	if options.IsTrue(fencing) {
 		has := false
 		for _, r := range cfg.AllResources() {
 			if r.Kind == KindPrimitive && r.Class == "stonith" {
@@ -480,13 +480,4 @@ func (v *validator) options(cfg *Configuration, known func(string) bool) {
 			v.add(Error, cfg.X, "resource start-up disabled since no fencing (stonith) resources have been defined; configure some or set fencing-enabled=false (stonith-enabled=false)")
 		}
 	}
-}
-
-// IsTrue reads a Pacemaker boolean: true/yes/on/y/1 (any case) are true.
-func IsTrue(s string) bool {
-	switch strings.ToLower(strings.TrimSpace(s)) {
-	case "true", "yes", "on", "y", "1":
-		return true
-	}
-	return false
 }

@@ -195,6 +195,14 @@ func ParseBool(s string) (bool, error) {
 	return false, fmt.Errorf("boolean %q: want true/yes/on/y/1 or false/no/off/n/0", s)
 }
 
+// IsTrue reports whether s is a true Pacemaker boolean; anything else,
+// including text that is no boolean at all, is false (as Pacemaker reads
+// an unset or malformed flag).
+func IsTrue(s string) bool {
+	b, _ := ParseBool(s)
+	return b
+}
+
 // ErrUnknown is wrapped by the warning for an option name no table knows.
 var ErrUnknown = errors.New("unknown option")
 
