@@ -244,3 +244,10 @@ func TestValidateChecksClusterOptionValuesAndNames(t *testing.T) {
 		t.Errorf("value error %v, name warning with suggestion %v: %v", sawValue, sawName, Validate(c, nil))
 	}
 }
+
+func TestValidateFindsMalformedRules(t *testing.T) {
+	c := load(t, cibWith(dummy, `<rsc_location id="l" rsc="a"><rule id="r" score="INFINITY">
+<date_expression id="d" operation="gt" start="2005-13-45"/><expression id="x" attribute="#uname" operation="like" value="n1"/></rule></rsc_location>`))
+	expectProblem(t, c, Error, "rule[@id='r']", "2005-13-45")
+	expectProblem(t, c, Error, "rule[@id='r']", "like")
+}

@@ -8,6 +8,7 @@ import (
 
 	"pacer/share/iso8601"
 	"pacer/share/options"
+	"pacer/share/rule"
 	"pacer/share/score"
 	"pacer/share/xmltree"
 )
@@ -401,40 +402,11 @@ func (v *validator) constraints(cfg *Configuration) {
 	}
 }
 
+// rule reports what share/rule finds malformed in a rule (the same check
+// the scheduler's evaluation relies on), at the rule's path.
 func (v *validator) rule(r *xmltree.Element) {
-	if s, ok := r.AttrOK("score"); ok {
-		v.score(r, s)
-	}
-	if b := r.Attr("boolean-op"); b != "" && b != "and" && b != "or" {
-		v.add(Error, r, "rule %s: boolean-op=%q is not and/or", r.ID(), b)
-	}
-	for _, c := range r.Children {
-		switch c.Name {
-		case "rule":
-			v.rule(c)
-		case "expression":
-			if op := c.Attr("operation"); !oneOf(op, "lt", "gt", "lte", "gte", "eq", "ne", "defined", "not_defined") {
-				v.add(Error, c, "expression %s: operation=%q is not lt, gt, lte, gte, eq, ne, defined or not_defined", c.ID(), op)
-			}
-			if c.Attr("attribute") == "" {
-				v.add(Error, c, "expression %s has no attribute", c.ID())
-			}
-		case "date_expression":
-			op := c.Attr("operation")
-			if !oneOf(op, "gt", "lt", "in_range", "date_spec") {
-				v.add(Error, c, "date_expression %s: operation=%q is not gt, lt, in_range or date_spec", c.ID(), op)
-			}
-			for _, a := range []string{"start", "end"} {
-				if s, ok := c.AttrOK(a); ok {
-					if _, err := iso8601.ParseTime(s, nil); err != nil {
-						v.add(Error, c, "date_expression %s: %s=%q: %v", c.ID(), a, s, err)
-					}
-				}
-			}
-		case "rsc_expression", "op_expression", "date_spec", "duration":
-		default:
-			v.add(Error, c, "<%s> cannot appear inside a rule", c.Name)
-		}
+	for _, err := range rule.Check(r) {
+		v.add(Error, r, "%v", err)
 	}
 }
 
