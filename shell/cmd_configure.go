@@ -227,7 +227,7 @@ func (s *session) verifyDoc(doc *xmltree.Document, where string) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", where, err)
 	}
-	ps := cib.Validate(c, knownClusterOption)
+	ps := cib.Validate(c, nil)
 	nerr := 0
 	for _, p := range ps {
 		if p.Severity == cib.Error {

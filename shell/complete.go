@@ -437,13 +437,6 @@ var primitiveMeta = metaNames(nil)
 
 var clusterOptions = options.ClusterOptions.Names(false)
 
-// knownClusterOption tells Validate which crm_config names are options
-// (current names and aliases), so that unknown ones warn.
-func knownClusterOption(name string) bool {
-	_, ok := options.ClusterOptions.Lookup(name)
-	return ok
-}
-
 // completeObject completes the crm statements of the configure level.
 func (s *session) completeObject(kind string) func([]string, string) []string {
 	return func(args []string, word string) []string {

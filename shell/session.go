@@ -308,7 +308,7 @@ func validate(root *xmltree.Element) []cib.Problem {
 	if err != nil {
 		return []cib.Problem{{Severity: cib.Error, Path: "/cib", Msg: err.Error()}}
 	}
-	return cib.Validate(c, knownClusterOption)
+	return cib.Validate(c, nil)
 }
 
 // commitDoc stores doc's configuration on the backend if it is still at base.
