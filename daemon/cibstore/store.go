@@ -12,9 +12,9 @@ package cibstore
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"os"
+	"pacer/share/atomicfile"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -130,10 +130,7 @@ func (s *Store) SaveBytes(data []byte) error {
 	if err := os.WriteFile(path+".sha256", []byte(hex.EncodeToString(sum[:])+"  "+filepath.Base(path)+"\n"), 0o640); err != nil {
 		return fmt.Errorf("write %s.sha256: %w", path, err)
 	}
-	if err := writeSync(path, data); err != nil {
-		return err
-	}
-	if err := syncDir(s.dir); err != nil {
+	if err := atomicfile.Write(path, data, 0o640); err != nil {
 		return err
 	}
 	if s.seq > s.keep {
@@ -149,39 +146,4 @@ func (s *Store) Path() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.file(s.seq)
-}
-
-func writeSync(path string, data []byte) error {
-	tmp := path + ".tmp"
-	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o640)
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	_, err = f.Write(data)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
-}
-
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil && !errors.Is(err, os.ErrInvalid) {
-		return fmt.Errorf("fsync %s: %w", dir, err)
-	}
-	return nil
 }
