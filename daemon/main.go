@@ -15,7 +15,7 @@ import (
 	sddaemon "github.com/coreos/go-systemd/v22/daemon"
 
 	"pacer/daemon/config"
-	"pacer/daemon/keyfile"
+	"pacer/share/keyfile"
 	"pacer/daemon/sandbox"
 	"pacer/share/version"
 )

@@ -19,7 +19,7 @@ import (
 	"pacer/daemon/config"
 	"pacer/daemon/controller"
 	"pacer/daemon/fencer"
-	"pacer/daemon/keyfile"
+	"pacer/share/keyfile"
 	"pacer/daemon/membership"
 	"pacer/daemon/server"
 	"pacer/lrm"

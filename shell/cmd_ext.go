@@ -2,12 +2,11 @@ package shell
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"os"
 	"os/exec"
+	"pacer/share/keyfile"
 	"path/filepath"
 
 	"pacer/lrm"
@@ -67,8 +66,7 @@ func pacerdPath() (string, error) {
 	return p, nil
 }
 
-// cmdKeygen writes a cluster key: 32 random bytes, base64, mode 0400 (the
-// format pacerd's key loader reads).
+// cmdKeygen writes a cluster key in the format pacerd reads (share/keyfile).
 func (s *session) cmdKeygen(ctx context.Context, inv *cmdtree.Invocation) error {
 	path := "/etc/pacer/authkey"
 	if len(inv.Args) > 1 {
@@ -77,20 +75,7 @@ func (s *session) cmdKeygen(ctx context.Context, inv *cmdtree.Invocation) error 
 	if len(inv.Args) == 1 {
 		path = inv.Args[0]
 	}
-	if _, err := os.Stat(path); err == nil && !s.force {
-		return fmt.Errorf("%s exists; use --force to replace it (every node needs the same key)", path)
-	}
-	key := make([]byte, 32)
-	if _, err := rand.Read(key); err != nil {
-		return err
-	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
-	}
-	if err := backend.WriteAtomic(path, []byte(base64.StdEncoding.EncodeToString(key)+"\n")); err != nil {
-		return err
-	}
-	if err := os.Chmod(path, 0o400); err != nil {
+	if err := keyfile.Generate(path, s.force); err != nil {
 		return err
 	}
 	fmt.Fprintf(s.stdout, "wrote cluster key %s; copy it to every node\n", path)

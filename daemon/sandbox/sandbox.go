@@ -32,7 +32,7 @@ import (
 	"syscall"
 	"time"
 
-	"pacer/daemon/keyfile"
+	"pacer/share/keyfile"
 	"pacer/share/client"
 	"pacer/share/xmltree"
 )

@@ -10,6 +10,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+
+	"pacer/share/atomicfile"
 	"strings"
 )
 
@@ -25,17 +27,12 @@ func Generate(path string, force bool) error {
 		return fmt.Errorf("keygen: %w", err)
 	}
 	if _, err := os.Stat(path); err == nil && !force {
-		return fmt.Errorf("keygen: %s exists; remove it or force", path)
+		return fmt.Errorf("keygen: %s exists; use --force to replace it (every node needs the same key)", path)
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return fmt.Errorf("keygen: %w", err)
 	}
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, []byte(base64.StdEncoding.EncodeToString(key)+"\n"), 0o400); err != nil {
-		return fmt.Errorf("keygen: %w", err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		os.Remove(tmp)
+	if err := atomicfile.Write(path, []byte(base64.StdEncoding.EncodeToString(key)+"\n"), 0o400); err != nil {
 		return fmt.Errorf("keygen: %w", err)
 	}
 	return nil
