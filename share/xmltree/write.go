@@ -160,7 +160,15 @@ func writeMisc(w *bufio.Writer, m Misc) {
 	}
 }
 
-func escapeAttr(w *bufio.Writer, s string) {
+// escapeAttr writes an attribute value. Literal tabs and newlines become
+// character references, since a parser normalises them to spaces in
+// attribute values.
+func escapeAttr(w *bufio.Writer, s string) { escape(w, s, true) }
+
+// escapeText writes character data; white space stays literal there.
+func escapeText(w *bufio.Writer, s string) { escape(w, s, false) }
+
+func escape(w *bufio.Writer, s string, attr bool) {
 	last := 0
 	for i := 0; i < len(s); i++ {
 		var rep string
@@ -171,37 +179,23 @@ func escapeAttr(w *bufio.Writer, s string) {
 			rep = "&lt;"
 		case '>':
 			rep = "&gt;"
+		case '\r':
+			rep = "&#13;"
 		case '"':
+			if !attr {
+				continue
+			}
 			rep = "&quot;"
 		case '\n':
+			if !attr {
+				continue
+			}
 			rep = "&#10;"
-		case '\r':
-			rep = "&#13;"
 		case '\t':
+			if !attr {
+				continue
+			}
 			rep = "&#9;"
-		default:
-			continue
-		}
-		w.WriteString(s[last:i])
-		w.WriteString(rep)
-		last = i + 1
-	}
-	w.WriteString(s[last:])
-}
-
-func escapeText(w *bufio.Writer, s string) {
-	last := 0
-	for i := 0; i < len(s); i++ {
-		var rep string
-		switch s[i] {
-		case '&':
-			rep = "&amp;"
-		case '<':
-			rep = "&lt;"
-		case '>':
-			rep = "&gt;"
-		case '\r':
-			rep = "&#13;"
 		default:
 			continue
 		}
