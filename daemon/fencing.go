@@ -119,12 +119,7 @@ func (n *Node) fenceDevices(ctx context.Context, req *protocol.Request) *protoco
 	if err != nil {
 		return errResp(protocol.CodeUnavailable, "fencing devices: %v", err)
 	}
-	out := make([]protocol.FenceDevice, 0, len(infos))
-	for _, d := range infos {
-		out = append(out, protocol.FenceDevice{ID: d.ID, Agent: d.Agent, Check: d.Check, Targets: d.Targets,
-			Disabled: d.Disabled, Executors: d.Executors, Levels: d.Levels, Error: d.Error})
-	}
-	return &protocol.Response{FenceDevices: out}
+	return &protocol.Response{FenceDevices: infos}
 }
 
 // fenceConfirm records an admin's word that a node is down (pacer node

@@ -68,6 +68,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"pacer/share/protocol"
 	"path/filepath"
 	"sort"
 	"sync"
@@ -454,25 +455,9 @@ func (s *Service) members() []string {
 	return s.cfg.Peers.Members()
 }
 
-// DeviceInfo says what one device can fence, for pacer stonith list.
-type DeviceInfo struct {
-	ID    string `json:"id"`
-	Agent string `json:"agent"`
-	// Check is the effective pcmk_host_check.
-	Check string `json:"check"`
-	// Targets are the nodes it can fence as far as can be told here:
-	// configured (static-list), listed by the agent (dynamic-list), the
-	// cluster's nodes whose status the agent confirms (status), or every
-	// node (none).
-	Targets  []string `json:"targets,omitempty"`
-	Disabled bool     `json:"disabled,omitempty"`
-	// Executors are the member nodes that may run it.
-	Executors []string `json:"executors,omitempty"`
-	// Levels names the topology levels that use it, "target:index".
-	Levels []string `json:"levels,omitempty"`
-	// Error explains why targets could not be determined.
-	Error string `json:"error,omitempty"`
-}
+// DeviceInfo says what one device can fence, for pacer stonith list. It is
+// the wire type itself, so the daemon hands it to clients as it is.
+type DeviceInfo = protocol.FenceDevice
 
 // Devices lists the configured devices and what they can fence. Dynamic
 // checks run the agents on this node (list results are cached a minute).
