@@ -193,6 +193,10 @@ func (c *cluster) buildGraph(id int) *graph.Graph {
 			if a.interval > 0 {
 				ga.Attrs["CRM_meta_interval"] = strconv.FormatInt(int64(a.interval/time.Millisecond), 10)
 				ga.Attrs["CRM_meta_name"] = a.task
+			} else if a.task == "monitor" {
+				// A probe succeeds when it finds the resource stopped; the
+				// controller and the recorded transition key read this.
+				ga.Attrs["CRM_meta_op_target_rc"] = "7"
 			}
 		}
 		if a.node != nil && !a.pseudo {
@@ -280,7 +284,7 @@ func (c *cluster) attrCount(a *action) int {
 	case a.pseudo:
 	default:
 		n = len(a.rsc.Params) + 1
-		if a.interval > 0 {
+		if a.interval > 0 || a.task == "monitor" {
 			n += 2
 		}
 	}

@@ -365,3 +365,29 @@ func TestViewShowsNodeStatesAndFailures(t *testing.T) {
 		t.Errorf("failed actions: %+v", v.FailedActions)
 	}
 }
+
+func TestProbeExpectsNotRunningAndRecurringMonitorSuccess(t *testing.T) {
+	rsc := `<primitive id="r" class="ocf" provider="pacemaker" type="Dummy"><operations><op id="r-mon" name="monitor" interval="10s"/></operations></primitive>`
+	res := run(t, testCIB(noFencing, nodesXML("n1"), rsc, "", online(1, "n1")))
+	var probe, mon bool
+	for _, a := range res.Graph.Actions {
+		if a.Task != "monitor" {
+			continue
+		}
+		rc, set := a.Attrs["CRM_meta_op_target_rc"]
+		if a.Interval() == 0 {
+			probe = true
+			if rc != "7" {
+				t.Errorf("probe %s: CRM_meta_op_target_rc=%q (set %v), want 7", a.Key, rc, set)
+			}
+		} else {
+			mon = true
+			if set {
+				t.Errorf("recurring monitor %s carries CRM_meta_op_target_rc=%q; success is rc 0", a.Key, rc)
+			}
+		}
+	}
+	if !probe || !mon {
+		t.Fatalf("want a probe and a recurring monitor in the graph, got %+v", res.Graph.Actions)
+	}
+}
