@@ -15,8 +15,8 @@ import (
 	sddaemon "github.com/coreos/go-systemd/v22/daemon"
 
 	"pacer/daemon/config"
-	"pacer/share/keyfile"
 	"pacer/daemon/sandbox"
+	"pacer/share/keyfile"
 	"pacer/share/version"
 )
 

@@ -19,12 +19,12 @@ import (
 	"pacer/daemon/config"
 	"pacer/daemon/controller"
 	"pacer/daemon/fencer"
-	"pacer/share/keyfile"
 	"pacer/daemon/membership"
 	"pacer/daemon/server"
 	"pacer/lrm"
 	"pacer/share/cib"
 	"pacer/share/clusterview"
+	"pacer/share/keyfile"
 	"pacer/share/xmltree"
 	"pacer/stonith"
 )

@@ -32,8 +32,8 @@ import (
 	"syscall"
 	"time"
 
-	"pacer/share/keyfile"
 	"pacer/share/client"
+	"pacer/share/keyfile"
 	"pacer/share/xmltree"
 )
 
