@@ -279,7 +279,7 @@ func (n *Node) handleAsDC(ctx context.Context, req *protocol.Request) *protocol.
 		if req.TimeoutMS > 0 {
 			timeout = time.Duration(req.TimeoutMS)*time.Millisecond + 2*time.Second
 		}
-		r, err := n.rpc(ctx, dc, &wireMsg{T: msgRequest, Req: req}, timeout)
+		r, err := n.rpc(ctx, dc, &wireMsg{T: msgRequest, Req: req, User: req.User}, timeout)
 		if err != nil {
 			return errResp(protocol.CodeUnavailable, "forwarding to the DC %s: %v", dc, err)
 		}
@@ -310,7 +310,9 @@ func (n *Node) handleAsDC(ctx context.Context, req *protocol.Request) *protocol.
 		action := req.Action
 		fctx, cancel := context.WithTimeout(ctx, reqTimeout(req, 120*time.Second))
 		defer cancel()
-		err := n.fence(fctx, req.Node, action, req.Client)
+		// This node coordinates the request, so it is the history's
+		// origin; the requester names who asked and where.
+		err := n.fence(fctx, req.Node, action, requester(req))
 		n.mu.Lock()
 		v := n.lastFence.View()
 		rec := &v

@@ -122,6 +122,23 @@ func (n *Node) fenceDevices(ctx context.Context, req *protocol.Request) *protoco
 	return &protocol.Response{FenceDevices: infos}
 }
 
+// requester names who asked, for the fencing history's client: the user
+// from the peer credentials, the program, and the node the request came in
+// on when that is not the one recording it ("root (pacer) via n2").
+func requester(req *protocol.Request) string {
+	who := req.User
+	if who == "" {
+		who = "unknown user"
+	}
+	if req.Client != "" {
+		who += " (" + req.Client + ")"
+	}
+	if req.Via != "" {
+		who += " via " + req.Via
+	}
+	return who
+}
+
 // fenceConfirm records an admin's word that a node is down (pacer node
 // clearstate on a live cluster). The entry reaches every node's history;
 // the DC's OnChange (fencingChanged) marks the node fenced and runs the
@@ -133,14 +150,7 @@ func (n *Node) fenceConfirm(req *protocol.Request) *protocol.Response {
 	if !n.knownNode(req.Node) {
 		return errResp(protocol.CodeNotFound, "fence_confirm: no node named %s in the cluster", req.Node)
 	}
-	who := req.User
-	if who == "" {
-		who = "unknown user"
-	}
-	if req.Client != "" {
-		who += " (" + req.Client + ")"
-	}
-	e, err := n.fsvc.ConfirmManual(req.Node, who)
+	e, err := n.fsvc.ConfirmManual(req.Node, requester(req))
 	if err != nil {
 		return errResp(protocol.CodeInvalid, "manual fencing confirmation refused: %s", strings.TrimPrefix(err.Error(), "confirm: "))
 	}

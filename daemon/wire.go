@@ -32,10 +32,15 @@ type wireMsg struct {
 	Seq  uint64 `json:"seq,omitempty"`
 	Err  string `json:"err,omitempty"`
 
-	CIB     string               `json:"cib,omitempty"`
-	Version string               `json:"ver,omitempty"`
-	LRM     string               `json:"lrm,omitempty"`
-	Req     *protocol.Request    `json:"req,omitempty"`
+	CIB     string            `json:"cib,omitempty"`
+	Version string            `json:"ver,omitempty"`
+	LRM     string            `json:"lrm,omitempty"`
+	Req     *protocol.Request `json:"req,omitempty"`
+	// User travels with a forwarded Req: the forwarding node read it from
+	// its client's peer credentials, and members are trusted (the gossip
+	// is authenticated by the cluster key). Request.User itself is never
+	// read off a socket.
+	User    string               `json:"user,omitempty"`
 	Resp    *protocol.Response   `json:"resp,omitempty"`
 	Action  *wireAction          `json:"action,omitempty"`
 	Record  *cibedit.OpRecord    `json:"record,omitempty"`
@@ -140,6 +145,11 @@ func (n *Node) handleMsg(m *wireMsg) {
 	case msgCIB:
 		n.receiveCIB(m)
 	case msgRequest:
+		if m.Req == nil {
+			n.log.Warn("dropping a forwarded request without a body", "from", m.From)
+			return
+		}
+		m.Req.User, m.Req.Via = m.User, m.From
 		resp := n.handleAsDC(context.Background(), m.Req)
 		n.reply(m, &wireMsg{Resp: resp})
 	case msgExec:

@@ -4,9 +4,12 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"os/user"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -208,4 +211,76 @@ func TestClearstateConfirmsAnUnfenceableNodeDown(t *testing.T) {
 			t.Fatalf("pacer stonith history n3 on %s: %v\n%s", n, err, out)
 		}
 	}
+}
+
+// A request sent to a node that is not the DC is forwarded there; the DC
+// must still know who asked: the configuration's update-user and the
+// fencing history's client name the user of the socket's peer credentials
+// and the node the request came in on. The shell runs as hacluster (group
+// haclient, which the socket admits), so that "root" from an earlier write
+// cannot pass for it.
+func TestForwardedRequestsKeepTheUser(t *testing.T) {
+	ha, err := user.Lookup("hacluster")
+	if err != nil {
+		t.Skipf("no user hacluster (pacemaker's packages create it): %v", err)
+	}
+	if os.Geteuid() != 0 {
+		t.Skip("needs root to run the shell as hacluster")
+	}
+	uid, _ := strconv.Atoi(ha.Uid)
+	gid, _ := strconv.Atoi(ha.Gid)
+	c := startCluster(t, 3, false)
+	dc := c.oneDC(10*time.Second, "n1", "n2", "n3")
+	var via, target string
+	for _, n := range []string{"n1", "n2", "n3"} {
+		switch {
+		case n == dc:
+		case via == "":
+			via = n
+		default:
+			target = n
+		}
+	}
+	// The sandbox's directories are root's; hacluster needs to reach the socket.
+	for _, d := range []string{c.dir, filepath.Join(c.dir, via)} {
+		if err := os.Chmod(d, 0o711); err != nil {
+			t.Fatal(err)
+		}
+	}
+	asHacluster := func(args ...string) string {
+		t.Helper()
+		cmd := exec.Command(filepath.Join(filepath.Dir(c.bin), "pacer"), args...)
+		cmd.Env = []string{"PATH=/usr/bin:/bin", "HOME=/", "PACER_SOCKET=" + c.sock(via)}
+		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}}
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("pacer %s as hacluster through %s: %v\n%s", strings.Join(args, " "), via, err, out)
+		}
+		return string(out)
+	}
+
+	asHacluster("configure", "property", "batch-limit=7")
+	doc, _ := cibOf(t, c, dc)
+	if !strings.Contains(doc.Root.String(), `name="batch-limit" value="7"`) {
+		t.Fatalf("the DC's CIB lacks the change sent through %s", via)
+	}
+	if u := doc.Root.Attr("update-user"); u != "hacluster" {
+		t.Errorf("a change sent through %s left update-user=%q on the DC, want hacluster", via, u)
+	}
+
+	asHacluster("--yes", "node", "fence", target, "--off")
+	h, err := c.dial(dc).FenceHistory(ctx(t, 5*time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "hacluster (pacer) via " + via
+	for _, e := range h {
+		if e.Target == target {
+			if e.Client != want || e.Origin != dc {
+				t.Fatalf("fencing of %s recorded client %q origin %q; want client %q origin %s (the DC coordinates)", target, e.Client, e.Origin, want, dc)
+			}
+			return
+		}
+	}
+	t.Fatalf("no fencing of %s in the history %+v", target, h)
 }

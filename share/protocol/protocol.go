@@ -90,6 +90,9 @@ type Request struct {
 	Client string `json:"client,omitempty"`
 	// User is filled in by the daemon from the peer credentials (update-user).
 	User string `json:"-"`
+	// Via is filled in by the DC for a request another node forwarded:
+	// the name of the node whose socket it came in on.
+	Via string `json:"-"`
 	// TimeoutMS bounds wait_idle, lrm_exec and fence on the daemon side.
 	TimeoutMS int64 `json:"timeout_ms,omitempty"`
 }
