@@ -94,31 +94,10 @@ type cluster struct {
 	orderSlab  []order
 }
 
-func (c *cluster) option(names ...string) (string, bool) {
-	for _, n := range names {
-		if v, ok := c.opts.Raw[n]; ok {
-			return v, true
-		}
-	}
-	return "", false
-}
-
-func (c *cluster) boolOpt(def bool, names ...string) bool {
-	if v, ok := c.option(names...); ok {
-		return options.IsTrue(v)
-	}
-	return def
-}
-
-func (c *cluster) durOpt(def time.Duration, names ...string) time.Duration {
-	if v, ok := c.option(names...); ok {
-		if d, err := iso8601.ParseInterval(v); err == nil {
-			return d
-		}
-	}
-	return def
-}
-
+// unpackOptions reads crm_config through share/options' cluster table:
+// 3.x names and their 2.x aliases, Pacemaker's defaults, and an invalid
+// value read as the default, as Pacemaker does. Scores are read leniently
+// ("10abc" is 10), as Pacemaker's scheduler reads them.
 func (c *cluster) unpackOptions() {
 	cfg := c.root.Child("configuration")
 	raw := map[string]string{}
@@ -126,37 +105,33 @@ func (c *cluster) unpackOptions() {
 		raw = unpackNVSets(cfg.Child("crm_config"), "cluster_property_set", &ruleCtx{now: c.now}, c.root)
 	}
 	c.opts.Raw = raw
+	v := options.ClusterOptions.Bind(raw)
+	lenient := func(name string, def score.Score) score.Score {
+		if s, ok := v.Raw(name); ok {
+			n, _ := score.Lenient(s)
+			return n
+		}
+		return def
+	}
 	o := &c.opts
-	o.FencingEnabled = c.boolOpt(true, "fencing-enabled", "stonith-enabled")
-	o.FencingAction = "reboot"
-	if v, ok := c.option("fencing-action", "stonith-action"); ok && v != "" {
-		o.FencingAction = v
-		if v == "poweroff" {
-			o.FencingAction = "off"
-		}
+	o.FencingEnabled = v.Bool("fencing-enabled")
+	o.FencingAction = v.String("fencing-action")
+	if o.FencingAction == "poweroff" {
+		o.FencingAction = "off"
 	}
-	o.Symmetric = c.boolOpt(true, "symmetric-cluster")
-	o.NoQuorumPolicy = "stop"
-	if v, ok := c.option("no-quorum-policy"); ok {
-		o.NoQuorumPolicy = strings.ToLower(v)
-		if o.NoQuorumPolicy == "suicide" {
-			o.NoQuorumPolicy = "fence"
-		}
+	o.Symmetric = v.Bool("symmetric-cluster")
+	o.NoQuorumPolicy = v.String("no-quorum-policy")
+	if o.NoQuorumPolicy == "suicide" {
+		o.NoQuorumPolicy = "fence"
 	}
-	o.StopOrphans = c.boolOpt(true, "stop-removed-resources", "stop-orphan-resources")
-	o.StopOrphanActions = c.boolOpt(true, "cancel-removed-actions", "stop-orphan-actions")
-	o.StartFailureFatal = c.boolOpt(true, "start-failure-is-fatal")
-	o.MaintenanceMode = c.boolOpt(false, "maintenance-mode")
-	o.StopAll = c.boolOpt(false, "stop-all-resources")
-	o.PlacementStrategy = "default"
-	if v, ok := c.option("placement-strategy"); ok {
-		o.PlacementStrategy = v
-	}
-	o.StartupFencing = c.boolOpt(true, "startup-fencing")
-	o.HealthStrategy = "none"
-	if v, ok := c.option("node-health-strategy"); ok {
-		o.HealthStrategy = v
-	}
+	o.StopOrphans = v.Bool("stop-removed-resources")
+	o.StopOrphanActions = v.Bool("cancel-removed-actions")
+	o.StartFailureFatal = v.Bool("start-failure-is-fatal")
+	o.MaintenanceMode = v.Bool("maintenance-mode")
+	o.StopAll = v.Bool("stop-all-resources")
+	o.PlacementStrategy = v.String("placement-strategy")
+	o.StartupFencing = v.Bool("startup-fencing")
+	o.HealthStrategy = v.String("node-health-strategy")
 	o.HealthRed, o.HealthYellow, o.HealthGreen = 0, 0, 0
 	switch o.HealthStrategy {
 	case "migrate-on-red":
@@ -164,31 +139,23 @@ func (c *cluster) unpackOptions() {
 	case "only-green":
 		o.HealthRed, o.HealthYellow = score.MinusInfinity, score.MinusInfinity
 	case "progressive", "custom":
-		o.HealthRed = score.MinusInfinity
-		if v, ok := c.option("node-health-red"); ok {
-			o.HealthRed, _ = score.Lenient(v)
-		}
-		if v, ok := c.option("node-health-yellow"); ok {
-			o.HealthYellow, _ = score.Lenient(v)
-		}
-		if v, ok := c.option("node-health-green"); ok {
-			o.HealthGreen, _ = score.Lenient(v)
-		}
+		o.HealthRed = lenient("node-health-red", v.Score("node-health-red"))
+		o.HealthYellow = lenient("node-health-yellow", 0)
+		o.HealthGreen = lenient("node-health-green", 0)
 	}
-	if v, ok := c.option("node-health-base"); ok {
-		o.HealthBase, _ = score.Lenient(v)
+	o.HealthBase = lenient("node-health-base", 0)
+	o.ShutdownLock = v.Bool("shutdown-lock")
+	o.ShutdownLockLimit = v.Duration("shutdown-lock-limit")
+	o.ConcurrentFencing = v.Bool("concurrent-fencing")
+	// Pacemaker 1.x's cluster-wide stickiness, still found in old CIBs
+	// (not in the 3.x table, so read as it is).
+	if s, ok := raw["default-resource-stickiness"]; ok {
+		o.DefaultStickiness, _ = score.Lenient(s)
 	}
-	o.ShutdownLock = c.boolOpt(false, "shutdown-lock")
-	o.ShutdownLockLimit = c.durOpt(0, "shutdown-lock-limit")
-	o.ConcurrentFencing = c.boolOpt(true, "concurrent-fencing")
-	if v, ok := c.option("default-resource-stickiness"); ok {
-		o.DefaultStickiness, _ = score.Lenient(v)
-	}
-	o.ClusterDelay = c.durOpt(60*time.Second, "cluster-delay")
-	o.FencingTimeout = c.durOpt(60*time.Second, "fencing-timeout", "stonith-timeout")
-	o.PriorityFenceDelay = c.durOpt(0, "priority-fencing-delay")
-	hq := c.root.Attr("have-quorum")
-	o.HaveQuorum = options.IsTrue(hq)
+	o.ClusterDelay = v.Duration("cluster-delay")
+	o.FencingTimeout = v.Duration("fencing-timeout")
+	o.PriorityFenceDelay = v.Duration("priority-fencing-delay")
+	o.HaveQuorum = options.IsTrue(c.root.Attr("have-quorum"))
 }
 
 func (c *cluster) unpackNodes() {

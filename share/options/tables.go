@@ -12,7 +12,7 @@ var ClusterOptions = newTable(Cluster, []*Option{
 	{Name: "cluster-name", Kind: Text, Desc: "An arbitrary name for the cluster (#cluster-name in rules)"},
 	{Name: "dc-version", Kind: Version, DefaultNote: "detected", Desc: "Version of the cluster software on the DC (maintained by the cluster)"},
 	{Name: "cluster-infrastructure", Kind: Text, DefaultNote: "detected", Desc: "The messaging layer the cluster runs on (maintained by the cluster)"},
-	{Name: "no-quorum-policy", Kind: Enum, Default: "stop", Allowed: []string{"stop", "freeze", "ignore", "demote", "suicide"},
+	{Name: "no-quorum-policy", Kind: Enum, Default: "stop", Allowed: []string{"stop", "freeze", "ignore", "demote", "fence", "suicide"},
 		Desc: "What to do when the partition does not have quorum"},
 	{Name: "batch-limit", Kind: Integer, Default: "0", Desc: "Most actions executed in parallel across the cluster (0: dynamic, -1: unlimited)"},
 	{Name: "migration-limit", Kind: Integer, Default: "-1", Desc: "Most live migrations in parallel on a node (-1: unlimited)"},
