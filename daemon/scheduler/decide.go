@@ -78,6 +78,10 @@ func (c *cluster) checkDigests(r *Resource) {
 			opOnly := all != op.digest && opdigest.Digest(c.rscParams(r)) == op.digest
 			if opOnly || opdigest.Subset(params, op.e.Attr("op-force-restart"), true) != rd {
 				c.needRestart(r, n, "resource definition change")
+			} else if all != op.digest && op.pending {
+				// A reload cannot change what a start still in flight
+				// was given: a restart does (Pacemaker names no reason).
+				c.needRestart(r, n, "")
 			} else if all != op.digest {
 				if r.reloadOn == nil {
 					r.reloadOn = map[*Node]bool{}

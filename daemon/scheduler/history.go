@@ -233,7 +233,12 @@ func (c *cluster) unpackRscHistory(r *Resource, n *Node, le *xmltree.Element) {
 		if op.pending {
 			r.Pending = op.task
 			switch op.task {
-			case "start", "stop", "migrate_to", "migrate_from":
+			case "start":
+				role = "Started"
+				// The start runs with the parameters it was sent with:
+				// a change since then is a definition change.
+				h.lastStart = op
+			case "stop", "migrate_to", "migrate_from":
 				role = "Started"
 			case "promote", "demote":
 				role = "Promoted"

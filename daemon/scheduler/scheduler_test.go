@@ -391,3 +391,20 @@ func TestProbeExpectsNotRunningAndRecurringMonitorSuccess(t *testing.T) {
 		t.Fatalf("want a probe and a recurring monitor in the graph, got %+v", res.Graph.Actions)
 	}
 }
+
+// A reloadable parameter change (op-force-restart parameters unchanged)
+// reloads a started resource, but restarts one whose start is still in
+// flight: a reload cannot change what that start was given.
+func TestParameterChangeDuringPendingStartRestartsInsteadOfReload(t *testing.T) {
+	rsc := `<primitive id="r" class="ocf" provider="pacemaker" type="Dummy"><instance_attributes id="r-ia">` +
+		`<nvpair id="r-a" name="a" value="new"/><nvpair id="r-k" name="keep" value="1"/></instance_attributes></primitive>`
+	old := map[string]string{"a": "old", "keep": "1"}
+	history := func(status, callID string) string {
+		return fmt.Sprintf(`<lrm_resource id="r" class="ocf" provider="pacemaker" type="Dummy"><lrm_rsc_op id="r_last_0" operation_key="r_start_0" operation="start" transition-key="1:1:0:x" call-id="%s" rc-code="0" op-status="%s" interval="0" op-digest="%s" op-force-restart=" keep " op-restart-digest="%s"/></lrm_resource>`,
+			callID, status, opdigest.Digest(old), opdigest.Subset(old, " keep ", true))
+	}
+	started := run(t, testCIB(noFencing, nodesXML("n1"), rsc, "", online(1, "n1", history("0", "3"))))
+	wantSummary(t, started, "* Reload r ( n1 )")
+	pending := run(t, testCIB(noFencing, nodesXML("n1"), rsc, "", online(1, "n1", history("-1", "-1"))))
+	wantSummary(t, pending, "* Restart r ( n1 )")
+}
