@@ -128,6 +128,7 @@ func (c *cluster) addLocation(e *xmltree.Element, r *Resource, role string) {
 			}
 		}
 		l.Rules = append(l.Rules, rule)
+		l.paramSource = l.paramSource || usesParamSource(rule)
 	}
 	if l.Node == "" && len(l.Rules) == 0 {
 		return
@@ -359,4 +360,22 @@ func (c *cluster) ticketLoss() {
 			}
 		}
 	}
+}
+
+// usesParamSource: an expression of the rule (nested rules included)
+// compares with a resource parameter.
+func usesParamSource(rule *xmltree.Element) bool {
+	for _, ch := range rule.Children {
+		switch ch.Name {
+		case "expression":
+			if ch.Attr("value-source") == "param" {
+				return true
+			}
+		case "rule":
+			if usesParamSource(ch) {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -217,6 +217,9 @@ type Location struct {
 	Node      string
 	Score     score.Score
 	Rules     []*xmltree.Element
+	// paramSource: a rule compares with a resource parameter, which may
+	// differ from node to node.
+	paramSource bool
 }
 
 // Ticket is rsc_ticket after expansion.

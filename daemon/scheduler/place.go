@@ -3,6 +3,7 @@ package scheduler
 import (
 	"math"
 	"pacer/share/options"
+	"pacer/share/xmltree"
 	"slices"
 	"sort"
 	"strings"
@@ -102,8 +103,12 @@ func (c *cluster) baseScores(r *Resource) scores {
 			continue
 		}
 		for _, n := range c.nodes {
+			params := r.Params
+			if l.paramSource {
+				params = c.paramsOn(r, n)
+			}
 			for _, rule := range l.Rules {
-				ctx := &ruleCtx{now: c.now, nodeAttrs: n.Attrs, rscParams: r.Params, rscMeta: r.Meta}
+				ctx := &ruleCtx{now: c.now, nodeAttrs: n.Attrs, rscParams: params, rscMeta: r.Meta}
 				if !evalRule(rule, ctx, c.root) {
 					continue
 				}
@@ -821,4 +826,33 @@ func (c *cluster) ticketsOf(r *Resource) []*TicketDep {
 		}
 	}
 	return out
+}
+
+// paramsOn is r's parameters as node n would run it with: instance
+// attribute sets may have rules on node attributes (#uname), and a
+// location rule comparing with value-source="param" compares with that
+// node's value. Without such rules it is r.Params.
+func (c *cluster) paramsOn(r *Resource, n *Node) map[string]string {
+	if r.Kind != Primitive || r.Elem == nil || !nodeRuledSets(r.Elem, c.templates[r.Elem.Attr("template")]) {
+		return r.Params
+	}
+	ctx := &ruleCtx{now: c.now, nodeAttrs: n.Attrs}
+	p := map[string]string{}
+	mergeNVSets(p, c.templates[r.Elem.Attr("template")], "instance_attributes", ctx, c.root)
+	mergeNVSets(p, r.Elem, "instance_attributes", ctx, c.root)
+	return p
+}
+
+func nodeRuledSets(els ...*xmltree.Element) bool {
+	for _, e := range els {
+		if e == nil {
+			continue
+		}
+		for _, set := range e.ChildrenNamed("instance_attributes") {
+			if set.Child("rule") != nil {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -408,3 +408,24 @@ func TestParameterChangeDuringPendingStartRestartsInsteadOfReload(t *testing.T) 
 	pending := run(t, testCIB(noFencing, nodesXML("n1"), rsc, "", online(1, "n1", history("-1", "-1"))))
 	wantSummary(t, pending, "* Restart r ( n1 )")
 }
+
+// value-source="param" compares a node attribute with the resource's
+// parameter as that node would run it: instance attribute sets with rules
+// on #uname give each node its own value.
+func TestParamValueSourceUsesTheNodesOwnParameterValue(t *testing.T) {
+	nodes := `<node id="1" uname="n1"><instance_attributes id="n1-a"><nvpair id="n1-f" name="fake" value="100"/></instance_attributes></node>` +
+		`<node id="2" uname="n2"><instance_attributes id="n2-a"><nvpair id="n2-f" name="fake" value="400"/></instance_attributes></node>`
+	set := func(id, node, value string, sc int) string {
+		r := ""
+		if node != "" {
+			r = fmt.Sprintf(`<rule id="%s-r" score="INFINITY"><expression id="%s-e" attribute="#uname" operation="eq" value="%s"/></rule>`, id, id, node)
+		}
+		return fmt.Sprintf(`<instance_attributes id="%s" score="%d">%s<nvpair id="%s-f" name="fake" value="%s"/></instance_attributes>`, id, sc, r, id, value)
+	}
+	rsc := `<primitive id="r" class="ocf" provider="pacemaker" type="Dummy">` +
+		set("any", "", "100", 10) + set("on-n1", "n1", "200", 20) + set("on-n2", "n2", "400", 20) + `</primitive>`
+	loc := `<rsc_location id="l" rsc="r"><rule id="l-r" score="INFINITY"><expression id="l-e" attribute="fake" operation="eq" value="fake" value-source="param"/></rule></rsc_location>`
+	res := run(t, testCIB(noFencing, nodes, rsc, loc, online(1, "n1")+online(2, "n2")))
+	// n1's own value is 200, not its attribute's 100; n2's is 400.
+	wantSummary(t, res, "* Start r ( n2 )")
+}
