@@ -5,7 +5,9 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	osuser "os/user"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -82,5 +84,55 @@ func TestPeerCredentials(t *testing.T) {
 		if got := run(65534, uint32(s.gid)); got != "ok: hello:" {
 			t.Fatalf("a haclient member got %q", got)
 		}
+	}
+}
+
+// The default socket lives in a directory pacerd makes (/run/pacer): a
+// member of haclient must be able to reach the socket through it, others
+// not even that far.
+func TestHaclientReachesTheSocketThroughTheDirectoryListenMakes(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root to run a client as another user")
+	}
+	g, err := osuser.LookupGroup(Group)
+	if err != nil {
+		t.Skipf("no group %s: %v", Group, err)
+	}
+	gid, _ := strconv.Atoi(g.Gid)
+	dir, err := os.MkdirTemp("", "pacer-sockdir-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	os.Chmod(dir, 0o755)
+	exe, _ := os.Executable()
+	bin := filepath.Join(dir, "client")
+	data, _ := os.ReadFile(exe)
+	os.WriteFile(bin, data, 0o755)
+	path := filepath.Join(dir, "run", "pacerd.sock")
+	s, err := Listen(path, echo{}, quietLog())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	st, err := os.Stat(filepath.Dir(path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sys := st.Sys().(*syscall.Stat_t); int(sys.Gid) != gid || st.Mode().Perm() != 0o750 {
+		t.Fatalf("socket directory: group %d mode %v, want group %s (%d) mode 0750", sys.Gid, st.Mode().Perm(), Group, gid)
+	}
+	run := func(uid, gid uint32) string {
+		cmd := exec.Command(bin)
+		cmd.Env = append(os.Environ(), "PACER_TEST_DIAL="+path)
+		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: uid, Gid: gid}}
+		out, _ := cmd.CombinedOutput()
+		return strings.TrimSpace(string(out))
+	}
+	if got := run(65534, uint32(gid)); got != "ok: hello:" {
+		t.Fatalf("a haclient member got %q through the new directory", got)
+	}
+	if got := run(65534, 65534); !strings.Contains(got, "permission denied") {
+		t.Fatalf("nobody got %q, want the directory to keep it out", got)
 	}
 }

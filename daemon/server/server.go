@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net"
 	"os"
@@ -51,8 +52,21 @@ type Server struct {
 // Listen creates the socket at path (mode 0660, group haclient when that
 // group exists), replacing a stale one.
 func Listen(path string, h Handler, log *slog.Logger) (*Server, error) {
-	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+	dir := filepath.Dir(path)
+	_, statErr := os.Stat(dir)
+	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return nil, fmt.Errorf("socket %s: %w", path, err)
+	}
+	gid := -1
+	if g, err := osuser.LookupGroup(Group); err == nil {
+		gid, _ = strconv.Atoi(g.Gid)
+	}
+	if errors.Is(statErr, fs.ErrNotExist) && gid >= 0 {
+		// A directory made here (/run/pacer) must let haclient reach the
+		// socket; one that existed is the admin's to set.
+		if err := os.Chown(dir, -1, gid); err != nil {
+			return nil, fmt.Errorf("socket directory %s: %w", dir, err)
+		}
 	}
 	if c, err := net.Dial("unix", path); err == nil {
 		c.Close()
@@ -63,10 +77,9 @@ func Listen(path string, h Handler, log *slog.Logger) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("socket %s: %w", path, err)
 	}
-	s := &Server{ln: ln, h: h, log: log, gid: -1, conns: map[net.Conn]bool{}}
-	if g, err := osuser.LookupGroup(Group); err == nil {
-		s.gid, _ = strconv.Atoi(g.Gid)
-		_ = os.Chown(path, -1, s.gid)
+	s := &Server{ln: ln, h: h, log: log, gid: gid, conns: map[net.Conn]bool{}}
+	if gid >= 0 {
+		_ = os.Chown(path, -1, gid)
 	}
 	if err := os.Chmod(path, 0o660); err != nil {
 		ln.Close()
