@@ -4,7 +4,7 @@ VERSION  ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
 LDFLAGS  := -X pacer/share/version.Version=$(VERSION)
 GOFLAGS_BUILD := -trimpath -ldflags "$(LDFLAGS)"
 
-.PHONY: all build test bench demo clean man compat fuzz FORCE
+.PHONY: all build test bench demo clean man compat fuzz install FORCE
 
 all: build
 
@@ -34,6 +34,20 @@ demo: build
 
 compat: build
 	PACER_COMPAT=all PACER_BIN=$(CURDIR)/bin $(GO) test -count=1 -timeout 60m -run Compat ./shell/...
+
+# Install for a real node: binaries, the systemd unit, man pages. Then
+# write /etc/pacer/pacer.conf and the key (man pacerd) and
+# `systemctl enable --now pacerd`.
+DESTDIR ?=
+PREFIX  ?= /usr
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+install: build
+	install -D -m 0755 bin/pacerd $(DESTDIR)$(PREFIX)/sbin/pacerd
+	install -D -m 0755 bin/pacer $(DESTDIR)$(PREFIX)/bin/pacer
+	install -D -m 0644 daemon/dist/pacerd.service $(DESTDIR)$(UNITDIR)/pacerd.service
+	install -d -m 0755 $(DESTDIR)$(PREFIX)/share/man/man8
+	install -m 0644 man/*.8 $(DESTDIR)$(PREFIX)/share/man/man8/
+	install -d -m 0750 $(DESTDIR)/etc/pacer
 
 man: build
 	./bin/pacer help --man > man/pacer.8
