@@ -137,12 +137,24 @@ func (n *Node) fence(ctx context.Context, target, action, client string) error {
 		n.log.Error("fencing failed", "target", target, "err", err)
 		return err
 	}
-	if action != "on" {
-		n.commitStatus("fenced", func(doc *xmltree.Document) bool {
-			cibedit.Fenced(doc, target)
-			return true
+	if action == "on" {
+		// Unfenced (fence_scsi and the like let the node at its disks
+		// again): the scheduler unfences a node once per membership, so it
+		// must see it done. The attribute is transient: a node that leaves
+		// loses it and is unfenced again when it comes back.
+		n.commitStatus("unfenced", func(doc *xmltree.Document) bool {
+			ch, err := cibedit.SetNodeAttr(doc, target, "#node-unfenced", strconv.FormatInt(time.Now().Unix(), 10), false)
+			if err != nil {
+				n.log.Error("cannot record unfencing", "target", target, "err", err)
+			}
+			return ch
 		})
+		return nil
 	}
+	n.commitStatus("fenced", func(doc *xmltree.Document) bool {
+		cibedit.Fenced(doc, target)
+		return true
+	})
 	return nil
 }
 
