@@ -235,7 +235,7 @@ func (c *cluster) viewRsc(r *Resource) clusterview.Resource {
 			}
 		}
 		v.Failed = r.Failed
-		v.PendingOp = r.Pending
+		v.PendingOp = pendingShown(r)
 		if c.multiplyActiveBlocked(r) {
 			v.Blocked = true
 		}
@@ -428,7 +428,7 @@ func (c *cluster) memberOn(t *Resource, suffix string, n *Node) clusterview.Reso
 				v.Role = c.roleOn(inst, n)
 				v.Failed = inst.Failed && inst.FailedOn[n]
 				v.PendingOp = ""
-				if h := inst.history[n]; h != nil && h.last != nil && h.last.pending {
+				if h := inst.history[n]; h != nil && h.last != nil && h.last.pending && !h.last.isProbe() {
 					v.PendingOp = h.last.task
 				}
 				return v
@@ -684,4 +684,18 @@ func failedAction(r *Resource, n *Node, h *histOp) clusterview.FailedAction {
 	return clusterview.FailedAction{Resource: r.ID, Op: h.task, IntervalMS: int64(h.interval / time.Millisecond), Node: n.Name,
 		RC: h.rc, RCText: rcText[h.rc], Status: opStatusText[h.status], ExitReason: h.e.Attr("exit-reason"), CallID: h.callID,
 		LastRCChange: h.lastRC, ExecMS: int64(atoiDef(h.e.Attr("exec-time"), 0)), QueueMS: int64(atoiDef(h.e.Attr("queue-time"), 0))}
+}
+
+// pendingShown is the operation in progress that status shows: a probe
+// still running is not one (the resource shows as it was before).
+func pendingShown(r *Resource) string {
+	if r.Pending != "monitor" {
+		return r.Pending
+	}
+	for _, h := range r.history {
+		if h != nil && h.last != nil && h.last.pending && h.last.task == "monitor" && !h.last.isProbe() {
+			return "monitor"
+		}
+	}
+	return ""
 }

@@ -391,8 +391,11 @@ func StatusText(r *Resource, s *Snapshot) string {
 	if role == RoleUnknown {
 		role = RoleStopped
 	}
+	// A monitor in progress changes nothing about the state: crm_mon says
+	// so among the flags, "Started n1 (Monitoring)".
+	monitoring := r.PendingOp == "monitor"
 	switch {
-	case r.PendingOp != "":
+	case r.PendingOp != "" && !monitoring:
 		b.WriteString(pendingText(r.PendingOp, role))
 	case r.Failed && !r.FailureIgnored:
 		b.WriteString("FAILED")
@@ -403,6 +406,9 @@ func StatusText(r *Resource, s *Snapshot) string {
 		b.WriteString(string(role))
 	}
 	var flags []string
+	if monitoring {
+		flags = append(flags, "Monitoring")
+	}
 	if r.Disabled {
 		flags = append(flags, "disabled")
 	}
@@ -458,8 +464,6 @@ func pendingText(op string, role Role) string {
 		return "Demoting"
 	case "migrate_to", "migrate_from":
 		return "Migrating"
-	case "monitor":
-		return "Monitoring"
 	}
 	return string(role) + " (" + op + ")"
 }
@@ -645,7 +649,7 @@ func FailedActionText(fa *FailedAction, loc *time.Location) string {
 	case fa.Op == "monitor" && fa.IntervalMS == 0:
 		b.WriteString("probe")
 	case fa.IntervalMS > 0:
-		b.WriteString(ReadableDuration(fa.IntervalMS) + "-interval " + fa.Op)
+		b.WriteString(crmMonDuration(fa.IntervalMS) + "-interval " + fa.Op)
 	default:
 		b.WriteString(fa.Op)
 	}
@@ -668,7 +672,7 @@ func FailedActionText(fa *FailedAction, loc *time.Location) string {
 		}
 		b.WriteString(" at " + fa.LastRCChange.In(loc).Format(ctimeLayout))
 		if fa.ExecMS > 0 { // crm_mon leaves out an unknown (or zero) run time
-			b.WriteString(" after " + ReadableDuration(fa.ExecMS))
+			b.WriteString(" after " + crmMonDuration(fa.ExecMS))
 		}
 	}
 	return b.String()
@@ -810,6 +814,37 @@ func ReadableDuration(ms int64) string {
 		} else {
 			fmt.Fprintf(&b, "%d.%03ds", ms/second, ms%second)
 		}
+	}
+	return b.String()
+}
+
+// crmMonDuration is a duration as crm_mon 2.1 spells it in failed actions:
+// a unit is used only for more than one of it, so 1000 ms is "1000ms",
+// 60 s is "60s" and 61 s is "1m1000ms" (ReadableDuration says 1s, 1m, 1m1s).
+func crmMonDuration(ms int64) string {
+	const (
+		second = 1000
+		minute = 60 * second
+		hour   = 60 * minute
+		day    = 24 * hour
+	)
+	var b strings.Builder
+	for _, u := range []struct {
+		n    int64
+		name string
+	}{{day, "d"}, {hour, "h"}, {minute, "m"}} {
+		if ms > u.n {
+			fmt.Fprintf(&b, "%d%s", ms/u.n, u.name)
+			ms %= u.n
+		}
+	}
+	switch {
+	case ms > second && ms%second == 0:
+		fmt.Fprintf(&b, "%ds", ms/second)
+	case ms > second:
+		fmt.Fprintf(&b, "%d.%03ds", ms/second, ms%second)
+	case ms > 0 || b.Len() == 0:
+		fmt.Fprintf(&b, "%dms", ms)
 	}
 	return b.String()
 }

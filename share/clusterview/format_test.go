@@ -341,3 +341,33 @@ func TestFormatTextActiveMatchesLiveCrmMon(t *testing.T) {
 		}
 	}
 }
+
+// Failed actions spell durations as crm_mon 2.1 does (read off crm_mon -1
+// -r for each of these intervals): a unit only for more than one of it.
+func TestFailedActionDurationsAsCrmMonSpellsThem(t *testing.T) {
+	for ms, want := range map[int64]string{1000: "1000ms", 1500: "1.500s", 2000: "2s", 60000: "60s", 61000: "1m1000ms",
+		90000: "1m30s", 120000: "2m", 3600000: "60m", 86400000: "24h", 40: "40ms"} {
+		fa := &cv.FailedAction{Resource: "r", Op: "monitor", IntervalMS: ms, Node: "n1", RCText: "error"}
+		if got, w := cv.FailedActionText(fa, time.UTC), "r "+want+"-interval monitor on n1 returned 'error'"; got != w {
+			t.Errorf("interval %d ms: %q, want %q", ms, got, w)
+		}
+	}
+}
+
+// A monitor in progress is a flag, not a state (crm_mon -1 -r):
+// "Started n1 (Monitoring)"; a start in progress is the state "Starting".
+func TestPendingMonitorIsAFlagPendingStartAState(t *testing.T) {
+	for _, c := range []struct {
+		r    cv.Resource
+		want string
+	}{
+		{cv.Resource{Role: cv.RoleStarted, PendingOp: "monitor", Nodes: []string{"n1"}}, "Started n1 (Monitoring)"},
+		{cv.Resource{Role: cv.RoleStarted, PendingOp: "monitor", Disabled: true, Nodes: []string{"n1"}}, "Started n1 (Monitoring, disabled)"},
+		{cv.Resource{Role: cv.RoleStarted, PendingOp: "monitor", Nodes: []string{"n1", "n2"}}, "Started (Monitoring) [ n1 n2 ]"},
+		{cv.Resource{Role: cv.RoleStopped, PendingOp: "start", Nodes: []string{"n1"}}, "Starting n1"},
+	} {
+		if got := cv.StatusText(&c.r, nil); got != c.want {
+			t.Errorf("%+v: %q, want %q", c.r, got, c.want)
+		}
+	}
+}
