@@ -65,7 +65,7 @@ func View(doc *xmltree.Document, now time.Time) (*clusterview.Snapshot, error) {
 		s.Nodes = append(s.Nodes, c.viewNode(n, running[n.Name]))
 	}
 	s.Nodes = append(s.Nodes, c.viewRemoteNodes(running)...)
-	sort.SliceStable(s.Nodes, func(i, j int) bool { return naturalLess(s.Nodes[i].Name, s.Nodes[j].Name) })
+	sort.SliceStable(s.Nodes, func(i, j int) bool { return clusterview.NaturalLess(s.Nodes[i].Name, s.Nodes[j].Name) })
 	s.FailedActions = c.failedActions()
 	for _, r := range c.allList {
 		if r.Kind != Primitive {
@@ -631,30 +631,6 @@ func (c *cluster) viewRemoteNodes(running map[string]int) []clusterview.Node {
 		}
 	}
 	return out
-}
-
-// naturalLess orders names as people do: "node2" before "node10".
-func naturalLess(a, b string) bool {
-	for a != "" && b != "" {
-		da, db := digitRun(a), digitRun(b)
-		if da > 0 && db > 0 {
-			na, nb := strings.TrimLeft(a[:da], "0"), strings.TrimLeft(b[:db], "0")
-			if len(na) != len(nb) {
-				return len(na) < len(nb)
-			}
-			if na != nb {
-				return na < nb
-			}
-			a, b = a[da:], b[db:]
-			continue
-		}
-		ca, cb := strings.ToLower(a[:1]), strings.ToLower(b[:1])
-		if ca != cb {
-			return ca < cb
-		}
-		a, b = a[1:], b[1:]
-	}
-	return len(a) < len(b)
 }
 
 func digitRun(s string) int {

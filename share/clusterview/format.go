@@ -863,10 +863,52 @@ func plural(n int) string {
 	return "s"
 }
 
+// sortedCopy orders node names as crm_mon lists them: naturally.
 func sortedCopy(in []string) []string {
 	out := slices.Clone(in)
-	sort.Strings(out)
+	slices.SortFunc(out, func(a, b string) int {
+		switch {
+		case NaturalLess(a, b):
+			return -1
+		case NaturalLess(b, a):
+			return 1
+		}
+		return strings.Compare(a, b)
+	})
 	return out
+}
+
+// NaturalLess orders names as people (and crm_mon) do: "node2" before
+// "node10", case aside.
+func NaturalLess(a, b string) bool {
+	for a != "" && b != "" {
+		da, db := digitRun(a), digitRun(b)
+		if da > 0 && db > 0 {
+			na, nb := strings.TrimLeft(a[:da], "0"), strings.TrimLeft(b[:db], "0")
+			if len(na) != len(nb) {
+				return len(na) < len(nb)
+			}
+			if na != nb {
+				return na < nb
+			}
+			a, b = a[da:], b[db:]
+			continue
+		}
+		ca, cb := strings.ToLower(a[:1]), strings.ToLower(b[:1])
+		if ca != cb {
+			return ca < cb
+		}
+		a, b = a[1:], b[1:]
+	}
+	return len(a) < len(b)
+}
+
+func digitRun(s string) int {
+	i := 0
+	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+		i++
+	}
+	return i
 }
 
 func sortedKeys(m map[string]string) []string {

@@ -371,3 +371,15 @@ func TestPendingMonitorIsAFlagPendingStartAState(t *testing.T) {
 		}
 	}
 }
+
+// crm_mon lists nodes in natural order: node2 before node10.
+func TestNodeListsInNaturalOrder(t *testing.T) {
+	s := &cv.Snapshot{DC: "node1", HaveQuorum: true}
+	for _, n := range []string{"node10", "node2", "node1", "Node3"} {
+		s.Nodes = append(s.Nodes, cv.Node{Name: n, State: cv.NodeOnline, Online: true})
+	}
+	text := cv.FormatText(s, cv.TextOptions{Location: time.UTC})
+	if !strings.Contains(text, "  * Online: [ node1 node2 Node3 node10 ]\n") {
+		t.Errorf("online list not in natural order:\n%s", text)
+	}
+}
