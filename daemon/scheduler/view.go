@@ -519,6 +519,9 @@ func (c *cluster) uniqueMember(t *Resource, suffix string) clusterview.Resource 
 
 func (c *cluster) viewNode(n *Node, running int) clusterview.Node {
 	vn := clusterview.Node{Name: n.Name, ID: n.ID, Online: n.Online, Attributes: map[string]string{}, RunningResources: running}
+	if c.opts.HealthStrategy != "none" && c.opts.HealthStrategy != "" {
+		vn.Health = healthColor(n.Attrs)
+	}
 	unexpectedlyDown, inCluster := c.unexpectedlyDown(n)
 	switch {
 	case unexpectedlyDown && !n.Unclean:
@@ -674,4 +677,23 @@ func pendingShown(r *Resource) string {
 		}
 	}
 	return ""
+}
+
+// healthColor is the worst colour among a node's #health-* attributes, as
+// status shows it: the words themselves, and a score of -INFINITY as red
+// (other numbers are no colour).
+func healthColor(attrs map[string]string) string {
+	worst := "green"
+	for k, v := range attrs {
+		if !strings.HasPrefix(k, "#health") {
+			continue
+		}
+		switch v = strings.ToLower(strings.TrimSpace(v)); {
+		case v == "red" || v == "-infinity":
+			return "red"
+		case v == "yellow":
+			worst = "yellow"
+		}
+	}
+	return worst
 }

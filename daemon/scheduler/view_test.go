@@ -293,3 +293,29 @@ func TestViewMultiplyActiveWithBlockBlocksTheGroup(t *testing.T) {
 		t.Errorf("%d blocked, want both members of the group (a runs twice)", c.Blocked)
 	}
 }
+
+// With a node-health-strategy, status shows a node's worst #health-*
+// colour (crm_mon: "online (health is YELLOW)"); numbers other than
+// -INFINITY are no colour; with strategy none health is not tracked.
+func TestViewNodeHealthIsTheWorstColour(t *testing.T) {
+	health := func(id string, attrs ...string) string {
+		s := `<node_state id="` + id + `" uname="` + id + `" in_ccm="true" crmd="online" join="member" expected="member"><transient_attributes id="` + id + `"><instance_attributes id="ta-` + id + `">`
+		for i, a := range attrs {
+			s += fmt.Sprintf(`<nvpair id="%s-h%d" name="#health-%d" value="%s"/>`, id, i, i, a)
+		}
+		return s + `</instance_attributes></transient_attributes></node_state>`
+	}
+	status := health("n1", "green", "yellow") + health("n2", "yellow", "red") + health("n3", "-100", "green")
+	for strategy, want := range map[string][]string{
+		"migrate-on-red": {"yellow", "red", "green"},
+		"progressive":    {"yellow", "red", "green"},
+		"none":           {"", "", ""},
+	} {
+		s := viewCIB{options: `<nvpair id="o-h" name="node-health-strategy" value="` + strategy + `"/>`, nodes: threeNodes, status: status}.snapshot(t)
+		for i, n := range s.Nodes {
+			if n.Health != want[i] {
+				t.Errorf("%s: %s health %q, want %q", strategy, n.Name, n.Health, want[i])
+			}
+		}
+	}
+}
