@@ -440,7 +440,9 @@ func StatusText(r *Resource, s *Snapshot) string {
 	case 1:
 		b.WriteString(" " + r.Nodes[0])
 		if s != nil {
-			if n := s.Node(r.Nodes[0]); n != nil && n.State == NodeUnclean {
+			// crm_mon marks only a node that is gone: an unclean node
+			// still online shows as usual.
+			if n := s.Node(r.Nodes[0]); n != nil && n.State == NodeUnclean && !n.Online {
 				b.WriteString(" (UNCLEAN)")
 			}
 		}

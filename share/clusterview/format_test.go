@@ -383,3 +383,18 @@ func TestNodeListsInNaturalOrder(t *testing.T) {
 		t.Errorf("online list not in natural order:\n%s", text)
 	}
 }
+
+// A resource on an unclean node is marked "(UNCLEAN)" only when the node
+// is gone; an unclean node still online shows as usual (crm_mon).
+func TestUncleanMarkOnlyForNodesThatAreGone(t *testing.T) {
+	s := &cv.Snapshot{Nodes: []cv.Node{
+		{Name: "up", State: cv.NodeUnclean, Online: true},
+		{Name: "gone", State: cv.NodeUnclean, Online: false},
+	}}
+	for node, want := range map[string]string{"up": "Started up", "gone": "Started gone (UNCLEAN)"} {
+		r := cv.Resource{Role: cv.RoleStarted, Nodes: []string{node}}
+		if got := cv.StatusText(&r, s); got != want {
+			t.Errorf("on %s: %q, want %q", node, got, want)
+		}
+	}
+}
