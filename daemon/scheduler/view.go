@@ -212,7 +212,10 @@ func (c *cluster) hasFencingDevice() bool {
 }
 
 func (c *cluster) viewRsc(r *Resource) clusterview.Resource {
-	v := clusterview.Resource{ID: r.ID, Description: r.Meta["description"], Unmanaged: !r.Managed, Blocked: r.Blocked,
+	// A removed resource the cluster is told not to stop is left alone:
+	// unmanaged, as status says.
+	unmanaged := !r.Managed || r.Orphan && !c.opts.StopOrphans
+	v := clusterview.Resource{ID: r.ID, Description: r.Meta["description"], Unmanaged: unmanaged, Blocked: r.Blocked,
 		Orphaned: r.Orphan, Disabled: c.disabledByRole(r), FailureIgnored: r.failIgnored, Promotable: r.Promotable}
 	if r.TargetRole != "" {
 		v.TargetRole = clusterview.Role(r.TargetRole)

@@ -319,3 +319,15 @@ func TestViewNodeHealthIsTheWorstColour(t *testing.T) {
 		}
 	}
 }
+
+// A removed resource still running is shown ORPHANED, and unmanaged when
+// stop-removed-resources (stop-orphan-resources) is false: nothing stops it.
+func TestViewOrphanIsUnmanagedWhenOrphansAreKept(t *testing.T) {
+	status := up("n1", lrmRsc("gone", "ocf:pacemaker:Dummy", op("gone", "start", 0, 0, 2)))
+	for keep, want := range map[string]bool{"false": true, "true": false} {
+		s := viewCIB{options: `<nvpair id="o-so" name="stop-orphan-resources" value="` + keep + `"/>`, nodes: threeNodes, status: status}.snapshot(t)
+		if len(s.Resources) != 1 || !s.Resources[0].Orphaned || s.Resources[0].Unmanaged != want {
+			t.Errorf("stop-orphan-resources=%s: %+v, want one orphan, unmanaged %v", keep, s.Resources, want)
+		}
+	}
+}

@@ -421,7 +421,8 @@ func StatusText(r *Resource, s *Snapshot) string {
 	if r.FailureIgnored {
 		flags = append(flags, "failure ignored")
 	}
-	if r.TargetRole == RolePromoted || r.TargetRole == RoleUnpromoted {
+	// Only a promotable clone's instance has roles to aim at.
+	if (r.TargetRole == RolePromoted || r.TargetRole == RoleUnpromoted) && (role == RolePromoted || role == RoleUnpromoted) {
 		if r.TargetRole != role {
 			flags = append(flags, "target-role:"+string(r.TargetRole))
 		}

@@ -398,3 +398,20 @@ func TestUncleanMarkOnlyForNodesThatAreGone(t *testing.T) {
 		}
 	}
 }
+
+// target-role Promoted/Unpromoted is worth a flag only on an instance of a
+// promotable clone (one that has such a role); a primitive set to Slave by
+// an old configuration just shows Started.
+func TestTargetRoleFlagOnlyForPromotableRoles(t *testing.T) {
+	for _, c := range []struct {
+		r    cv.Resource
+		want string
+	}{
+		{cv.Resource{Role: cv.RoleStarted, TargetRole: cv.RoleUnpromoted, Nodes: []string{"n1"}}, "Started n1"},
+		{cv.Resource{Role: cv.RoleUnpromoted, TargetRole: cv.RolePromoted, Nodes: []string{"n1"}}, "Unpromoted n1 (target-role:Promoted)"},
+	} {
+		if got := cv.StatusText(&c.r, nil); got != c.want {
+			t.Errorf("%+v: %q, want %q", c.r, got, c.want)
+		}
+	}
+}
