@@ -238,6 +238,7 @@ func (c *cluster) viewRsc(r *Resource) clusterview.Resource {
 			}
 		}
 		v.Failed = r.Failed
+		v.NotInstalledOn = c.notInstalledOn(r)
 		v.PendingOp = pendingShown(r)
 		if c.multiplyActiveBlocked(r) {
 			v.Blocked = true
@@ -255,8 +256,33 @@ func (c *cluster) viewRsc(r *Resource) clusterview.Resource {
 		}
 		v.Children = c.cloneInstances(r, v.Unique)
 		v.AllowedNodes = c.cloneAllowed(v.Children)
+		v.NotInstalledOn = c.notInstalledOn(r)
 	}
 	return v
+}
+
+// notInstalledOn lists the nodes where a probe of r (or of a primitive in
+// it) found its agent missing.
+func (c *cluster) notInstalledOn(r *Resource) []string {
+	var out []string
+	for _, n := range c.nodes {
+		if notInstalled(r, n) {
+			out = append(out, n.Name)
+		}
+	}
+	return out
+}
+
+func notInstalled(r *Resource, n *Node) bool {
+	if h := r.history[n]; h != nil && h.notInstalled {
+		return true
+	}
+	for _, ch := range r.Children {
+		if notInstalled(ch, n) {
+			return true
+		}
+	}
+	return false
 }
 
 // cloneAllowed is where a clone's stopped instances could run, for its

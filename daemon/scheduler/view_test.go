@@ -2,6 +2,7 @@ package scheduler
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -329,5 +330,17 @@ func TestViewOrphanIsUnmanagedWhenOrphansAreKept(t *testing.T) {
 		if len(s.Resources) != 1 || !s.Resources[0].Orphaned || s.Resources[0].Unmanaged != want {
 			t.Errorf("stop-orphan-resources=%s: %+v, want one orphan, unmanaged %v", keep, s.Resources, want)
 		}
+	}
+}
+
+// A probe that finds the agent missing (rc 5) is no failure: status says
+// "Stopped (not installed) " as crm_mon does, and where.
+func TestViewProbeNotInstalledIsShownNotFailed(t *testing.T) {
+	rsc := `<primitive id="r" class="ocf" provider="pacemaker" type="Dummy"/>`
+	status := up("n1", lrmRsc("r", "ocf:pacemaker:Dummy", op("r", "monitor", 0, 5, 2))) + up("n2", lrmRsc("r", "ocf:pacemaker:Dummy", op("r", "monitor", 0, 7, 2)))
+	s := viewCIB{options: `<nvpair id="o-s" name="stonith-enabled" value="false"/>`, nodes: threeNodes, resources: rsc, status: status}.snapshot(t)
+	r := s.Resources[0]
+	if got := clusterview.StatusText(&r, s); got != "Stopped (not installed) " || !slices.Equal(r.NotInstalledOn, []string{"n1"}) || len(s.FailedActions) != 0 {
+		t.Fatalf("status %q, not installed on %v, failed actions %+v; want \"Stopped (not installed) \" on n1, none failed", got, r.NotInstalledOn, s.FailedActions)
 	}
 }

@@ -404,6 +404,10 @@ func StatusText(r *Resource, s *Snapshot) string {
 		}
 	default:
 		b.WriteString(string(role))
+		if role == RoleStopped && len(r.Nodes) == 0 && len(r.NotInstalledOn) > 0 {
+			// crm_mon's spelling, trailing space included
+			b.WriteString(" (not installed) ")
+		}
 	}
 	var flags []string
 	if monitoring {
@@ -570,9 +574,15 @@ func (f *textFormatter) clone(r *Resource, depth int) {
 			allowed = append(allowed, n.Name)
 		}
 	}
-	var stopped []string
+	// Where a probe found the agent missing crm_mon says so, in a list of
+	// its own after the plain one.
+	var stopped, missing []string
 	for _, n := range allowed {
-		if !activeOn[n] {
+		switch {
+		case activeOn[n]:
+		case slices.Contains(r.NotInstalledOn, n):
+			missing = append(missing, n)
+		default:
 			stopped = append(stopped, n)
 		}
 	}
@@ -582,6 +592,9 @@ func (f *textFormatter) clone(r *Resource, depth int) {
 			label = "Stopped (disabled)"
 		}
 		f.line(depth+1, "%s: [ %s ]", label, strings.Join(sortedCopy(stopped), " "))
+	}
+	if len(missing) > 0 {
+		f.line(depth+1, "Stopped (not installed): [ %s ]", strings.Join(sortedCopy(missing), " "))
 	}
 }
 

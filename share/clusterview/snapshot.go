@@ -206,6 +206,9 @@ type Resource struct {
 	Disabled  bool `json:"disabled,omitempty"`  // target-role Stopped (on it or a parent)
 	// FailureIgnored is on-fail=ignore on a failed operation.
 	FailureIgnored bool `json:"failure_ignored,omitempty"`
+	// NotInstalledOn lists the nodes where a probe found the agent
+	// missing (for a clone: an instance's agent), in node order.
+	NotInstalledOn []string `json:"not_installed_on,omitempty"`
 
 	// Template is the id of the resource a clone clones.
 	Template string `json:"template,omitempty"`
