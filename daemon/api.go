@@ -27,19 +27,20 @@ func (n *Node) Handle(ctx context.Context, req *protocol.Request) *protocol.Resp
 	case protocol.OpGetCIB:
 		n.mu.Lock()
 		defer n.mu.Unlock()
-		sec := cibedit.Section(n.doc, req.Section)
+		doc := readable(n.doc, policy(n.doc.Root, req))
+		sec := cibedit.Section(doc, req.Section)
 		if sec == nil {
 			return errResp(protocol.CodeNotFound, "the CIB has no section %q", req.Section)
 		}
 		var xml string
-		if sec == n.doc.Root {
-			xml = string(n.doc.Bytes(xmltree.WriteOptions{NoDecl: true}))
+		if sec == doc.Root {
+			xml = string(doc.Bytes(xmltree.WriteOptions{NoDecl: true}))
 		} else {
 			xml = sec.String()
 		}
 		return &protocol.Response{XML: xml, CIBVersion: n.ver.String()}
 	case protocol.OpStatus:
-		s, err := n.status()
+		s, err := n.status(req)
 		if err != nil {
 			return errResp(protocol.CodeInternal, "status: %v", err)
 		}
@@ -47,6 +48,9 @@ func (n *Node) Handle(ctx context.Context, req *protocol.Request) *protocol.Resp
 	case protocol.OpMembers:
 		return &protocol.Response{Members: n.memberList()}
 	case protocol.OpLRMExec:
+		if r := n.needFullWrite(req); r != nil {
+			return r
+		}
 		if req.Node == "" || req.Node == n.name {
 			res, err := n.lrmExecLocal(req.LRM)
 			if err != nil {
@@ -65,6 +69,9 @@ func (n *Node) Handle(ctx context.Context, req *protocol.Request) *protocol.Resp
 	case protocol.OpFenceDevices:
 		return n.fenceDevices(ctx, req)
 	case protocol.OpFenceConfirm:
+		if r := n.needFullWrite(req); r != nil {
+			return r
+		}
 		return n.fenceConfirm(req)
 	}
 	return n.handleAsDC(ctx, req)
@@ -96,8 +103,11 @@ func (n *Node) memberList() []protocol.Member {
 }
 
 // status builds the monitor's snapshot from this node's copy of the CIB.
-func (n *Node) status() (*clusterview.Snapshot, error) {
+// status is the cluster's state as the client of req may see it: under
+// ACLs, computed from the part of the CIB it may read.
+func (n *Node) status(req *protocol.Request) (*clusterview.Snapshot, error) {
 	doc := n.CIB()
+	doc = readable(doc, policy(doc.Root, req))
 	s, err := n.view(doc, time.Now())
 	if err != nil {
 		return nil, err

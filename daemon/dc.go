@@ -317,6 +317,9 @@ func (n *Node) handleAsDC(ctx context.Context, req *protocol.Request) *protocol.
 		}
 		return &protocol.Response{CIBVersion: v.String()}
 	case protocol.OpFence:
+		if r := n.needFullWrite(req); r != nil {
+			return r
+		}
 		// An empty action is the cluster's fencing-action: the fencer
 		// resolves it from the CIB.
 		action := req.Action
@@ -404,70 +407,112 @@ func (n *Node) dcWrite(req *protocol.Request) (cib.Version, error) {
 					Message: fmt.Sprintf("the configuration changed since version %s (now %s): re-read and retry", base, cur)}
 			}
 		}
-		switch req.Op {
-		case protocol.OpReplaceConfiguration:
+		p := policy(doc.Root, req)
+		if p == nil {
+			return n.applyWrite(doc, req, cur)
+		}
+		if req.Op == protocol.OpReplaceCIB {
+			if r := needFullWriteOf(doc.Root, req); r != nil {
+				return false, false, r.Error
+			}
+			return n.applyWrite(doc, req, cur)
+		}
+		if req.Op == protocol.OpReplaceConfiguration {
+			// The client wrote back what it could read: what was hidden
+			// from it is kept, not taken for removed.
 			el, err := xmltree.ParseElement(req.XML)
 			if err != nil {
 				return false, false, &protocol.Error{Code: protocol.CodeInvalid, Message: "configuration: " + err.Error()}
 			}
-			if err := cibedit.ReplaceConfiguration(doc, el); err != nil {
-				return false, false, &protocol.Error{Code: protocol.CodeInvalid, Message: err.Error()}
+			if cur := doc.Root.Child("configuration"); cur != nil && el.Name == "configuration" {
+				p.RestoreHidden(doc.Root, cur, el)
 			}
-			n.ensureNodes(doc)
-			return true, true, nil
-		case protocol.OpReplaceCIB:
-			nd, err := xmltree.ParseString(req.XML)
-			if err != nil {
-				return false, false, &protocol.Error{Code: protocol.CodeInvalid, Message: "cib: " + err.Error()}
-			}
-			nv, err := cib.ReadVersion(nd.Root)
-			if err != nil || nd.Root.Name != "cib" {
-				return false, false, &protocol.Error{Code: protocol.CodeInvalid, Message: "cib: want a <cib> with valid versions"}
-			}
-			if !nv.Newer(cur) {
-				return false, false, &protocol.Error{Code: protocol.CodeStale, Current: cur.String(),
-					Message: fmt.Sprintf("replacement CIB version %s is not newer than %s", nv, cur)}
-			}
-			if err := cibedit.ReplaceConfiguration(doc, nd.Root.Child("configuration")); err != nil {
-				return false, false, &protocol.Error{Code: protocol.CodeInvalid, Message: err.Error()}
-			}
-			// Keep the newer version: the bump goes on from it.
-			nv.Epoch--
-			cib.WriteVersion(doc.Root, nv)
-			n.ver = nv
-			return true, true, nil
-		case protocol.OpSetNodeAttr, protocol.OpDeleteNodeAttr:
-			if req.Node == "" || req.Name == "" {
-				return false, false, &protocol.Error{Code: protocol.CodeBadRequest, Message: "node attribute: node and name are required"}
-			}
-			forever := req.Lifetime == protocol.LifetimeForever
-			if !forever && req.Lifetime != "" && req.Lifetime != protocol.LifetimeReboot {
-				return false, false, &protocol.Error{Code: protocol.CodeBadRequest, Message: "lifetime must be reboot or forever"}
-			}
-			if cibedit.NodeID(doc, req.Node) == "" && cibedit.NodeState(doc, req.Node, false) == nil {
-				return false, false, &protocol.Error{Code: protocol.CodeNotFound, Message: "no node named " + req.Node}
-			}
-			var ch bool
-			var err error
-			if req.Op == protocol.OpSetNodeAttr {
-				ch, err = cibedit.SetNodeAttr(doc, req.Node, req.Name, req.Value, forever)
-			} else {
-				ch, err = cibedit.DeleteNodeAttrs(doc, req.Node, forever, func(s string) bool { return s == req.Name })
-			}
-			if err != nil {
-				return false, false, &protocol.Error{Code: protocol.CodeNotFound, Message: err.Error()}
-			}
-			if ch && !forever {
-				go n.triggerController("node attribute")
-			}
-			return ch, forever, nil
-		case protocol.OpCleanup:
-			ch := cibedit.Cleanup(doc, req.Resource, req.Node)
-			if ch {
-				go n.triggerController("cleanup")
-			}
-			return ch, false, nil
+			r := *req
+			r.XML = el.String()
+			req = &r
 		}
-		return false, false, &protocol.Error{Code: protocol.CodeBadRequest, Message: "not a write: " + req.Op}
+		// Under ACLs the change is made, compared with what was there,
+		// and taken back if it touches anything the user may not write.
+		before := doc.Root.Clone()
+		changed, config, err := n.applyWrite(doc, req, cur)
+		if err != nil || !changed {
+			doc.Root = before
+			return changed, config, err
+		}
+		if err := p.CheckWrite(before, doc.Root); err != nil {
+			doc.Root = before
+			n.log.Warn("write refused by ACLs", "user", req.User, "op", req.Op, "err", err)
+			return false, false, &protocol.Error{Code: protocol.CodeDenied, Message: err.Error()}
+		}
+		return changed, config, nil
 	})
+}
+
+// applyWrite makes the change req asks for in doc (n.mu held).
+func (n *Node) applyWrite(doc *xmltree.Document, req *protocol.Request, cur cib.Version) (bool, bool, error) {
+	switch req.Op {
+	case protocol.OpReplaceConfiguration:
+		el, err := xmltree.ParseElement(req.XML)
+		if err != nil {
+			return false, false, &protocol.Error{Code: protocol.CodeInvalid, Message: "configuration: " + err.Error()}
+		}
+		if err := cibedit.ReplaceConfiguration(doc, el); err != nil {
+			return false, false, &protocol.Error{Code: protocol.CodeInvalid, Message: err.Error()}
+		}
+		n.ensureNodes(doc)
+		return true, true, nil
+	case protocol.OpReplaceCIB:
+		nd, err := xmltree.ParseString(req.XML)
+		if err != nil {
+			return false, false, &protocol.Error{Code: protocol.CodeInvalid, Message: "cib: " + err.Error()}
+		}
+		nv, err := cib.ReadVersion(nd.Root)
+		if err != nil || nd.Root.Name != "cib" {
+			return false, false, &protocol.Error{Code: protocol.CodeInvalid, Message: "cib: want a <cib> with valid versions"}
+		}
+		if !nv.Newer(cur) {
+			return false, false, &protocol.Error{Code: protocol.CodeStale, Current: cur.String(),
+				Message: fmt.Sprintf("replacement CIB version %s is not newer than %s", nv, cur)}
+		}
+		if err := cibedit.ReplaceConfiguration(doc, nd.Root.Child("configuration")); err != nil {
+			return false, false, &protocol.Error{Code: protocol.CodeInvalid, Message: err.Error()}
+		}
+		// Keep the newer version: the bump goes on from it.
+		nv.Epoch--
+		cib.WriteVersion(doc.Root, nv)
+		n.ver = nv
+		return true, true, nil
+	case protocol.OpSetNodeAttr, protocol.OpDeleteNodeAttr:
+		if req.Node == "" || req.Name == "" {
+			return false, false, &protocol.Error{Code: protocol.CodeBadRequest, Message: "node attribute: node and name are required"}
+		}
+		forever := req.Lifetime == protocol.LifetimeForever
+		if !forever && req.Lifetime != "" && req.Lifetime != protocol.LifetimeReboot {
+			return false, false, &protocol.Error{Code: protocol.CodeBadRequest, Message: "lifetime must be reboot or forever"}
+		}
+		if cibedit.NodeID(doc, req.Node) == "" && cibedit.NodeState(doc, req.Node, false) == nil {
+			return false, false, &protocol.Error{Code: protocol.CodeNotFound, Message: "no node named " + req.Node}
+		}
+		var ch bool
+		var err error
+		if req.Op == protocol.OpSetNodeAttr {
+			ch, err = cibedit.SetNodeAttr(doc, req.Node, req.Name, req.Value, forever)
+		} else {
+			ch, err = cibedit.DeleteNodeAttrs(doc, req.Node, forever, func(s string) bool { return s == req.Name })
+		}
+		if err != nil {
+			return false, false, &protocol.Error{Code: protocol.CodeNotFound, Message: err.Error()}
+		}
+		if ch && !forever {
+			go n.triggerController("node attribute")
+		}
+		return ch, forever, nil
+	case protocol.OpCleanup:
+		ch := cibedit.Cleanup(doc, req.Resource, req.Node)
+		if ch {
+			go n.triggerController("cleanup")
+		}
+		return ch, false, nil
+	}
+	return false, false, &protocol.Error{Code: protocol.CodeBadRequest, Message: "not a write: " + req.Op}
 }

@@ -413,3 +413,48 @@ func match(before, after []*xmltree.Element) (pairs [][2]*xmltree.Element, remov
 	}
 	return pairs, removed, added
 }
+
+// RestoreHidden puts back into proposed what the user could not read of
+// current (a subtree of the CIB whose root is cib): a client that writes
+// back the whole section it read from Filter would otherwise remove, or
+// strip the attributes of, everything that was hidden from it. Elements
+// hidden entirely come back where they were; scaffolding gets its
+// attributes back. Something the user saw part of and left out stays out
+// (CheckWrite then judges that removal).
+func (p *Policy) RestoreHidden(cib, current, proposed *xmltree.Element) {
+	restore(current, proposed, p.Evaluate(cib))
+}
+
+func restore(cur, prop *xmltree.Element, m Map) {
+	if m[cur] < Read {
+		prop.Attrs = slices.Clone(cur.Attrs)
+	}
+	pairs, removed, _ := match(cur.Children, prop.Children)
+	for _, pr := range pairs {
+		restore(pr[0], pr[1], m)
+	}
+	for _, r := range removed {
+		if visible(r, m) {
+			continue
+		}
+		i := slices.Index(cur.Children, r)
+		c := r.Clone()
+		if i > len(prop.Children) {
+			i = len(prop.Children)
+		}
+		prop.Insert(i, c)
+	}
+}
+
+// visible: the user could read e or something in it.
+func visible(e *xmltree.Element, m Map) bool {
+	if m[e] >= Read {
+		return true
+	}
+	for _, c := range e.Children {
+		if visible(c, m) {
+			return true
+		}
+	}
+	return false
+}

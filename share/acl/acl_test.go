@@ -172,15 +172,15 @@ func TestMalformedPermissionsGrantNothingAndAreReported(t *testing.T) {
 func TestXPathSelects(t *testing.T) {
 	root := load(t)
 	for src, want := range map[string][]string{
-		"/cib/configuration/resources/primitive":              {"web", "db"},
-		"//primitive[@id='db']":                               {"db"},
-		"//primitive[2]":                                      {"db"},
-		"//nvpair[@name='password' or @name='target-role']":   {"web-tr", "db-pw"},
-		"//primitive[@class='ocf' and @type!='apache']":       {"db"},
-		"//primitive[not(@type='apache')]":                    {"db"},
+		"/cib/configuration/resources/primitive":             {"web", "db"},
+		"//primitive[@id='db']":                              {"db"},
+		"//primitive[2]":                                     {"db"},
+		"//nvpair[@name='password' or @name='target-role']":  {"web-tr", "db-pw"},
+		"//primitive[@class='ocf' and @type!='apache']":      {"db"},
+		"//primitive[not(@type='apache')]":                   {"db"},
 		"/cib/configuration/*/primitive/instance_attributes": {"db-ia"},
-		"//acl_target[@id]":                                   {"alice", "bob"},
-		"/cib/status/node_state":                              nil,
+		"//acl_target[@id]":                                  {"alice", "bob"},
+		"/cib/status/node_state":                             nil,
 	} {
 		p, err := Compile(src)
 		if err != nil {
@@ -202,5 +202,28 @@ func TestXPathRefusesWhatItCannotDo(t *testing.T) {
 		if _, err := Compile(src); err == nil {
 			t.Errorf("%q compiled", src)
 		}
+	}
+}
+
+// A client that writes back the section it read through Filter keeps what
+// was hidden from it: RestoreHidden puts it back, and only the client's
+// own change remains for CheckWrite.
+func TestWritingBackAFilteredViewKeepsWhatWasHidden(t *testing.T) {
+	before := load(t)
+	p := For(before, "alice", nil)
+	view := p.Filter(before)
+	if strings.Contains(view.String(), "secret") {
+		t.Fatal("the view shows the secret")
+	}
+	cfg := view.Child("configuration").Clone()
+	cfg.FindID("web-tr").SetAttr("value", "Stopped")
+	p.RestoreHidden(before, before.Child("configuration"), cfg)
+	if pw := cfg.FindID("db-pw"); pw == nil || pw.Attr("value") != "secret" {
+		t.Fatalf("the hidden password was not restored:\n%s", cfg)
+	}
+	after := before.Clone()
+	after.Replace(after.Child("configuration"), cfg)
+	if err := p.CheckWrite(before, after); err != nil {
+		t.Fatalf("writing back the view with one permitted change: %v", err)
 	}
 }

@@ -251,3 +251,25 @@ func TestValidateFindsMalformedRules(t *testing.T) {
 	expectProblem(t, c, Error, "rule[@id='r']", "2005-13-45")
 	expectProblem(t, c, Error, "rule[@id='r']", "like")
 }
+
+// <role id="..."/> inside acl_target and acl_group refers to an acl_role:
+// it is no second use of that id.
+func TestValidateACLRoleReferencesAreNotDuplicateIDs(t *testing.T) {
+	c := load(t, `<cib><configuration><crm_config/><nodes/><resources/><constraints/>
+<acls><acl_role id="ro"><acl_permission id="ro-read" kind="read" xpath="/cib"/></acl_role>
+<acl_target id="alice"><role id="ro"/></acl_target><acl_group id="ops"><role id="ro"/></acl_group></acls></configuration></cib>`)
+	if ps := Validate(c, nil); len(ps) != 0 {
+		t.Errorf("problems: %v", ps)
+	}
+}
+
+func TestValidateFindsUnusableACLs(t *testing.T) {
+	c := load(t, `<cib><configuration><crm_config/><nodes/><resources/><constraints/>
+<acls><acl_role id="ro"><acl_permission id="p-x" kind="read" xpath="//primitive[contains(@id,'a')]"/>
+<acl_permission id="p-k" kind="admin" reference="a"/><acl_permission id="p-none" kind="read"/></acl_role>
+<acl_target id="alice"><role id="ro"/><role id="gone"/></acl_target></acls></configuration></cib>`)
+	expectProblem(t, c, Warning, "acl_permission[@id='p-x']", "grants nothing")
+	expectProblem(t, c, Error, "acl_permission[@id='p-k']", `kind "admin"`)
+	expectProblem(t, c, Error, "acl_permission[@id='p-none']", "exactly one of")
+	expectProblem(t, c, Error, "acl_target[@id='alice']", "role gone")
+}

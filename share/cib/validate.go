@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"pacer/share/acl"
 	"pacer/share/iso8601"
 	"pacer/share/options"
 	"pacer/share/rule"
@@ -115,6 +116,7 @@ func Validate(c *CIB, knownOption func(string) bool) []Problem {
 	v.constraints(c.Config)
 	v.options(c.Config, knownOption)
 	v.idrefs(cfg)
+	v.acls(c.Config.ACLs)
 	for _, t := range c.Config.Tags {
 		for _, r := range t.Refs {
 			if v.ids[r] == nil {
@@ -188,6 +190,10 @@ func (v *validator) collectIDs(cfg *xmltree.Element) {
 		// References carry the id they point to, and node ids live in a
 		// namespace of their own (a remote node shares its resource's id).
 		if e.Name == "resource_ref" || e.Name == "obj_ref" || e.Name == "nodes" {
+			return false
+		}
+		// An ACL subject's <role id="..."/> names the acl_role it holds.
+		if e.Name == "role" && e.Parent != nil && (e.Parent.Name == "acl_target" || e.Parent.Name == "acl_group") {
 			return false
 		}
 		id, ok := e.AttrOK("id")
@@ -450,6 +456,46 @@ func (v *validator) options(cfg *Configuration, known func(string) bool) {
 		}
 		if !has && len(cfg.Resources) > 0 {
 			v.add(Error, cfg.X, "resource start-up disabled since no fencing (stonith) resources have been defined; configure some or set fencing-enabled=false (stonith-enabled=false)")
+		}
+	}
+}
+
+// acls checks what share/acl would ignore: a permission it cannot use
+// grants nothing, and a role reference to nothing grants no role.
+func (v *validator) acls(a *ACLs) {
+	if a == nil {
+		return
+	}
+	roles := map[string]bool{}
+	for _, r := range a.Roles {
+		roles[r.ID] = true
+		for _, p := range r.Permissions {
+			switch p.Kind {
+			case "read", "write", "deny":
+			default:
+				v.add(Error, p.X, "acl_permission %s: kind %q must be read, write or deny", p.ID, p.Kind)
+			}
+			n := 0
+			for _, s := range []string{p.XPath, p.Reference, p.ObjectType} {
+				if s != "" {
+					n++
+				}
+			}
+			if n != 1 {
+				v.add(Error, p.X, "acl_permission %s: give exactly one of object-type, reference and xpath", p.ID)
+			}
+			if p.XPath != "" {
+				if _, err := acl.Compile(p.XPath); err != nil {
+					v.add(Warning, p.X, "acl_permission %s grants nothing: %v", p.ID, err)
+				}
+			}
+		}
+	}
+	for _, s := range a.Subjects {
+		for _, r := range s.Roles {
+			if !roles[r] {
+				v.add(Error, s.X, "%s %s holds role %s, which does not exist", s.Kind, s.ID, r)
+			}
 		}
 	}
 }
