@@ -53,6 +53,9 @@ func (n *Node) fencingChanged(e stonith.Entry) {
 	}
 	n.emit(clusterview.Event{Time: time.Now(), Kind: clusterview.EventFencing, Node: e.Target, Op: e.Action,
 		Result: string(v.Result), OK: v.Result == clusterview.FencingSuccess, Message: msg})
+	if e.State != stonith.StatePending {
+		n.alertFencing(e)
+	}
 	if e.State != stonith.StateSuccess || e.Action == "on" {
 		return
 	}

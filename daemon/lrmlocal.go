@@ -106,12 +106,16 @@ func toRecord(r lrm.Result, a *wireAction) cibedit.OpRecord {
 
 func (n *Node) localRecord(rec cibedit.OpRecord) {
 	n.localMu.Lock()
-	defer n.localMu.Unlock()
 	if rec.Task == "cancel" {
 		cibedit.CancelOp(n.local, n.name, rec.Resource, rec.IntervalMS)
+		n.localMu.Unlock()
 		return
 	}
 	cibedit.RecordOp(n.local, n.name, rec)
+	n.localMu.Unlock()
+	if rec.OpStatus != -1 { // a result, not the record of one under way
+		n.alertResource(rec)
+	}
 }
 
 // localLRM is this node's own history as an <lrm> element.

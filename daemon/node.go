@@ -14,6 +14,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"pacer/daemon/alerts"
 	"pacer/daemon/cibedit"
 	"pacer/daemon/cibstore"
 	"pacer/daemon/config"
@@ -25,6 +26,7 @@ import (
 	"pacer/share/cib"
 	"pacer/share/clusterview"
 	"pacer/share/keyfile"
+	"pacer/share/version"
 	"pacer/share/xmltree"
 	"pacer/stonith"
 )
@@ -46,21 +48,25 @@ type Node struct {
 	view  func(doc *xmltree.Document, now time.Time) (*clusterview.Snapshot, error)
 	hub   *hub
 
-	mu          sync.Mutex
-	doc         *xmltree.Document
-	ver         cib.Version
-	dc          string
-	dcReady     bool // this node is DC and has synced the cluster
-	quorate     bool
-	quorum      membership.Quorum
-	members     []string
-	ctrl        *controller.Controller
-	trans       clusterview.Transition
-	lastFence   stonith.Entry
-	lastTID     int
-	memberLRM   map[string]bool      // members whose LRM history the DC has taken
-	memberUp    map[string]time.Time // members' process start times: a change is a restart
-	membersSeen bool
+	mu        sync.Mutex
+	doc       *xmltree.Document
+	ver       cib.Version
+	dc        string
+	dcReady   bool // this node is DC and has synced the cluster
+	quorate   bool
+	quorum    membership.Quorum
+	members   []string
+	ctrl      *controller.Controller
+	trans     clusterview.Transition
+	lastFence stonith.Entry
+	// alerts runs the CIB's alert agents; alertProblems is what was last
+	// logged about their configuration.
+	alerts        *alerts.Sender
+	alertProblems string
+	lastTID       int
+	memberLRM     map[string]bool      // members whose LRM history the DC has taken
+	memberUp      map[string]time.Time // members' process start times: a change is a restart
+	membersSeen   bool
 
 	writeMu  sync.Mutex // serializes the DC's commits
 	lastData []byte     // the CIB as of the last commit, for replication
@@ -95,6 +101,7 @@ func Start(cfg *config.Config, log *slog.Logger) (*Node, error) {
 	n := &Node{cfg: cfg, log: log, name: cfg.NodeName, started: time.Now(), hub: newHub(),
 		rpcWait: map[uint64]chan *wireMsg{}, saveKick: make(chan struct{}, 1), replKick: make(chan struct{}, 1),
 		memKick: make(chan struct{}, 1), stopping: make(chan struct{}), memReady: make(chan struct{}), memberLRM: map[string]bool{}, memberUp: map[string]time.Time{}, stonithUp: map[string]chan struct{}{}, gone: map[string]chan struct{}{}}
+	n.alerts = &alerts.Sender{Version: version.String("pacerd"), Log: log.With("component", "alerts")}
 	var id [8]byte
 	rand.Read(id[:])
 	n.uuid = hex.EncodeToString(id[:])
@@ -295,6 +302,7 @@ func (n *Node) refreshMembership() {
 		if !slices.Contains(oldMembers, m) && m != n.name {
 			go n.shareFencingHistory(m)
 			n.emit(clusterview.Event{Time: now, Kind: clusterview.EventNodeJoined, Node: m, Message: "node " + m + " joined"})
+			n.alertNode(m, true)
 		}
 	}
 	var left []string
@@ -304,6 +312,7 @@ func (n *Node) refreshMembership() {
 			n.fsvc.NodeLeft(m)
 			left = append(left, m)
 			n.emit(clusterview.Event{Time: now, Kind: clusterview.EventNodeLeft, Node: m, Message: "node " + m + " left"})
+			n.alertNode(m, false)
 		}
 	}
 	if dc != oldDC {
