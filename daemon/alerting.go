@@ -12,7 +12,8 @@ import (
 
 // alert tells the CIB's alert agents about ev. Every node alerts on what
 // it sees: membership changes and fencing results (so each node's agents
-// hear of them, as with Pacemaker), and its own resource operations.
+// hear of them, as with Pacemaker), and its own resource operations; the
+// DC on node attribute changes.
 func (n *Node) alert(ev alerts.Event) {
 	n.mu.Lock()
 	as, problems := alerts.FromCIB(n.doc.Root)
@@ -63,4 +64,10 @@ func (n *Node) alertResource(rec cibedit.OpRecord) {
 	n.alert(alerts.Event{Kind: alerts.Resource, Node: n.name, Rsc: rec.Resource, Task: rec.Task,
 		IntervalMS: rec.IntervalMS, RC: rec.RC, TargetRC: rec.TargetRC, Status: rec.OpStatus, ExecMS: rec.ExecMS,
 		Desc: rcText(rec.RC, rec.OpStatus), Time: rec.LastRCChange})
+}
+
+// alertAttribute: the DC, which writes every node attribute, alerts once
+// per change (a deleted attribute has an empty value).
+func (n *Node) alertAttribute(node, name, value string) {
+	n.alert(alerts.Event{Kind: alerts.Attribute, Node: node, AttrName: name, AttrValue: value})
 }

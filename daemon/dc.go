@@ -58,6 +58,12 @@ func (n *Node) recordResult(node string, rec cibedit.OpRecord) {
 	failed := rec.OpStatus != 0 || rec.RC != rec.TargetRC
 	probe := rec.Task == "monitor" && rec.IntervalMS == 0
 	countIt := failed && !(probe && (rec.RC == 0 || rec.RC == 7 || rec.RC == 8) && rec.OpStatus == 0) && rec.Task != "cancel"
+	var attrs [][2]string // fail count and last failure, for attribute alerts
+	defer func() {
+		for _, a := range attrs {
+			n.alertAttribute(node, a[0], a[1])
+		}
+	}()
 	n.commitStatus("operation result", func(doc *xmltree.Document) bool {
 		if rec.Task == "cancel" {
 			cibedit.CancelOp(doc, node, rec.Resource, rec.IntervalMS)
@@ -76,8 +82,10 @@ func (n *Node) recordResult(node string, rec cibedit.OpRecord) {
 					val = strconv.Itoa(k + 1)
 				}
 			}
+			now := strconv.FormatInt(time.Now().Unix(), 10)
 			cibedit.SetNodeAttr(doc, node, cnt, val, false)
-			cibedit.SetNodeAttr(doc, node, last, strconv.FormatInt(time.Now().Unix(), 10), false)
+			cibedit.SetNodeAttr(doc, node, last, now, false)
+			attrs = [][2]string{{cnt, val}, {last, now}}
 		}
 		return true
 	})
@@ -307,6 +315,9 @@ func (n *Node) handleAsDC(ctx context.Context, req *protocol.Request) *protocol.
 	switch req.Op {
 	case protocol.OpReplaceConfiguration, protocol.OpReplaceCIB, protocol.OpSetNodeAttr,
 		protocol.OpDeleteNodeAttr, protocol.OpCleanup:
+		n.mu.Lock()
+		was := n.ver
+		n.mu.Unlock()
 		v, err := n.dcWrite(req)
 		if err != nil {
 			var pe *protocol.Error
@@ -314,6 +325,16 @@ func (n *Node) handleAsDC(ctx context.Context, req *protocol.Request) *protocol.
 				return &protocol.Response{Error: pe}
 			}
 			return errResp(protocol.CodeInternal, "%v", err)
+		}
+		// Transient attributes are attrd's in Pacemaker, which alerts on
+		// each change; permanent ones are plain CIB writes.
+		if v != was && req.Lifetime != protocol.LifetimeForever {
+			switch req.Op {
+			case protocol.OpSetNodeAttr:
+				n.alertAttribute(req.Node, req.Name, req.Value)
+			case protocol.OpDeleteNodeAttr:
+				n.alertAttribute(req.Node, req.Name, "")
+			}
 		}
 		return &protocol.Response{CIBVersion: v.String()}
 	case protocol.OpFence:

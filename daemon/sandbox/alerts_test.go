@@ -10,11 +10,13 @@ import (
 
 	"pacer/daemon/sandbox"
 	"pacer/share/client"
+	"pacer/share/protocol"
 )
 
 // The CIB's alerts run Pacemaker's own sample agent (alert_file.sh) on
-// every node: the start of a resource where it ran, and, when a node is
-// killed, its loss and its fencing on the nodes that remain.
+// every node: the start of a resource where it ran, a transient attribute
+// change, and, when a node is killed, its loss and its fencing on the nodes
+// that remain.
 func TestAlertAgentHearsOfResourceNodeAndFencingEvents(t *testing.T) {
 	const agent = "/usr/share/pacemaker/alerts/alert_file.sh.sample"
 	if _, err := os.Stat(agent); err != nil {
@@ -37,6 +39,16 @@ func TestAlertAgentHearsOfResourceNodeAndFencingEvents(t *testing.T) {
 	eventually(t, 10*time.Second, "an alert for d's start", func() error {
 		if !strings.Contains(lines(), "Resource operation 'start' for 'd' on 'n3': ok") {
 			return fmt.Errorf("alerts so far:\n%s", lines())
+		}
+		return nil
+	})
+	// A transient attribute (attrd's, in Pacemaker) is alerted once.
+	if _, err := cl.SetNodeAttr(ctx(t, 10*time.Second), "n1", "pingd", "100", protocol.LifetimeReboot); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, 10*time.Second, "an attribute alert", func() error {
+		if n := strings.Count(lines(), "Attribute 'pingd' on node 'n1' was updated to '100'"); n != 1 {
+			return fmt.Errorf("%d alerts for pingd, want 1:\n%s", n, lines())
 		}
 		return nil
 	})
