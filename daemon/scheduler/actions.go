@@ -53,6 +53,7 @@ type order struct {
 type anyOf struct {
 	firsts []*action
 	name   string // the set it waits for
+	need   int    // how many must be runnable (0: one)
 }
 
 func (a *action) name() string {
@@ -169,10 +170,7 @@ func (c *cluster) createActions() {
 	}
 	for _, r := range c.allList {
 		switch r.Kind {
-		case Group:
-			if r.inCollective() {
-				continue
-			}
+		case Group, Clone:
 			r.gStart = c.newAction(r, "start", nil)
 			r.gStart.pseudo = true
 			r.gRunning = c.newAction(r, "running", nil)
@@ -181,16 +179,24 @@ func (c *cluster) createActions() {
 			r.gStop.pseudo = true
 			r.gStopped = c.newAction(r, "stopped", nil)
 			r.gStopped.pseudo = true
-		case Primitive:
-			if r.fixed && r.inCollective() {
-				c.instanceActions(r)
-				continue
+			if r.Kind == Clone && r.Promotable {
+				c.promotablePseudoActions(r)
 			}
+		case Primitive:
 			c.primitiveActions(r)
+		}
+	}
+	for _, r := range c.allList {
+		if r.Kind == Primitive && r.promotable() {
+			c.roleActions(r)
 		}
 	}
 	// group internals
 	for _, g := range c.allList {
+		if g.Kind == Clone && g.gStart != nil {
+			c.cloneOrders(g)
+			continue
+		}
 		if g.Kind != Group || g.gStart == nil {
 			continue
 		}
@@ -282,7 +288,27 @@ func (c *cluster) stopsOf(r *Resource) []*action {
 // actionsFor maps a constraint's resource+action to actions; as first, a
 // group's start is its "running" and its stop its "stopped".
 func (c *cluster) actionsFor(r *Resource, task string, asFirst bool) []*action {
-	if r.Kind == Group {
+	if r.Kind == Clone && r.gStart != nil {
+		switch task {
+		case "promote":
+			if r.gPromote == nil {
+				return nil
+			}
+			if asFirst {
+				return []*action{r.gPromoted}
+			}
+			return []*action{r.gPromote}
+		case "demote":
+			if r.gDemote == nil {
+				return nil
+			}
+			if asFirst {
+				return []*action{r.gDemoted}
+			}
+			return []*action{r.gDemote}
+		}
+	}
+	if r.Kind == Group || r.Kind == Clone {
 		if r.gStart == nil {
 			return nil
 		}
@@ -310,13 +336,19 @@ func (c *cluster) actionsFor(r *Resource, task string, asFirst bool) []*action {
 		}
 	case "stop":
 		return c.stopsOf(r)
+	case "promote":
+		if r.promote != nil {
+			return []*action{r.promote}
+		}
+	case "demote":
+		if r.demote != nil {
+			return []*action{r.demote}
+		}
 	}
 	return nil
 }
 
 func (c *cluster) orderActions(first *Resource, fa string, then *Resource, ta string, kind string, inverse bool) {
-	fs := c.actionsFor(first, fa, true)
-	ts := c.actionsFor(then, ta, false)
 	var f orderFlag
 	if kind == "Mandatory" {
 		if inverse {
@@ -325,6 +357,12 @@ func (c *cluster) orderActions(first *Resource, fa string, then *Resource, ta st
 			f = fImpliesThen | fRunnableLeft
 		}
 	}
+	if c.interleaved(first, then) {
+		c.orderInterleaved(first, fa, then, ta, f)
+		return
+	}
+	fs := c.actionsFor(first, fa, true)
+	ts := c.actionsFor(then, ta, false)
 	for _, x := range fs {
 		for _, y := range ts {
 			c.addOrder(x, y, f)
@@ -422,13 +460,13 @@ func (c *cluster) propagate() {
 		changed := false
 		for _, o := range c.orders {
 			if o.any != nil && o.any.firsts != nil {
-				any := false
+				runnable := 0
 				for _, f := range o.any.firsts {
 					if f.runnable {
-						any = true
+						runnable++
 					}
 				}
-				if !any && c.markUnrunnable(o.then, "unrunnable "+o.any.name) {
+				if runnable < max(o.any.need, 1) && c.markUnrunnable(o.then, "unrunnable "+o.any.name) {
 					changed = true
 				}
 				continue
@@ -498,11 +536,9 @@ func (c *cluster) summaryLines() []string {
 		if r.Kind != Primitive || r.stops == nil {
 			continue
 		}
-		if r.fixed && r.inCollective() {
-			for _, n := range r.Running {
-				if r.stops[n] != nil {
-					out = append(out, fmt.Sprintf("  * Stop       %-20s ( %s )  due to node availability", r.ID, n.Name))
-				}
+		if r.promotable() {
+			if l := c.roleSummary(r); l != "" {
+				out = append(out, l)
 			}
 			continue
 		}
@@ -739,24 +775,6 @@ func firstUnrunnableMember(g *Resource) *action {
 		}
 	}
 	return nil
-}
-
-// instanceActions: clone instances are not placed by this scheduler, but
-// one on a node being fenced is stopped by the fencing.
-func (c *cluster) instanceActions(r *Resource) {
-	for _, n := range r.Running {
-		if !n.Fence {
-			continue
-		}
-		if r.stops == nil {
-			r.stops = map[*Node]*action{}
-		}
-		s := c.newAction(r, "stop", n)
-		s.pseudo, s.implied, s.required = true, true, true
-		s.reason = "node availability"
-		r.stops[n] = s
-		c.addOrder(c.fenceOps[n], s, fImpliesThen|fRunnableLeft)
-	}
 }
 
 // rolePrefix names the current role in a summary line when it is not the

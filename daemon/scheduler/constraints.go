@@ -12,6 +12,10 @@ import (
 // resolve turns a constraint reference (resource, tag or template) into resources.
 func (c *cluster) resolve(id string) []*Resource {
 	if r := c.all[id]; r != nil && !r.Orphan {
+		// A constraint naming what a clone clones means the clone.
+		if cl := r.cloneOf(); cl != nil && r.instOf == nil {
+			return []*Resource{cl}
+		}
 		return []*Resource{r}
 	}
 	if refs, ok := c.tags[id]; ok {
@@ -23,8 +27,16 @@ func (c *cluster) resolve(id string) []*Resource {
 	}
 	if _, ok := c.templates[id]; ok {
 		var out []*Resource
+		seen := map[*Resource]bool{}
 		for _, r := range c.allList {
-			if r.Kind == Primitive && r.Elem != nil && r.Elem.Attr("template") == id {
+			if r.Kind != Primitive || r.instOf != nil || r.Elem == nil || r.Elem.Attr("template") != id {
+				continue
+			}
+			if cl := r.cloneOf(); cl != nil {
+				r = cl
+			}
+			if !seen[r] {
+				seen[r] = true
 				out = append(out, r)
 			}
 		}

@@ -131,6 +131,10 @@ func (c *cluster) extraActions() {
 // finishPseudo marks group pseudo actions needed when a member acts.
 func (c *cluster) finishPseudo() {
 	for _, g := range c.allList {
+		if g.Kind == Clone && g.gStart != nil {
+			c.finishClonePseudo(g)
+			continue
+		}
 		if g.Kind != Group || g.gStart == nil {
 			continue
 		}

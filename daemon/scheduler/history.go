@@ -95,9 +95,12 @@ func (c *cluster) unpackStatus() {
 			continue
 		}
 		for _, le := range lrs.ChildrenNamed("lrm_resource") {
-			r := c.historyResource(le)
+			r := c.historyResource(le, n)
 			if r == nil {
 				continue
+			}
+			if r.instOf != nil && le.ID() != r.ID {
+				r.histID = le.ID()
 			}
 			c.unpackRscHistory(r, n, le)
 		}
@@ -121,24 +124,29 @@ func (c *cluster) unpackStatus() {
 }
 
 // historyResource finds (or creates, for clone instances and orphans) the
-// resource an lrm_resource entry belongs to.
-func (c *cluster) historyResource(le *xmltree.Element) *Resource {
+// resource an lrm_resource entry on n belongs to.
+func (c *cluster) historyResource(le *xmltree.Element, n *Node) *Resource {
 	id := le.ID()
 	if r := c.all[id]; r != nil {
-		if r.Kind == Primitive {
-			if r.inCollective() {
-				return c.cloneInstance(r, id, le)
-			}
+		if r.Kind != Primitive {
+			return nil
+		}
+		if r.instOf != nil {
+			// "rsc:N" names an instance: a unique clone's own, an
+			// anonymous clone's only a hint
+			r = r.instOf
+		}
+		if r.cloneOf() == nil {
 			return r
 		}
-		return nil
-	}
-	base := id
-	if i := strings.LastIndexByte(id, ':'); i > 0 {
-		base = id[:i]
-	}
-	if r := c.all[base]; r != nil && r.Kind == Primitive && r.inCollective() {
-		return c.cloneInstance(r, id, le)
+		// nil: a unique clone's history without an instance number
+		return c.historyInstance(r, id, n)
+	} else if i := strings.LastIndexByte(id, ':'); i > 0 {
+		if r := c.all[id[:i]]; r != nil && r.Kind == Primitive && r.instOf == nil && r.cloneOf() != nil {
+			if inst := c.historyInstance(r, id, n); inst != nil {
+				return inst
+			}
+		}
 	}
 	// Orphan: in the status but no longer configured.
 	r := &Resource{ID: id, Kind: Primitive, Orphan: true, Class: le.Attr("class"), Provider: le.Attr("provider"), Type: le.Attr("type"),
@@ -147,25 +155,6 @@ func (c *cluster) historyResource(le *xmltree.Element) *Resource {
 	c.resMeta(r)
 	c.addRsc(r)
 	c.resources = append(c.resources, r)
-	return r
-}
-
-// cloneInstance maps "rsc:N" history onto an instance of the clone's
-// primitive; the instances are shown and never moved by this scheduler.
-func (c *cluster) cloneInstance(tmpl *Resource, id string, le *xmltree.Element) *Resource {
-	if !strings.Contains(id, ":") {
-		id = id + ":0"
-	}
-	parent := tmpl.Parent
-	if r := c.all[id]; r != nil {
-		return r
-	}
-	r := &Resource{ID: id, Kind: Primitive, Parent: parent, Class: tmpl.Class, Provider: tmpl.Provider, Type: tmpl.Type,
-		Meta: tmpl.Meta, Params: tmpl.Params, Util: tmpl.Util, Ops: tmpl.Ops}
-	c.resMeta(r)
-	c.addRsc(r)
-	r.Elem = tmpl.Elem
-	parent.Children = append(parent.Children, r)
 	return r
 }
 
@@ -260,7 +249,9 @@ func (c *cluster) unpackRscHistory(r *Resource, n *Node, le *xmltree.Element) {
 		case 191:
 			rc = 8
 		}
-		ok := op.status == 0 && (rc == expected || (op.isProbe() && (rc == 0 || rc == 7 || rc == 8)))
+		// an error status with the expected rc is an old way of saying done
+		done := op.status == 0 || (op.status == 4 && rc == expected)
+		ok := done && (rc == expected || (op.isProbe() && (rc == 0 || rc == 7 || rc == 8)))
 		if op.status == 0 && op.task == "monitor" && op.interval > 0 && rc == 0 && expected == 8 {
 			ok = false
 		}
@@ -305,7 +296,7 @@ func (c *cluster) unpackRscHistory(r *Resource, n *Node, le *xmltree.Element) {
 					if op.isProbe() {
 						h.lastStart = op
 					}
-					if r.Parent != nil && r.Parent.Promotable && role == "Started" {
+					if r.promotable() && role == "Started" {
 						role = "Unpromoted"
 					}
 				case 8:

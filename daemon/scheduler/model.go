@@ -78,6 +78,10 @@ type Resource struct {
 	Ops                   []*Op
 	Promotable            bool
 	Orphan                bool
+	clone                 *cloneSpec // a clone's instance settings
+	instOf                *Resource  // a clone instance's template (member)
+	instNum               int        // a clone instance's number
+	histID                string     // the id the history records a clone instance by, when not ID
 
 	Priority           score.Score
 	Stickiness         score.Score
@@ -115,6 +119,7 @@ type Resource struct {
 	Assigned  *Node
 	assigned  bool // assignment done (Assigned may be nil: stopped)
 	assigning bool
+	prefer    *Node // a clone instance takes this node only if it is among its best
 	NextRole  string
 	fixed     bool
 	final     scores
@@ -123,6 +128,9 @@ type Resource struct {
 	// actions
 	start                             *action
 	gStart, gRunning, gStop, gStopped *action
+	// a promotable clone's pseudo actions; an instance's promote and demote
+	gPromote, gPromoted, gDemote, gDemoted *action
+	promote, demote                        *action
 	stops                             map[*Node]*action
 	startOn                           *Node
 	graphRsc                          *graph.Resource // shared by all of its graph actions

@@ -183,12 +183,13 @@ func (c *cluster) buildGraph(id int) *graph.Graph {
 			ga.Kind = graph.RscOp
 			ga.Key = a.key()
 			if a.rsc.graphRsc == nil {
-				a.rsc.graphRsc = &graph.Resource{ID: a.rsc.ID, Class: a.rsc.Class, Provider: a.rsc.Provider, Type: a.rsc.Type}
+				a.rsc.graphRsc = graphResource(a.rsc)
 			}
 			ga.Resource = a.rsc.graphRsc
 			for k, v := range a.rsc.Params {
 				ga.Attrs[k] = v
 			}
+			c.cloneMeta(a.rsc, ga.Attrs)
 			ga.Attrs["CRM_meta_timeout"] = c.timeoutText(c.opTimeout(a.rsc, a.task, a.interval))
 			if a.interval > 0 {
 				ga.Attrs["CRM_meta_interval"] = strconv.FormatInt(int64(a.interval/time.Millisecond), 10)
@@ -284,6 +285,9 @@ func (c *cluster) attrCount(a *action) int {
 	case a.pseudo:
 	default:
 		n = len(a.rsc.Params) + 1
+		if a.rsc.instOf != nil {
+			n += 5
+		}
 		if a.interval > 0 || a.task == "monitor" {
 			n += 2
 		}

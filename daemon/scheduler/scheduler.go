@@ -29,8 +29,8 @@
 //   - output.go, format.go, view.go: the graph, scores, crm_simulate
 //     layout and the status snapshot for pacer status/mon.
 //
-// Clones and promotable clones are read (instances rsc:N, roles) and
-// shown; their instances keep their nodes (placing them is future work).
+//   - clone.go: clones as instances (rsc:N): history mapped to instance
+//     numbers, placement per instance, promotion of promotable ones.
 package scheduler
 
 import (
@@ -90,6 +90,8 @@ func Run(doc *xmltree.Document, in Input) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	c.expandClones()
+	c.withoutFencingDevices()
 	c.place()
 	c.decide()
 	c.createActions()
@@ -137,6 +139,23 @@ func unpack(doc *xmltree.Document, now time.Time) (*cluster, error) {
 		}
 	}
 	return c, nil
+}
+
+// withoutFencingDevices: with fencing enabled but no fencing device
+// configured, Pacemaker starts nothing ("resource start-up disabled"):
+// every resource is left as it is, as if unmanaged.
+func (c *cluster) withoutFencingDevices() {
+	if !c.opts.FencingEnabled {
+		return
+	}
+	for _, r := range c.allList {
+		if r.Kind == Primitive && r.Class == "stonith" && !r.Orphan {
+			return
+		}
+	}
+	for _, r := range c.allList {
+		r.Managed = false
+	}
 }
 
 // ExecutionDate returns the cib element's execution-date (seconds since
