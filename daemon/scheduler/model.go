@@ -131,11 +131,11 @@ type Resource struct {
 	// a promotable clone's pseudo actions; an instance's promote and demote
 	gPromote, gPromoted, gDemote, gDemoted *action
 	promote, demote                        *action
-	stops                             map[*Node]*action
-	startOn                           *Node
-	graphRsc                          *graph.Resource // shared by all of its graph actions
-	keys                              map[opKey]string
-	probes                            []*action // the start waits for these
+	stops                                  map[*Node]*action
+	startOn                                *Node
+	graphRsc                               *graph.Resource // shared by all of its graph actions
+	keys                                   map[opKey]string
+	probes                                 []*action // the start waits for these
 }
 
 // Contribution is one reason a resource's score on a node changed.

@@ -16,16 +16,20 @@
 //     maintenance, shutdown), resources with inherited meta attributes,
 //     operation history into current role, failures and on-fail, fail
 //     counts, and the constraints with sets, tags and templates expanded.
+//
 //   - place.go: node scores (locations and rules, stickiness, failures,
 //     health, tickets, target-role) and the assignment of each resource in
 //     Pacemaker's order, with colocations applied both ways (mandatory
 //     ones first, then the preferences of resources that will follow,
 //     then optional ones) and utilization.
+//
 //   - decide.go: restarts and reloads for changed definitions (op digests).
+//
 //   - actions.go, extras.go: start/stop actions per resource, group pseudo
 //     actions, orderings with their implications (required, runnable) and
 //     the reasons they carry, fencing, probes and monitors; then the
 //     Transition Summary lines.
+//
 //   - output.go, format.go, view.go: the graph, scores, crm_simulate
 //     layout and the status snapshot for pacer status/mon.
 //
