@@ -1015,3 +1015,44 @@ func (c *cluster) unassignUninterleaved() {
 func (c *cluster) interleavedClones(first, then *Resource) bool {
 	return first.Kind == Clone && then.Kind == Clone && then.clone != nil && then.clone.interleave
 }
+
+// probesFor reports whether r is probed on n. A globally-unique instance
+// is its own resource everywhere; an anonymous clone is probed once per
+// node, by the instance that runs or will run there (else the first
+// free one), and not at all where any instance has history.
+func (c *cluster) probesFor(r *Resource, n *Node) bool {
+	cl := r.cloneOf()
+	if r.instOf == nil || cl == nil || cl.clone.unique {
+		return true
+	}
+	var pick, free *Resource
+	for _, slot := range cl.clone.slots {
+		inst := slot[r.instOf]
+		if inst == nil {
+			continue
+		}
+		if inst.Probed[n] {
+			return false
+		}
+		if pick == nil && (inst.runningOn(n) || inst.Assigned == n) {
+			pick = inst
+		}
+		if free == nil && !inst.Orphan && inst.Assigned == nil && len(inst.Running) == 0 {
+			free = inst
+		}
+	}
+	if pick == nil {
+		pick = free
+	}
+	return pick == r
+}
+
+// monitorForRole reports whether a recurring monitor op applies to the
+// role r will have: a promotable instance runs its Promoted monitors
+// when promoted and its other ones otherwise.
+func monitorForRole(r *Resource, op *Op) bool {
+	if r.promotable() && r.NextRole == "Promoted" {
+		return op.Role == "Promoted"
+	}
+	return op.Role == "" || op.Role == "Started" || op.Role == "Unpromoted"
+}

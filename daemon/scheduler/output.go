@@ -413,8 +413,12 @@ func writeExecLine(b *strings.Builder, a *graph.Action) {
 		return
 	}
 	b.WriteString("  * Resource action: ")
-	b.WriteString(a.Resource.ID)
-	for i := len(a.Resource.ID); i < 15; i++ {
+	id := a.Resource.ID
+	if a.Resource.LongID != "" {
+		id = a.Resource.LongID // the clone instance
+	}
+	b.WriteString(id)
+	for i := len(id); i < 15; i++ {
 		b.WriteByte(' ')
 	}
 	b.WriteByte(' ')
