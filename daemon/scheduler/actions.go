@@ -247,12 +247,19 @@ func (c *cluster) createActions() {
 	for _, ao := range c.anyOf {
 		var firsts []*action
 		for _, f := range ao.firsts {
+			if f.Kind == Clone {
+				// a clone counts its instances
+				for _, in := range f.Children {
+					firsts = append(firsts, c.actionsFor(in, ao.fa, true)...)
+				}
+				continue
+			}
 			firsts = append(firsts, c.actionsFor(f, ao.fa, true)...)
 		}
 		for _, t := range ao.thens {
 			for _, ta := range c.actionsFor(t, ao.ta, false) {
 				o := c.newOrder()
-				o.then, o.any = ta, &anyOf{firsts: firsts, name: ao.id}
+				o.then, o.any = ta, &anyOf{firsts: firsts, name: ao.id, need: ao.need}
 				c.orders = append(c.orders, o)
 				for _, f := range firsts {
 					c.addOrder(f, ta, 0)
@@ -472,7 +479,11 @@ func (c *cluster) propagate() {
 				continue
 			}
 			f, t := o.first, o.then
-			if o.flags&fImpliesThen != 0 && f.required && !t.required && t.node != nil || (o.flags&fImpliesThen != 0 && f.required && !t.required && t.pseudo) {
+			if o.flags&fImpliesThen != 0 && f.required && !t.required && f.pseudo && f.rsc != nil && f.rsc.Kind == Clone && t.rsc != f.rsc &&
+				(f.task == "start" || f.task == "running" || f.task == "promoted") {
+				// A clone starting somewhere (an instance on a new node)
+				// restarts neither its other instances nor what follows it.
+			} else if o.flags&fImpliesThen != 0 && f.required && !t.required && t.node != nil || (o.flags&fImpliesThen != 0 && f.required && !t.required && t.pseudo) {
 				if t.rsc != nil && t.rsc.fixed && !t.pseudo {
 					// unmanaged: never forced
 				} else if c.markRequired(t, reqReason(f, t)) {
@@ -485,7 +496,7 @@ func (c *cluster) propagate() {
 				case f.probe:
 				case f.rsc == nil:
 					reason = "unrunnable " + f.task
-				case f.pseudo && f.reason != "" && f.rsc.Kind == Group && f.task == "start":
+				case f.pseudo && f.reason != "" && (f.rsc.Kind == Group || f.rsc.Kind == Clone) && f.task == "start":
 					reason = f.reason
 				default:
 					reason = "unrunnable " + f.rsc.ID + " " + f.task

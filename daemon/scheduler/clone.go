@@ -141,6 +141,12 @@ func (c *cluster) historyInstance(m *Resource, id string, n *Node) *Resource {
 	if free < 0 {
 		free = len(s.slots)
 	}
+	if m.Requires != "fencing" && (!n.Online || n.Unclean) {
+		// An instance that needs no fencing to recover must not hold an
+		// instance number while its node is gone: its history there
+		// becomes an orphan, and the number can start elsewhere.
+		free = max(len(s.slots), s.max)
+	}
 	return c.slotInstance(cl, m, free)
 }
 

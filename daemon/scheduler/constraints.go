@@ -259,8 +259,19 @@ func (c *cluster) unpackOrder(e *xmltree.Element) {
 		if ta == "" {
 			ta = fa
 		}
+		requireAll := true
+		if v, ok := e.AttrOK("require-all"); ok {
+			requireAll = options.IsTrue(v)
+		}
 		for _, f := range c.resolve(e.Attr("first")) {
 			for _, t := range c.resolve(e.Attr("then")) {
+				// After a clone with clone-min (or require-all=false) the
+				// then side may start once enough instances run.
+				if f.Kind == Clone && f.clone != nil && orStr(fa, "start") == "start" && (f.clone.min > 0 || !requireAll) && kind == "Mandatory" {
+					c.anyOf = append(c.anyOf, &anyOrder{id: "clone-one-or-more:" + e.ID(), firsts: []*Resource{f}, thens: []*Resource{t},
+						fa: "start", ta: orStr(ta, "start"), need: max(f.clone.min, 1)})
+					continue
+				}
 				add(f, t, fa, ta)
 			}
 		}
@@ -304,6 +315,7 @@ type anyOrder struct {
 	id            string
 	firsts, thens []*Resource
 	fa, ta        string
+	need          int // how many firsts must be runnable (0: one)
 }
 
 func (c *cluster) unpackTicket(e *xmltree.Element) {
