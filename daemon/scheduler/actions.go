@@ -73,10 +73,13 @@ func (a *action) key() string {
 	}
 	// The same key recurs on every node (probes): build it once.
 	k := opKey{a.task, a.interval}
+	if a.task == "cancel" {
+		k.task = "monitor" // a cancel is keyed by the operation it cancels
+	}
 	if s, ok := a.rsc.keys[k]; ok {
 		return s
 	}
-	s := a.rsc.ID + "_" + a.task + "_" + strconv.FormatInt(int64(a.interval/time.Millisecond), 10)
+	s := a.rsc.ID + "_" + k.task + "_" + strconv.FormatInt(int64(a.interval/time.Millisecond), 10)
 	if a.rsc.keys == nil {
 		a.rsc.keys = map[opKey]string{}
 	}

@@ -12,9 +12,11 @@ package scheduler
 // role locations and role colocations.
 
 import (
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"pacer/share/graph"
 	"pacer/share/options"
@@ -709,6 +711,9 @@ func (c *cluster) roleActions(r *Resource) {
 		if r.NextRole != "Promoted" || r.Assigned != cur {
 			c.markRequired(d, "")
 		}
+		if r.Assigned == cur {
+			c.cancelMonitors(r, cur, d, func(op *Op) bool { return op.Role == "Promoted" })
+		}
 	}
 	if r.NextRole == "Promoted" && r.Assigned != nil && r.start != nil {
 		p := c.newAction(r, "promote", r.Assigned)
@@ -722,9 +727,40 @@ func (c *cluster) roleActions(r *Resource) {
 		}
 		if cur != r.Assigned {
 			c.markRequired(p, "")
+			if r.runningOn(r.Assigned) {
+				c.cancelMonitors(r, r.Assigned, p, func(op *Op) bool { return op.Role != "Promoted" })
+			}
 		}
 	}
 }
+
+// cancelMonitors cancels, before a role change, the recurring monitors
+// of the old role that run on n: they would report the new role as a
+// failure. They go only if the role change does (finishClonePseudo).
+func (c *cluster) cancelMonitors(r *Resource, n *Node, change *action, oldRole func(*Op) bool) {
+	h := r.history[n]
+	if h == nil {
+		return
+	}
+	ivs := make([]time.Duration, 0, len(h.monitors))
+	for iv := range h.monitors {
+		ivs = append(ivs, iv)
+	}
+	slices.Sort(ivs)
+	for _, iv := range ivs {
+		op := r.findOp("monitor", iv)
+		if op == nil || !oldRole(op) {
+			continue
+		}
+		a := c.newAction(r, "cancel", n)
+		a.interval = iv
+		c.addOrder(a, change, 0)
+		r.cancels = append(r.cancels, roleCancel{a, change})
+	}
+}
+
+// roleCancel is a monitor cancelled for a role change.
+type roleCancel struct{ cancel, change *action }
 
 // cloneOrders links a clone's pseudo actions with its instances' actions.
 func (c *cluster) cloneOrders(cl *Resource) {
@@ -826,6 +862,10 @@ func (c *cluster) orderInterleaved(first *Resource, fa string, then *Resource, t
 // instance acts.
 func (c *cluster) finishClonePseudo(cl *Resource) {
 	for _, p := range cl.primitives() {
+		for _, rc := range p.cancels {
+			rc.cancel.required = rc.change.required && (rc.change.runnable || rc.change.pseudo)
+			rc.cancel.runnable = rc.change.runnable
+		}
 		if st := p.start; st != nil && st.required && st.runnable && st.node != nil {
 			cl.gStart.required, cl.gRunning.required = true, true
 		}
@@ -967,9 +1007,19 @@ func graphResource(r *Resource) *graph.Resource {
 
 // cloneMeta adds the clone settings an agent of an instance is told
 // (CRM_meta_clone and the like).
-func (c *cluster) cloneMeta(r *Resource, attrs map[string]string) {
+func (c *cluster) cloneMeta(a *action, attrs map[string]string) {
+	r := a.rsc
 	if r.instOf == nil {
 		return
+	}
+	if a.op != nil && a.op.Role == "Promoted" {
+		// the Promoted role's monitor expects "running promoted"
+		attrs["CRM_meta_role"] = "Promoted"
+		attrs["CRM_meta_op_target_rc"] = "8"
+	}
+	if a.task == "cancel" {
+		attrs["CRM_meta_operation"] = "monitor"
+		attrs["CRM_meta_interval"] = strconv.FormatInt(int64(a.interval/time.Millisecond), 10)
 	}
 	s := r.cloneOf().clone
 	attrs["CRM_meta_clone"] = strconv.Itoa(r.instNum)

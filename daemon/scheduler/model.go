@@ -131,6 +131,7 @@ type Resource struct {
 	// a promotable clone's pseudo actions; an instance's promote and demote
 	gPromote, gPromoted, gDemote, gDemoted *action
 	promote, demote                        *action
+	cancels                                []roleCancel // monitors a role change cancels
 	stops                                  map[*Node]*action
 	startOn                                *Node
 	graphRsc                               *graph.Resource // shared by all of its graph actions

@@ -189,7 +189,7 @@ func (c *cluster) buildGraph(id int) *graph.Graph {
 			for k, v := range a.rsc.Params {
 				ga.Attrs[k] = v
 			}
-			c.cloneMeta(a.rsc, ga.Attrs)
+			c.cloneMeta(a, ga.Attrs)
 			ga.Attrs["CRM_meta_timeout"] = c.timeoutText(c.opTimeout(a.rsc, a.task, a.interval))
 			if a.interval > 0 {
 				ga.Attrs["CRM_meta_interval"] = strconv.FormatInt(int64(a.interval/time.Millisecond), 10)
@@ -286,7 +286,7 @@ func (c *cluster) attrCount(a *action) int {
 	default:
 		n = len(a.rsc.Params) + 1
 		if a.rsc.instOf != nil {
-			n += 5
+			n += 7
 		}
 		if a.interval > 0 || a.task == "monitor" {
 			n += 2
