@@ -97,3 +97,125 @@ func TestCloneRunsOnEveryNodeAndOnTheSurvivorsAfterFencing(t *testing.T) {
 	time.Sleep(3 * time.Second)
 	c.waitInstances("n1", "cd-clone", "cd", 5*time.Second, "n1", "n2")
 }
+
+// stateful is a promotable clone of ocf:pacemaker:Stateful with a monitor
+// per role. Outside Pacemaker the agent cannot set its promotion score
+// (crm_attribute has no Pacemaker CIB to talk to), so a location
+// preference for the Promoted role on every node makes each eligible.
+func stateful(id, prim string, nodes ...string) (rsc string, cons []string) {
+	rsc = fmt.Sprintf(`<clone id="%s"><meta_attributes id="%s-meta"><nvpair id="%s-p" name="promotable" value="true"/></meta_attributes>
+<primitive id="%s" class="ocf" provider="pacemaker" type="Stateful"><operations>
+  <op id="%s-mon-p" name="monitor" interval="2s" role="Promoted" timeout="20s"/>
+  <op id="%s-mon-u" name="monitor" interval="3s" role="Unpromoted" timeout="20s"/>
+</operations></primitive></clone>`, id, id, id, prim, prim, prim)
+	for _, n := range nodes {
+		cons = append(cons, fmt.Sprintf(`<rsc_location id="%s-prom-%s" rsc="%s" role="Promoted" node="%s" score="10"/>`, id, n, id, n))
+	}
+	return rsc, cons
+}
+
+// roles returns, per node's status view, the role of each active instance
+// of clone id by node.
+func (c *cluster) roles(node, id string) (map[string]clusterview.Role, error) {
+	cl, err := client.Dial(c.sock(node))
+	if err != nil {
+		return nil, err
+	}
+	defer cl.Close()
+	s, err := cl.Status(ctx(c.t, 5*time.Second))
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]clusterview.Role{}
+	for _, r := range s.Resources {
+		if r.ID != id {
+			continue
+		}
+		for _, inst := range r.Children {
+			for _, n := range inst.Nodes {
+				if _, dup := out[n]; dup {
+					return nil, fmt.Errorf("two instances of %s on %s", id, n)
+				}
+				if inst.Failed {
+					return nil, fmt.Errorf("%s failed on %s", inst.ID, n)
+				}
+				out[n] = inst.Role
+			}
+		}
+	}
+	return out, nil
+}
+
+// waitOnePromoted waits until clone id runs on exactly nodes with one
+// instance Promoted and the others Unpromoted, and returns the promoted
+// node.
+func (c *cluster) waitOnePromoted(node, id string, d time.Duration, nodes ...string) string {
+	c.t.Helper()
+	var promoted string
+	eventually(c.t, d, id+" promoted once on "+fmt.Sprint(nodes), func() error {
+		roles, err := c.roles(node, id)
+		if err != nil {
+			return err
+		}
+		promoted = ""
+		var where []string
+		for n, role := range roles {
+			where = append(where, n)
+			switch role {
+			case clusterview.RolePromoted:
+				if promoted != "" {
+					return fmt.Errorf("promoted on %s and %s", promoted, n)
+				}
+				promoted = n
+			case clusterview.RoleUnpromoted:
+			default:
+				return fmt.Errorf("%s is %s on %s", id, role, n)
+			}
+		}
+		sort.Strings(where)
+		if !slices.Equal(where, nodes) {
+			return fmt.Errorf("%s runs on %v", id, where)
+		}
+		if promoted == "" {
+			return fmt.Errorf("%s promoted nowhere: %v", id, roles)
+		}
+		return nil
+	})
+	return promoted
+}
+
+func TestPromotableCloneHasOnePromotedInstanceAndAnotherAfterFencing(t *testing.T) {
+	c := startCluster(t, 3, false)
+	c.oneDC(10*time.Second, "n1", "n2", "n3")
+	cl := c.dial("n1")
+	rsc, cons := stateful("st-clone", "st", "n1", "n2", "n3")
+	write(t, func() (client.Version, error) {
+		return cl.ReplaceConfiguration(ctx(t, 10*time.Second), configWith(t, true, []string{rsc}, cons), client.Version{})
+	})
+	first := c.waitOnePromoted("n1", "st-clone", 40*time.Second, "n1", "n2", "n3")
+	// The roles stay put (no demote/promote loop from the role monitors).
+	time.Sleep(4 * time.Second)
+	if again := c.waitOnePromoted("n1", "st-clone", 5*time.Second, "n1", "n2", "n3"); again != first {
+		t.Fatalf("promoted moved from %s to %s with nothing changed", first, again)
+	}
+	// Kill the promoted node (from a survivor's point of view).
+	watch := "n1"
+	if first == "n1" {
+		watch = "n2"
+	}
+	if err := sandbox.Kill(c.dir, first); err != nil {
+		t.Fatal(err)
+	}
+	var rest []string
+	for _, n := range []string{"n1", "n2", "n3"} {
+		if n != first {
+			rest = append(rest, n)
+		}
+	}
+	now := c.waitOnePromoted(watch, "st-clone", 60*time.Second, rest...)
+	t.Logf("promoted %s, then %s after %s was fenced", first, now, first)
+	h, err := c.dial(watch).FenceHistory(ctx(t, 5*time.Second))
+	if err != nil || len(h) == 0 || h[0].Target != first || h[0].Result != "success" {
+		t.Fatalf("fence history %+v, %v: want %s fenced", h, err, first)
+	}
+}
