@@ -132,7 +132,7 @@ func (c *cluster) historyInstance(m *Resource, id string, n *Node) *Resource {
 			if inst := slot[m]; inst != nil && inst.runningOn(n) {
 				// a second history of the same anonymous instance on one
 				// node (globally-unique was switched off): an orphan
-				break
+				return c.slotInstance(cl, m, max(len(s.slots), s.max))
 			}
 			return c.slotInstance(cl, m, k)
 		}
@@ -165,6 +165,9 @@ func (c *cluster) slotInstance(cl, m *Resource, num int) *Resource {
 	r := &Resource{ID: m.ID + ":" + strconv.Itoa(num), Kind: Primitive, Parent: m.Parent, Class: m.Class, Provider: m.Provider, Type: m.Type,
 		Meta: m.Meta, Params: m.Params, Util: m.Util, Ops: m.Ops, Elem: m.Elem, instOf: m, instNum: num}
 	c.resMeta(r)
+	if _, ok := r.Meta["resource-stickiness"]; !ok && r.Meta["stickiness"] == "" && c.opts.DefaultStickiness == 0 {
+		r.Stickiness = 1 // Pacemaker's default for clone instances
+	}
 	r.Orphan = num >= s.max
 	c.addRsc(r)
 	m.Parent.Children = append(m.Parent.Children, r)
@@ -428,7 +431,8 @@ func (c *cluster) assignClone(cl *Resource) {
 			break
 		}
 		cur, nodes := currentNode(in)
-		if cur == nil || nodes != 1 || count[cur] >= optimal || !c.canStay(in) {
+		if cur == nil || nodes != 1 || count[cur] >= optimal || !c.canStay(in) || instanceFailed(in) {
+			// a failed instance is recovered wherever is best
 			continue
 		}
 		if !place(in, cur) {
@@ -462,6 +466,15 @@ func (c *cluster) assignClone(cl *Resource) {
 	if cl.Promotable {
 		c.setPromotedRoles(cl, insts)
 	}
+}
+
+func instanceFailed(in *Resource) bool {
+	for _, p := range in.primitives() {
+		if p.Failed && !p.failIgnored {
+			return true
+		}
+	}
+	return false
 }
 
 func setNextRole(in *Resource, role string) {

@@ -210,3 +210,20 @@ func actionByKey(t *testing.T, res *Result, key string) *graph.Action {
 	t.Fatalf("no action %s in the graph: %v", key, keys)
 	return nil
 }
+
+func TestNewCloneInstanceDoesNotShuffleRunningOnes(t *testing.T) {
+	// n1 is preferred, but the instances on n2 and n3 stay: the third one
+	// starts on n1.
+	cons := `<rsc_location id="l" rsc="c" node="n1" score="100"/>`
+	res := run(t, testCIB(noFencing, nodesXML("n1", "n2", "n3"), clone("c", dummy("d")), cons,
+		online(1, "n1")+online(2, "n2", ran("d", nil))+online(3, "n3", ran("d", nil))))
+	wantSummary(t, res, "* Start d:2 ( n1 )")
+}
+
+func TestDuplicateAnonymousHistoryIsAnOrphanBeyondCloneMax(t *testing.T) {
+	// "d:0" and "d:1" both on n1 (the clone was unique once): the second
+	// is an orphan numbered after the clone-max instances, and stops.
+	res := run(t, testCIB(noFencing, nodesXML("n1", "n2"), clone("c", dummy("d")), "",
+		online(1, "n1", ran("d:0", nil), ran("d:1", nil))+online(2, "n2", ran("d", nil))))
+	wantSummary(t, res, "* Stop d:2 ( n1 ) due to node availability")
+}

@@ -271,6 +271,11 @@ func (c *cluster) assignOrder() []*Resource {
 				v = score.Add(v, m.Allowed.at(n))
 			}
 		}
+		if r.Kind == Clone && p.Managed && len(p.Running) == 1 && !v.IsInfinite() {
+			// a clone is ordered by its own preferences, not by the
+			// stickiness of an instance
+			v -= p.Stickiness
+		}
 		return v
 	}
 	at := func(r *Resource, n *Node) score.Score {
@@ -683,9 +688,10 @@ func (c *cluster) choose(r *Resource, s scores) *Node {
 	})
 	best := cands[0]
 	if r.prefer != nil {
-		// a clone instance's first try: its current node, if among the best
+		// A clone instance's first try: its current node, wherever it
+		// may run at all, so instances do not shuffle between nodes.
 		for _, n := range cands {
-			if n == r.prefer && s.at(n) == s.at(best) {
+			if n == r.prefer {
 				return n
 			}
 		}
