@@ -55,10 +55,14 @@ func (c *cluster) unpackCloneSpec(r *Resource) {
 		max:        metaInt(m, len(c.nodes), "clone-max"),
 		nodeMax:    metaInt(m, 1, "clone-node-max"),
 		min:        metaInt(m, 0, "clone-min"),
-		unique:     options.IsTrue(m["globally-unique"]),
 		interleave: options.IsTrue(m["interleave"]),
 		ordered:    options.IsTrue(m["ordered"]),
 		notify:     options.IsTrue(m["notify"]),
+	}
+	// globally-unique defaults to true when instances may share a node
+	s.unique = s.nodeMax > 1
+	if v, ok := m["globally-unique"]; ok {
+		s.unique = options.IsTrue(v)
 	}
 	s.promotedMax = metaInt(m, 1, "promoted-max", "master-max")
 	s.promotedNodeMax = metaInt(m, 1, "promoted-node-max", "master-node-max")

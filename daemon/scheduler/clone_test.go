@@ -56,10 +56,14 @@ func TestCloneNodeMaxLetsUniqueInstancesShareNodes(t *testing.T) {
 		clone("c", dummy("d"), "clone-max", "4", "clone-node-max", "2", "globally-unique", "true"), "",
 		online(1, "n1")+online(2, "n2")))
 	wantSummary(t, res, "* Start d:0 ( n1 )", "* Start d:1 ( n2 )", "* Start d:2 ( n1 )", "* Start d:3 ( n2 )")
-	// An anonymous clone never runs two instances on one node.
-	res = run(t, testCIB(noFencing, nodesXML("n1", "n2"), clone("c", dummy("d"), "clone-max", "4", "clone-node-max", "2"), "",
+	// An anonymous clone never runs two instances on one node (with
+	// clone-node-max above 1 a clone is unique unless it says otherwise).
+	res = run(t, testCIB(noFencing, nodesXML("n1", "n2"), clone("c", dummy("d"), "clone-max", "4", "clone-node-max", "2", "globally-unique", "false"), "",
 		online(1, "n1")+online(2, "n2")))
 	wantSummary(t, res, "* Start d:0 ( n1 )", "* Start d:1 ( n2 )")
+	res = run(t, testCIB(noFencing, nodesXML("n1", "n2"), clone("c", dummy("d"), "clone-max", "4", "clone-node-max", "2"), "",
+		online(1, "n1")+online(2, "n2")))
+	wantSummary(t, res, "* Start d:0 ( n1 )", "* Start d:1 ( n2 )", "* Start d:2 ( n1 )", "* Start d:3 ( n2 )")
 }
 
 func TestAnonymousHistoryMapsToInstancesInStatusOrder(t *testing.T) {

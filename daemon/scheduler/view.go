@@ -2,7 +2,6 @@ package scheduler
 
 import (
 	"fmt"
-	"pacer/share/options"
 	"sort"
 	"strconv"
 	"strings"
@@ -250,7 +249,7 @@ func (c *cluster) viewRsc(r *Resource) clusterview.Resource {
 		}
 	case Clone:
 		v.Kind = clusterview.KindClone
-		v.Unique = options.IsTrue(r.Meta["globally-unique"])
+		v.Unique = r.clone != nil && r.clone.unique
 		if t := cloneTemplate(r); t != nil {
 			v.Template = t.ID
 		}
