@@ -27,6 +27,7 @@ type action struct {
 	implied     bool // stop implied by fencing
 	probe       bool
 	nostart     bool // placeholder start of a resource that only stops
+	notify      *notifyAction
 }
 
 type orderFlag uint8
@@ -70,6 +71,13 @@ func (a *action) name() string {
 func (a *action) key() string {
 	if a.rsc == nil {
 		return a.task
+	}
+	if n := a.notify; n != nil {
+		typ := "pre"
+		if n.post {
+			typ = "post"
+		}
+		return a.rsc.ID + "_" + typ + "_notify_" + n.phase.op + "_0"
 	}
 	// The same key recurs on every node (probes): build it once.
 	k := opKey{a.task, a.interval}
@@ -198,6 +206,9 @@ func (c *cluster) createActions() {
 	for _, g := range c.allList {
 		if g.Kind == Clone && g.gStart != nil {
 			c.cloneOrders(g)
+			if g.clone != nil && g.clone.notify {
+				c.notifications(g)
+			}
 			continue
 		}
 		if g.Kind != Group || g.gStart == nil {

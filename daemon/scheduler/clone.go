@@ -903,6 +903,7 @@ func (c *cluster) finishClonePseudo(cl *Resource) {
 			a.required = false
 		}
 	}
+	c.finishNotifications(cl)
 }
 
 // roleSummary is the Transition Summary line of a promotable instance,

@@ -231,3 +231,36 @@ func TestDuplicateAnonymousHistoryIsAnOrphanBeyondCloneMax(t *testing.T) {
 		online(1, "n1", ran("d:0", nil), ran("d:1", nil))+online(2, "n2", ran("d", nil))))
 	wantSummary(t, res, "* Stop d:2 ( n1 ) due to node availability")
 }
+
+func TestNotifyingCloneTellsActiveInstancesAroundAStart(t *testing.T) {
+	// d:0 runs on n1; d:1 starts on n2. Before the start only d:0 is told,
+	// afterwards both are, with what started where.
+	res := run(t, testCIB(noFencing, nodesXML("n1", "n2"), clone("c", dummy("d"), "notify", "true"), "",
+		online(1, "n1", ran("d", nil))+online(2, "n2")))
+	wantSummary(t, res, "* Start d:1 ( n2 )")
+	pre := actionByKey(t, res, "d:0_pre_notify_start_0")
+	if pre.Task != "notify" || pre.Node != "n1" || pre.Attrs["CRM_meta_notify_type"] != "pre" ||
+		pre.Attrs["CRM_meta_notify_start_resource"] != "d:1" || pre.Attrs["CRM_meta_notify_start_uname"] != "n2" {
+		t.Errorf("pre-start notification of d:0: %s on %s %v", pre.Task, pre.Node, pre.Attrs)
+	}
+	for _, a := range res.Graph.Actions {
+		if a.Key == "d:1_pre_notify_start_0" {
+			t.Errorf("d:1 is told before it starts")
+		}
+	}
+	post := actionByKey(t, res, "d:1_post_notify_start_0")
+	start, confirmed := actionByKey(t, res, "d:1_start_0"), actionByKey(t, res, "c_confirmed-pre_notify_start_0")
+	if !dependsOn(res, start.ID, confirmed.ID) || !dependsOn(res, post.ID, start.ID) {
+		t.Errorf("the start is not between the pre and post notifications")
+	}
+	if post.Attrs["CRM_meta_notify_key_operation"] != "running" || post.Attrs["CRM_meta_notify_active_resource"] != "d:0" {
+		t.Errorf("post-start notification of d:1: %v", post.Attrs)
+	}
+	// Without notify=true: no notifications.
+	res = run(t, testCIB(noFencing, nodesXML("n1", "n2"), clone("c", dummy("d")), "", online(1, "n1", ran("d", nil))+online(2, "n2")))
+	for _, a := range res.Graph.Actions {
+		if a.Task == "notify" || strings.Contains(a.Key, "notify") {
+			t.Errorf("notification %s without notify=true", a.Key)
+		}
+	}
+}

@@ -131,7 +131,8 @@ type Resource struct {
 	// a promotable clone's pseudo actions; an instance's promote and demote
 	gPromote, gPromoted, gDemote, gDemoted *action
 	promote, demote                        *action
-	cancels                                []roleCancel // monitors a role change cancels
+	cancels                                []roleCancel   // monitors a role change cancels
+	notifyPhases                           []*notifyPhase // a notifying clone's
 	stops                                  map[*Node]*action
 	startOn                                *Node
 	graphRsc                               *graph.Resource // shared by all of its graph actions

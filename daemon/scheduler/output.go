@@ -190,6 +190,9 @@ func (c *cluster) buildGraph(id int) *graph.Graph {
 				ga.Attrs[k] = v
 			}
 			c.cloneMeta(a, ga.Attrs)
+			if a.notify != nil {
+				c.notifyMeta(a, ga.Attrs)
+			}
 			ga.Attrs["CRM_meta_timeout"] = c.timeoutText(c.opTimeout(a.rsc, a.task, a.interval))
 			if a.interval > 0 {
 				ga.Attrs["CRM_meta_interval"] = strconv.FormatInt(int64(a.interval/time.Millisecond), 10)
@@ -287,6 +290,9 @@ func (c *cluster) attrCount(a *action) int {
 		n = len(a.rsc.Params) + 1
 		if a.rsc.instOf != nil {
 			n += 7
+		}
+		if a.notify != nil {
+			n += 25
 		}
 		if a.interval > 0 || a.task == "monitor" {
 			n += 2
