@@ -2,8 +2,11 @@ package sandbox_test
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -102,12 +105,14 @@ func TestCloneRunsOnEveryNodeAndOnTheSurvivorsAfterFencing(t *testing.T) {
 // per role. Outside Pacemaker the agent cannot set its promotion score
 // (crm_attribute has no Pacemaker CIB to talk to), so a location
 // preference for the Promoted role on every node makes each eligible.
-func stateful(id, prim string, nodes ...string) (rsc string, cons []string) {
-	rsc = fmt.Sprintf(`<clone id="%s"><meta_attributes id="%s-meta"><nvpair id="%s-p" name="promotable" value="true"/></meta_attributes>
-<primitive id="%s" class="ocf" provider="pacemaker" type="Stateful"><operations>
+// The clone is notified (notify=true), as drbd-like agents need.
+func stateful(id, prim, envfile string, nodes ...string) (rsc string, cons []string) {
+	rsc = fmt.Sprintf(`<clone id="%s"><meta_attributes id="%s-meta"><nvpair id="%s-p" name="promotable" value="true"/><nvpair id="%s-n" name="notify" value="true"/></meta_attributes>
+<primitive id="%s" class="ocf" provider="pacemaker" type="Stateful">
+<instance_attributes id="%s-ia"><nvpair id="%s-env" name="envfile" value="%s"/></instance_attributes><operations>
   <op id="%s-mon-p" name="monitor" interval="2s" role="Promoted" timeout="20s"/>
   <op id="%s-mon-u" name="monitor" interval="3s" role="Unpromoted" timeout="20s"/>
-</operations></primitive></clone>`, id, id, id, prim, prim, prim)
+</operations></primitive></clone>`, id, id, id, id, prim, prim, prim, envfile, prim, prim)
 	for _, n := range nodes {
 		cons = append(cons, fmt.Sprintf(`<rsc_location id="%s-prom-%s" rsc="%s" role="Promoted" node="%s" score="10"/>`, id, n, id, n))
 	}
@@ -188,7 +193,8 @@ func TestPromotableCloneHasOnePromotedInstanceAndAnotherAfterFencing(t *testing.
 	c := startCluster(t, 3, false)
 	c.oneDC(10*time.Second, "n1", "n2", "n3")
 	cl := c.dial("n1")
-	rsc, cons := stateful("st-clone", "st", "n1", "n2", "n3")
+	envfile := filepath.Join(c.dir, "stateful.env")
+	rsc, cons := stateful("st-clone", "st", envfile, "n1", "n2", "n3")
 	write(t, func() (client.Version, error) {
 		return cl.ReplaceConfiguration(ctx(t, 10*time.Second), configWith(t, true, []string{rsc}, cons), client.Version{})
 	})
@@ -217,5 +223,16 @@ func TestPromotableCloneHasOnePromotedInstanceAndAnotherAfterFencing(t *testing.
 	h, err := c.dial(watch).FenceHistory(ctx(t, 5*time.Second))
 	if err != nil || len(h) == 0 || h[0].Target != first || h[0].Result != "success" {
 		t.Fatalf("fence history %+v, %v: want %s fenced", h, err, first)
+	}
+	// The agents were notified around the promotions (Stateful logs each
+	// action's environment to envfile).
+	env, err := os.ReadFile(envfile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"### notify @", "OCF_RESKEY_CRM_meta_notify_type=pre", "OCF_RESKEY_CRM_meta_notify_operation=promote", "### promote @"} {
+		if !strings.Contains(string(env), want) {
+			t.Errorf("agent environment log lacks %q", want)
+		}
 	}
 }
