@@ -362,12 +362,17 @@ func (c *cluster) unpackRscHistory(r *Resource, n *Node, le *xmltree.Element) {
 		case "promote":
 			role = "Promoted"
 		case "demote":
-			role = "Promoted"
+			// a failed demote is recovered from the unpromoted role
+			role = "Unpromoted"
 		case "migrate_from", "migrate_to":
 			// a half-done migration may have left it running here
 			role = "Started"
 		}
 		h.last = op
+	}
+	if failed && failOp != nil && failOp.task == "demote" && h.last == failOp && c.onFail(r, "demote", failOp.interval) == "block" {
+		// blocked where the demote failed: still promoted as far as anyone knows
+		role = "Promoted"
 	}
 	if h.notInstalled {
 		r.banNodes = append(r.banNodes, n)
