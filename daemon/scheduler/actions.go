@@ -451,7 +451,9 @@ func (c *cluster) primitiveActions(r *Resource) {
 	}
 	if c.noQuorumBlocks() && r.Requires != "nothing" {
 		switch {
-		case c.opts.NoQuorumPolicy == "freeze" || c.opts.NoQuorumPolicy == "demote":
+		case c.opts.NoQuorumPolicy == "freeze" || c.opts.NoQuorumPolicy == "demote" && r.promotable():
+			// demote: promotable instances keep running, unpromoted
+			// (setPromotedRoles); everything else stops as with "stop"
 			if len(r.Running) == 0 {
 				st.runnable = false
 				st.reason = "quorum freeze"

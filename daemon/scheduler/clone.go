@@ -554,6 +554,14 @@ func (c *cluster) roleLocationScore(cl *Resource, in *Resource, n *Node) score.S
 func (c *cluster) roleColocationScore(cl *Resource, n *Node) score.Score {
 	var total score.Score
 	for _, col := range c.colByDep[cl] {
+		if col.DepRole == "Unpromoted" {
+			// the unpromoted instances go with the primary: promote
+			// elsewhere
+			if c.primaryOn(col, n) && col.Score > 0 {
+				total = score.Add(total, -col.Score)
+			}
+			continue
+		}
 		if col.DepRole != "Promoted" {
 			continue
 		}
@@ -635,6 +643,11 @@ func (c *cluster) setPromotedRoles(cl *Resource, insts []*Resource) {
 		if !ok {
 			prio = -1
 		}
+		for _, p := range in.primitives() {
+			if p.demoteOnFail && p.runningOn(n) {
+				prio = score.MinusInfinity // demoted where it failed
+			}
+		}
 		prio = score.Add(prio, c.roleLocationScore(cl, in, n))
 		prio = score.Add(prio, c.roleColocationScore(cl, n))
 		p := firstPrimitive(in)
@@ -651,7 +664,7 @@ func (c *cluster) setPromotedRoles(cl *Resource, insts []*Resource) {
 		return a.order < b.order
 	})
 	max := s.promotedMax
-	if cl.TargetRole == "Unpromoted" {
+	if cl.TargetRole == "Unpromoted" || c.noQuorumBlocks() && c.opts.NoQuorumPolicy == "demote" {
 		max = 0
 	}
 	// A ticket for the Promoted role: without it nothing is promoted,

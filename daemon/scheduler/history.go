@@ -438,6 +438,12 @@ func (c *cluster) unpackRscHistory(r *Resource, n *Node, le *xmltree.Element) {
 			n.StandbyFail = true
 		case "stop":
 			r.stopOnFail = true
+		case "demote":
+			if role == "Promoted" && r.promotable() && (failOp.task == "promote" || failOp.task == "monitor" && failOp.interval > 0) {
+				// recovered by demoting it where it is, not by a restart
+				r.demoteOnFail = true
+				return
+			}
 		}
 		if role != "Stopped" {
 			r.Failed = true

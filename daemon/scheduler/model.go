@@ -111,6 +111,7 @@ type Resource struct {
 	reloadOn          map[*Node]bool
 	partialOn         []*Node
 	stopOnFail        bool
+	demoteOnFail      bool // a promoted instance failed with on-fail=demote
 	expired           map[*Node]bool
 	failCount         map[*Node]int
 
