@@ -480,6 +480,10 @@ func (c *cluster) failCounts(r *Resource) {
 	}
 }
 
+// anyInstance prefixes the index key of the failure attributes of every
+// numbered instance of a primitive.
+const anyInstance = "\x00"
+
 // failAttr is one fail-count-* or last-failure-* node attribute.
 type failAttr struct {
 	rest  string // what follows the prefix: RSC or RSC#OP_INTERVAL
@@ -513,20 +517,39 @@ func (c *cluster) failAttrs(n *Node) map[string][]failAttr {
 			id = rest[:i]
 		}
 		m[id] = append(m[id], failAttr{rest, v, isFC})
+		if i := strings.LastIndexByte(id, ':'); i > 0 && atoiDef(id[i+1:], -1) >= 0 {
+			// also under the primitive's id: an anonymous clone's
+			// failures count whichever instance number they name
+			m[anyInstance+id[:i]] = append(m[anyInstance+id[:i]], failAttr{rest, v, isFC})
+		}
 	}
 	c.failIdx[n] = m
 	return m
 }
 
 // failCount sums the fail-count attributes of r on n and returns the
-// latest last-failure.
+// latest last-failure. An anonymous clone instance counts the failures
+// recorded under any instance number of its primitive.
 func (c *cluster) failCount(r *Resource, n *Node) (int, time.Time) {
-	total := score.Score(0)
-	var last time.Time
+	if cl := r.cloneOf(); r.instOf != nil && cl != nil && !cl.clone.unique {
+		return c.failCountOf([]string{r.instOf.ID, anyInstance + r.instOf.ID}, n)
+	}
+	return c.recordedFailCount(r, n)
+}
+
+// recordedFailCount sums the fail-count attributes named after r (or, for
+// "rsc:N", after rsc) on n, as the status shows them.
+func (c *cluster) recordedFailCount(r *Resource, n *Node) (int, time.Time) {
 	ids := []string{r.ID}
 	if i := strings.LastIndexByte(r.ID, ':'); i > 0 {
 		ids = append(ids, r.ID[:i])
 	}
+	return c.failCountOf(ids, n)
+}
+
+func (c *cluster) failCountOf(ids []string, n *Node) (int, time.Time) {
+	total := score.Score(0)
+	var last time.Time
 	idx := c.failAttrs(n)
 	for _, id := range ids {
 		for _, a := range idx[id] {

@@ -71,7 +71,7 @@ func View(doc *xmltree.Document, now time.Time) (*clusterview.Snapshot, error) {
 			continue
 		}
 		for _, n := range c.nodes {
-			if fc, last := c.failCount(r, n); fc > 0 {
+			if fc, last := c.recordedFailCount(r, n); fc > 0 {
 				s.FailCounts = append(s.FailCounts, clusterview.FailCount{Resource: r.ID, Node: n.Name, Count: fc,
 					MigrationThreshold: r.MigrationThreshold, LastFailure: last})
 			}
