@@ -610,6 +610,9 @@ func (c *cluster) primaryOn(col *Colocation, n *Node) bool {
 		if p.Assigned == nil || !c.sameAttr(col.NodeAttribute, p.Assigned, n) {
 			continue
 		}
+		if p.Blocked && p.FailedOn[p.Assigned] {
+			continue // a failed instance left blocked is no place to be
+		}
 		if col.PrimRole == "Promoted" && p.NextRole != "Promoted" {
 			continue
 		}
