@@ -376,6 +376,9 @@ func (c *cluster) ticketLoss() {
 			continue
 		}
 		for _, p := range t.Rsc.primitives() {
+			if t.Role == "Promoted" && p.Role != "Promoted" {
+				continue // only where the promoted role runs
+			}
 			for _, n := range p.Running {
 				if !n.Unclean && c.opts.FencingEnabled {
 					n.Unclean = true

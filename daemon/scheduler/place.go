@@ -432,6 +432,11 @@ func (c *cluster) disabled(r *Resource) bool {
 		return true
 	}
 	for _, x := range r.chain() {
+		if x != r && x.Kind == Clone {
+			// an instance inherits the clone's target-role unless its
+			// template sets its own, which wins
+			continue
+		}
 		if x.TargetRole == "Stopped" {
 			return true
 		}
