@@ -483,13 +483,18 @@ func (c *cluster) propagate() {
 		changed := false
 		for _, o := range c.orders {
 			if o.any != nil && o.any.firsts != nil {
-				runnable := 0
+				runnable, stopping := 0, 0
 				for _, f := range o.any.firsts {
 					if f.runnable {
 						runnable++
 					}
+					if f.nostart {
+						stopping++
+					}
 				}
 				if runnable < max(o.any.need, 1) && c.markUnrunnable(o.then, "unrunnable "+o.any.name) {
+					// only stopping: an asymmetrical order after it blocks nothing
+					o.then.nostart = stopping > 0
 					changed = true
 				}
 				continue
