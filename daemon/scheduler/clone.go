@@ -130,13 +130,16 @@ func (c *cluster) historyInstance(m *Resource, id string, n *Node) *Resource {
 		return c.slotInstance(cl, m, num)
 	}
 	free := -1
+	duplicate := false
 	for k, slot := range s.slots {
 		anywhere, on := slotActive(slot, n)
 		if on {
 			if inst := slot[m]; inst != nil && inst.runningOn(n) {
 				// a second history of the same anonymous instance on one
-				// node (globally-unique was switched off): an orphan
-				return c.slotInstance(cl, m, max(len(s.slots), s.max))
+				// node (globally-unique was switched off): an orphan,
+				// unless an orphan active here has room for it
+				duplicate = true
+				continue
 			}
 			return c.slotInstance(cl, m, k)
 		}
@@ -146,6 +149,9 @@ func (c *cluster) historyInstance(m *Resource, id string, n *Node) *Resource {
 	}
 	if free < 0 {
 		free = len(s.slots)
+	}
+	if duplicate {
+		free = max(len(s.slots), s.max)
 	}
 	if m.Requires != "fencing" && (!n.Online || n.Unclean) {
 		// An instance that needs no fencing to recover must not hold an
