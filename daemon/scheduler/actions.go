@@ -780,12 +780,17 @@ func (c *cluster) blockColocated() {
 			if col.Prim.Kind == Group && col.Prim.gStart != nil {
 				ps = firstUnrunnableMember(col.Prim)
 			}
-			if ps == nil || ps.runnable || !ps.required {
+			// the primary cannot start, or runs and must stop where it is
+			stopping := ps != nil && !ps.runnable && ps.node != nil && ps.rsc.runningOn(ps.node) && ps.rsc.Kind == Primitive && !ps.rsc.fixed
+			if ps == nil || ps.runnable || !ps.required && !stopping {
 				continue
 			}
 			for _, d := range col.Dep.primitives() {
 				ds := d.start
-				if ds == nil || !ds.runnable || !ds.required || ds.node == nil {
+				if ds == nil || !ds.runnable || ds.node == nil {
+					continue
+				}
+				if !ds.required && !(stopping && d.runningOn(ds.node) && ds.node == ps.node) {
 					continue
 				}
 				if c.markUnrunnable(ds, "colocation with "+col.Prim.ID) {

@@ -223,6 +223,9 @@ func (c *cluster) expandClones() {
 				c.slotInstance(cl, m, k)
 			}
 		}
+		if !s.unique {
+			shareBans(s, members)
+		}
 		var insts []*Resource
 		for k, slot := range s.slots {
 			if t.Kind == Primitive {
@@ -267,6 +270,31 @@ func (c *cluster) expandClones() {
 		}
 	}
 	c.allList = out
+}
+
+// shareBans: what one anonymous instance's history says about a node (the
+// agent is not installed there, the resource is not configured right)
+// holds for every instance of the same primitive.
+func shareBans(s *cloneSpec, members []*Resource) {
+	for _, m := range members {
+		var bans []*Node
+		banAll := false
+		for _, slot := range s.slots {
+			if inst := slot[m]; inst != nil {
+				bans = append(bans, inst.banNodes...)
+				banAll = banAll || inst.banAll
+			}
+		}
+		if len(bans) == 0 && !banAll {
+			continue
+		}
+		for _, slot := range s.slots {
+			if inst := slot[m]; inst != nil {
+				inst.banNodes = append(inst.banNodes[:0:0], bans...)
+				inst.banAll = banAll
+			}
+		}
+	}
 }
 
 // currentNode is where an instance runs now (a group instance: where its
