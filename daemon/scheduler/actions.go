@@ -258,6 +258,9 @@ func (c *cluster) createActions() {
 			}
 		}
 	}
+	for _, r := range c.allList {
+		r.migrating = c.migrates(r)
+	}
 	for _, ao := range c.anyOf {
 		var firsts []*action
 		for _, f := range ao.firsts {
@@ -504,6 +507,9 @@ func (c *cluster) propagate() {
 				(f.task == "start" || f.task == "running" || f.task == "promoted") {
 				// A clone starting somewhere (an instance on a new node)
 				// restarts neither its other instances nor what follows it.
+			} else if o.flags&fImpliesThen != 0 && f.required && !t.required && f.task == "start" && f.rsc != nil && f.rsc.migrating && t.rsc != f.rsc {
+				// A live migration keeps the resource running: what
+				// follows it has no reason to restart.
 			} else if o.flags&fImpliesThen != 0 && f.required && !t.required && t.node != nil || (o.flags&fImpliesThen != 0 && f.required && !t.required && t.pseudo) {
 				if t.rsc != nil && t.rsc.fixed && !t.pseudo {
 					// unmanaged: never forced
@@ -531,6 +537,8 @@ func (c *cluster) propagate() {
 			}
 			if o.flags&fImpliesFirst != 0 && t.required && !f.required && (f.node != nil || f.pseudo) {
 				if f.rsc != nil && f.rsc.fixed && !f.pseudo {
+				} else if t.task == "stop" && t.rsc != nil && t.rsc.migrating && f.rsc != t.rsc {
+					// nor must anything stop before it leaves
 				} else if c.markRequired(f, invReason(o, t, f)) {
 					changed = true
 				}
@@ -657,6 +665,15 @@ func (c *cluster) rscSummary(r *Resource) string {
 	return fmt.Sprintf("  * %s    %-20s ( %s%s -> %s%s )%s", verb, r.ID, rolePrefix(r), cur.Name, nextRolePrefix(r), next.Name, withReason(reason, blocked))
 }
 
+// migrates reports whether r moves by live migration.
+func (c *cluster) migrates(r *Resource) bool {
+	if r.Kind != Primitive || len(r.Running) != 1 || r.Assigned == nil {
+		return false
+	}
+	cur := r.Running[0]
+	return r.Assigned != cur && c.migratable(r, cur) && c.unmigratableBefore(r, cur) == nil
+}
+
 // migratable: allow-migrate is set and the resource can leave cur alive.
 func (c *cluster) migratable(r *Resource, cur *Node) bool {
 	if !options.IsTrue(r.Meta["allow-migrate"]) || r.Failed || len(r.Running) != 1 {
@@ -674,6 +691,18 @@ func (c *cluster) migratable(r *Resource, cur *Node) bool {
 // unmigratableBefore returns an earlier member of r's group that moves
 // without live migration: r then has to stop and start after it.
 func (c *cluster) unmigratableBefore(r *Resource, cur *Node) *Resource {
+	// Whatever r must start after and that moves the hard way stops
+	// first, and r's stop comes after that: r cannot migrate either.
+	for _, o := range c.orderings {
+		if o.Then != r.top() && o.Then != r || o.Kind != "Mandatory" || o.FirstAction != "start" || o.ThenAction != "start" || !o.Symmetrical {
+			continue
+		}
+		for _, p := range o.First.primitives() {
+			if len(p.Running) == 1 && p.Assigned != nil && p.Assigned != p.Running[0] && !c.migratable(p, p.Running[0]) {
+				return o.First
+			}
+		}
+	}
 	g := r.Parent
 	if g == nil || g.Kind != Group {
 		return nil

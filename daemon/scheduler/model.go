@@ -112,6 +112,7 @@ type Resource struct {
 	partialOn         []*Node
 	stopOnFail        bool
 	demoteOnFail      bool // a promoted instance failed with on-fail=demote
+	migrating         bool // moves by live migration
 	expired           map[*Node]bool
 	failCount         map[*Node]int
 
