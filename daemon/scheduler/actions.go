@@ -261,6 +261,8 @@ func (c *cluster) createActions() {
 	for _, r := range c.allList {
 		r.migrating = c.migrates(r)
 	}
+	// after every ordering: the migrations take over the starts' orderings
+	defer c.migrationActions()
 	for _, ao := range c.anyOf {
 		var firsts []*action
 		for _, f := range ao.firsts {
@@ -667,8 +669,8 @@ func (c *cluster) rscSummary(r *Resource) string {
 
 // migrates reports whether r moves by live migration.
 func (c *cluster) migrates(r *Resource) bool {
-	if r.Kind != Primitive || len(r.Running) != 1 || r.Assigned == nil {
-		return false
+	if r.Kind != Primitive || len(r.Running) != 1 || r.Assigned == nil || r.cloneOf() != nil {
+		return false // clone instances do not migrate
 	}
 	cur := r.Running[0]
 	return r.Assigned != cur && c.migratable(r, cur) && c.unmigratableBefore(r, cur) == nil

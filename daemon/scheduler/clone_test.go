@@ -264,3 +264,27 @@ func TestNotifyingCloneTellsActiveInstancesAroundAStart(t *testing.T) {
 		}
 	}
 }
+
+func TestLiveMigrationRunsMigrateToThenMigrateFrom(t *testing.T) {
+	cons := `<rsc_location id="l" rsc="vm" node="n2" score="100"/>`
+	res := run(t, testCIB(noFencing, nodesXML("n1", "n2"), dummy("vm", "allow-migrate", "true"), cons,
+		online(1, "n1", ran("vm", nil))+online(2, "n2")))
+	wantSummary(t, res, "* Migrate vm ( n1 -> n2 )")
+	to, from := actionByKey(t, res, "vm_migrate_to_0"), actionByKey(t, res, "vm_migrate_from_0")
+	stop, start := actionByKey(t, res, "vm_stop_0"), actionByKey(t, res, "vm_start_0")
+	if to.Node != "n1" || from.Node != "n2" || stop.Node != "n1" || start.Kind != graph.Pseudo {
+		t.Errorf("migrate_to on %s, migrate_from on %s, stop on %s, start kind %v", to.Node, from.Node, stop.Node, start.Kind)
+	}
+	if !dependsOn(res, from.ID, to.ID) || !dependsOn(res, stop.ID, from.ID) || !dependsOn(res, start.ID, stop.ID) {
+		t.Errorf("not migrate_to -> migrate_from -> stop -> start")
+	}
+	if to.Attrs["CRM_meta_migrate_source"] != "n1" || to.Attrs["CRM_meta_migrate_target"] != "n2" {
+		t.Errorf("migrate_to meta: %v", to.Attrs)
+	}
+	// Without allow-migrate it is a stop and a start.
+	res = run(t, testCIB(noFencing, nodesXML("n1", "n2"), dummy("vm"), cons, online(1, "n1", ran("vm", nil))+online(2, "n2")))
+	wantSummary(t, res, "* Move vm ( n1 -> n2 )")
+	if st := actionByKey(t, res, "vm_start_0"); st.Kind != graph.RscOp || st.Node != "n2" {
+		t.Errorf("start of a plain move: %v on %s", st.Kind, st.Node)
+	}
+}

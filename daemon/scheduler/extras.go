@@ -140,6 +140,11 @@ func (c *cluster) extraActions() {
 
 // finishPseudo marks group pseudo actions needed when a member acts.
 func (c *cluster) finishPseudo() {
+	for _, r := range c.allList {
+		if r.migrateTo != nil {
+			c.finishMigration(r)
+		}
+	}
 	for _, g := range c.allList {
 		if g.Kind == Clone && g.gStart != nil {
 			c.finishClonePseudo(g)

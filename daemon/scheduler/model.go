@@ -133,6 +133,7 @@ type Resource struct {
 	// a promotable clone's pseudo actions; an instance's promote and demote
 	gPromote, gPromoted, gDemote, gDemoted *action
 	promote, demote                        *action
+	migrateTo, migrateFrom                 *action        // a live migration's
 	cancels                                []roleCancel   // monitors a role change cancels
 	notifyPhases                           []*notifyPhase // a notifying clone's
 	stops                                  map[*Node]*action

@@ -193,6 +193,9 @@ func (c *cluster) buildGraph(id int) *graph.Graph {
 			if a.notify != nil {
 				c.notifyMeta(a, ga.Attrs)
 			}
+			if a.task == "migrate_to" || a.task == "migrate_from" {
+				c.migrateMeta(a, ga.Attrs)
+			}
 			ga.Attrs["CRM_meta_timeout"] = c.timeoutText(c.opTimeout(a.rsc, a.task, a.interval))
 			if a.interval > 0 {
 				ga.Attrs["CRM_meta_interval"] = strconv.FormatInt(int64(a.interval/time.Millisecond), 10)
