@@ -30,11 +30,12 @@
 //     the reasons they carry, fencing, probes and monitors; then the
 //     Transition Summary lines.
 //
+//   - clone.go, notify.go, migrate.go: clones as instances (rsc:N):
+//     history mapped to instance numbers, placement per instance,
+//     promotion of promotable ones, notifications; live migration.
+//
 //   - output.go, format.go, view.go: the graph, scores, crm_simulate
 //     layout and the status snapshot for pacer status/mon.
-//
-//   - clone.go: clones as instances (rsc:N): history mapped to instance
-//     numbers, placement per instance, promotion of promotable ones.
 package scheduler
 
 import (
