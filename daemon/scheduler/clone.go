@@ -1000,6 +1000,10 @@ func (c *cluster) roleSummary(r *Resource) string {
 		if nextRole == "Promoted" && st.runnable {
 			return line("Promote", "Stopped -> Promoted "+st.node.Name, suffix)
 		}
+		if r.promote != nil && !r.promote.runnable {
+			// chosen for promotion, but it cannot even start
+			return line("Promote", "Stopped -> Promoted "+st.node.Name, " blocked")
+		}
 		return line("Start", st.node.Name, suffix)
 	}
 	stop := r.stops[cur]
