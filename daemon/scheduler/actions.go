@@ -523,6 +523,8 @@ func (c *cluster) propagate() {
 				reason := ""
 				switch {
 				case f.probe:
+				case f.rsc != nil && f.rsc == t.rsc && t.task == "promote":
+					// a promotion that cannot start says no more
 				case f.rsc == nil:
 					reason = "unrunnable " + f.task
 				case f.pseudo && f.reason != "" && (f.rsc.Kind == Group || f.rsc.Kind == Clone) && f.task == "start":
@@ -817,6 +819,13 @@ func (c *cluster) blockColocated() {
 				continue
 			}
 			for _, d := range col.Dep.primitives() {
+				if col.DepRole == "Promoted" {
+					// only the promotion follows the primary
+					if d.promote != nil && d.promote.runnable && d.promote.required && c.markUnrunnable(d.promote, "colocation with "+col.Prim.ID) {
+						changed = true
+					}
+					continue
+				}
 				ds := d.start
 				if ds == nil || !ds.runnable || ds.node == nil {
 					continue

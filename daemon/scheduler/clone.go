@@ -1002,7 +1002,7 @@ func (c *cluster) roleSummary(r *Resource) string {
 		}
 		if r.promote != nil && !r.promote.runnable {
 			// chosen for promotion, but it cannot even start
-			return line("Promote", "Stopped -> Promoted "+st.node.Name, " blocked")
+			return line("Promote", "Stopped -> Promoted "+st.node.Name, withReason(r.promote.reason, true))
 		}
 		return line("Start", st.node.Name, suffix)
 	}
