@@ -27,6 +27,7 @@ type action struct {
 	implied     bool // stop implied by fencing
 	probe       bool
 	nostart     bool // placeholder start of a resource that only stops
+	notify      *notifyAction
 }
 
 type orderFlag uint8
@@ -53,6 +54,7 @@ type order struct {
 type anyOf struct {
 	firsts []*action
 	name   string // the set it waits for
+	need   int    // how many must be runnable (0: one)
 }
 
 func (a *action) name() string {
@@ -70,12 +72,22 @@ func (a *action) key() string {
 	if a.rsc == nil {
 		return a.task
 	}
+	if n := a.notify; n != nil {
+		typ := "pre"
+		if n.post {
+			typ = "post"
+		}
+		return a.rsc.ID + "_" + typ + "_notify_" + n.phase.op + "_0"
+	}
 	// The same key recurs on every node (probes): build it once.
 	k := opKey{a.task, a.interval}
+	if a.task == "cancel" {
+		k.task = "monitor" // a cancel is keyed by the operation it cancels
+	}
 	if s, ok := a.rsc.keys[k]; ok {
 		return s
 	}
-	s := a.rsc.ID + "_" + a.task + "_" + strconv.FormatInt(int64(a.interval/time.Millisecond), 10)
+	s := a.rsc.ID + "_" + k.task + "_" + strconv.FormatInt(int64(a.interval/time.Millisecond), 10)
 	if a.rsc.keys == nil {
 		a.rsc.keys = map[opKey]string{}
 	}
@@ -169,10 +181,7 @@ func (c *cluster) createActions() {
 	}
 	for _, r := range c.allList {
 		switch r.Kind {
-		case Group:
-			if r.inCollective() {
-				continue
-			}
+		case Group, Clone:
 			r.gStart = c.newAction(r, "start", nil)
 			r.gStart.pseudo = true
 			r.gRunning = c.newAction(r, "running", nil)
@@ -181,16 +190,27 @@ func (c *cluster) createActions() {
 			r.gStop.pseudo = true
 			r.gStopped = c.newAction(r, "stopped", nil)
 			r.gStopped.pseudo = true
-		case Primitive:
-			if r.fixed && r.inCollective() {
-				c.instanceActions(r)
-				continue
+			if r.Kind == Clone && r.Promotable {
+				c.promotablePseudoActions(r)
 			}
+		case Primitive:
 			c.primitiveActions(r)
+		}
+	}
+	for _, r := range c.allList {
+		if r.Kind == Primitive && r.promotable() {
+			c.roleActions(r)
 		}
 	}
 	// group internals
 	for _, g := range c.allList {
+		if g.Kind == Clone && g.gStart != nil {
+			c.cloneOrders(g)
+			if g.clone != nil && g.clone.notify {
+				c.notifications(g)
+			}
+			continue
+		}
 		if g.Kind != Group || g.gStart == nil {
 			continue
 		}
@@ -238,15 +258,27 @@ func (c *cluster) createActions() {
 			}
 		}
 	}
+	for _, r := range c.allList {
+		r.migrating = c.migrates(r)
+	}
+	// after every ordering: the migrations take over the starts' orderings
+	defer c.migrationActions()
 	for _, ao := range c.anyOf {
 		var firsts []*action
 		for _, f := range ao.firsts {
+			if f.Kind == Clone {
+				// a clone counts its instances
+				for _, in := range f.Children {
+					firsts = append(firsts, c.actionsFor(in, ao.fa, true)...)
+				}
+				continue
+			}
 			firsts = append(firsts, c.actionsFor(f, ao.fa, true)...)
 		}
 		for _, t := range ao.thens {
 			for _, ta := range c.actionsFor(t, ao.ta, false) {
 				o := c.newOrder()
-				o.then, o.any = ta, &anyOf{firsts: firsts, name: ao.id}
+				o.then, o.any = ta, &anyOf{firsts: firsts, name: ao.id, need: ao.need}
 				c.orders = append(c.orders, o)
 				for _, f := range firsts {
 					c.addOrder(f, ta, 0)
@@ -282,7 +314,27 @@ func (c *cluster) stopsOf(r *Resource) []*action {
 // actionsFor maps a constraint's resource+action to actions; as first, a
 // group's start is its "running" and its stop its "stopped".
 func (c *cluster) actionsFor(r *Resource, task string, asFirst bool) []*action {
-	if r.Kind == Group {
+	if r.Kind == Clone && r.gStart != nil {
+		switch task {
+		case "promote":
+			if r.gPromote == nil {
+				return nil
+			}
+			if asFirst {
+				return []*action{r.gPromoted}
+			}
+			return []*action{r.gPromote}
+		case "demote":
+			if r.gDemote == nil {
+				return nil
+			}
+			if asFirst {
+				return []*action{r.gDemoted}
+			}
+			return []*action{r.gDemote}
+		}
+	}
+	if r.Kind == Group || r.Kind == Clone {
 		if r.gStart == nil {
 			return nil
 		}
@@ -310,13 +362,19 @@ func (c *cluster) actionsFor(r *Resource, task string, asFirst bool) []*action {
 		}
 	case "stop":
 		return c.stopsOf(r)
+	case "promote":
+		if r.promote != nil {
+			return []*action{r.promote}
+		}
+	case "demote":
+		if r.demote != nil {
+			return []*action{r.demote}
+		}
 	}
 	return nil
 }
 
 func (c *cluster) orderActions(first *Resource, fa string, then *Resource, ta string, kind string, inverse bool) {
-	fs := c.actionsFor(first, fa, true)
-	ts := c.actionsFor(then, ta, false)
 	var f orderFlag
 	if kind == "Mandatory" {
 		if inverse {
@@ -325,6 +383,12 @@ func (c *cluster) orderActions(first *Resource, fa string, then *Resource, ta st
 			f = fImpliesThen | fRunnableLeft
 		}
 	}
+	if c.interleaved(first, then) {
+		c.orderInterleaved(first, fa, then, ta, f)
+		return
+	}
+	fs := c.actionsFor(first, fa, true)
+	ts := c.actionsFor(then, ta, false)
 	for _, x := range fs {
 		for _, y := range ts {
 			c.addOrder(x, y, f)
@@ -392,7 +456,9 @@ func (c *cluster) primitiveActions(r *Resource) {
 	}
 	if c.noQuorumBlocks() && r.Requires != "nothing" {
 		switch {
-		case c.opts.NoQuorumPolicy == "freeze" || c.opts.NoQuorumPolicy == "demote":
+		case c.opts.NoQuorumPolicy == "freeze" || c.opts.NoQuorumPolicy == "demote" && r.promotable():
+			// demote: promotable instances keep running, unpromoted
+			// (setPromotedRoles); everything else stops as with "stop"
 			if len(r.Running) == 0 {
 				st.runnable = false
 				st.reason = "quorum freeze"
@@ -422,19 +488,31 @@ func (c *cluster) propagate() {
 		changed := false
 		for _, o := range c.orders {
 			if o.any != nil && o.any.firsts != nil {
-				any := false
+				runnable, stopping := 0, 0
 				for _, f := range o.any.firsts {
 					if f.runnable {
-						any = true
+						runnable++
+					}
+					if f.nostart {
+						stopping++
 					}
 				}
-				if !any && c.markUnrunnable(o.then, "unrunnable "+o.any.name) {
+				if runnable < max(o.any.need, 1) && c.markUnrunnable(o.then, "unrunnable "+o.any.name) {
+					// only stopping: an asymmetrical order after it blocks nothing
+					o.then.nostart = stopping > 0
 					changed = true
 				}
 				continue
 			}
 			f, t := o.first, o.then
-			if o.flags&fImpliesThen != 0 && f.required && !t.required && t.node != nil || (o.flags&fImpliesThen != 0 && f.required && !t.required && t.pseudo) {
+			if o.flags&fImpliesThen != 0 && f.required && !t.required && f.pseudo && f.rsc != nil && f.rsc.Kind == Clone && t.rsc != f.rsc &&
+				(f.task == "start" || f.task == "running" || f.task == "promoted") {
+				// A clone starting somewhere (an instance on a new node)
+				// restarts neither its other instances nor what follows it.
+			} else if o.flags&fImpliesThen != 0 && f.required && !t.required && f.task == "start" && f.rsc != nil && f.rsc.migrating && t.rsc != f.rsc {
+				// A live migration keeps the resource running: what
+				// follows it has no reason to restart.
+			} else if o.flags&fImpliesThen != 0 && f.required && !t.required && t.node != nil || (o.flags&fImpliesThen != 0 && f.required && !t.required && t.pseudo) {
 				if t.rsc != nil && t.rsc.fixed && !t.pseudo {
 					// unmanaged: never forced
 				} else if c.markRequired(t, reqReason(f, t)) {
@@ -445,9 +523,11 @@ func (c *cluster) propagate() {
 				reason := ""
 				switch {
 				case f.probe:
+				case f.rsc != nil && f.rsc == t.rsc && t.task == "promote":
+					// a promotion that cannot start says no more
 				case f.rsc == nil:
 					reason = "unrunnable " + f.task
-				case f.pseudo && f.reason != "" && f.rsc.Kind == Group && f.task == "start":
+				case f.pseudo && f.reason != "" && (f.rsc.Kind == Group || f.rsc.Kind == Clone) && f.task == "start":
 					reason = f.reason
 				default:
 					reason = "unrunnable " + f.rsc.ID + " " + f.task
@@ -461,6 +541,8 @@ func (c *cluster) propagate() {
 			}
 			if o.flags&fImpliesFirst != 0 && t.required && !f.required && (f.node != nil || f.pseudo) {
 				if f.rsc != nil && f.rsc.fixed && !f.pseudo {
+				} else if t.task == "stop" && t.rsc != nil && t.rsc.migrating && f.rsc != t.rsc {
+					// nor must anything stop before it leaves
 				} else if c.markRequired(f, invReason(o, t, f)) {
 					changed = true
 				}
@@ -498,11 +580,9 @@ func (c *cluster) summaryLines() []string {
 		if r.Kind != Primitive || r.stops == nil {
 			continue
 		}
-		if r.fixed && r.inCollective() {
-			for _, n := range r.Running {
-				if r.stops[n] != nil {
-					out = append(out, fmt.Sprintf("  * Stop       %-20s ( %s )  due to node availability", r.ID, n.Name))
-				}
+		if r.promotable() {
+			if l := c.roleSummary(r); l != "" {
+				out = append(out, l)
 			}
 			continue
 		}
@@ -589,6 +669,15 @@ func (c *cluster) rscSummary(r *Resource) string {
 	return fmt.Sprintf("  * %s    %-20s ( %s%s -> %s%s )%s", verb, r.ID, rolePrefix(r), cur.Name, nextRolePrefix(r), next.Name, withReason(reason, blocked))
 }
 
+// migrates reports whether r moves by live migration.
+func (c *cluster) migrates(r *Resource) bool {
+	if r.Kind != Primitive || len(r.Running) != 1 || r.Assigned == nil || r.cloneOf() != nil {
+		return false // clone instances do not migrate
+	}
+	cur := r.Running[0]
+	return r.Assigned != cur && c.migratable(r, cur) && c.unmigratableBefore(r, cur) == nil
+}
+
 // migratable: allow-migrate is set and the resource can leave cur alive.
 func (c *cluster) migratable(r *Resource, cur *Node) bool {
 	if !options.IsTrue(r.Meta["allow-migrate"]) || r.Failed || len(r.Running) != 1 {
@@ -606,6 +695,18 @@ func (c *cluster) migratable(r *Resource, cur *Node) bool {
 // unmigratableBefore returns an earlier member of r's group that moves
 // without live migration: r then has to stop and start after it.
 func (c *cluster) unmigratableBefore(r *Resource, cur *Node) *Resource {
+	// Whatever r must start after and that moves the hard way stops
+	// first, and r's stop comes after that: r cannot migrate either.
+	for _, o := range c.orderings {
+		if o.Then != r.top() && o.Then != r || o.Kind != "Mandatory" || o.FirstAction != "start" || o.ThenAction != "start" || !o.Symmetrical {
+			continue
+		}
+		for _, p := range o.First.primitives() {
+			if len(p.Running) == 1 && p.Assigned != nil && p.Assigned != p.Running[0] && !c.migratable(p, p.Running[0]) {
+				return o.First
+			}
+		}
+	}
 	g := r.Parent
 	if g == nil || g.Kind != Group {
 		return nil
@@ -712,12 +813,24 @@ func (c *cluster) blockColocated() {
 			if col.Prim.Kind == Group && col.Prim.gStart != nil {
 				ps = firstUnrunnableMember(col.Prim)
 			}
-			if ps == nil || ps.runnable || !ps.required {
+			// the primary cannot start, or runs and must stop where it is
+			stopping := ps != nil && !ps.runnable && ps.node != nil && ps.rsc.runningOn(ps.node) && ps.rsc.Kind == Primitive && !ps.rsc.fixed
+			if ps == nil || ps.runnable || !ps.required && !stopping {
 				continue
 			}
 			for _, d := range col.Dep.primitives() {
+				if col.DepRole == "Promoted" {
+					// only the promotion follows the primary
+					if d.promote != nil && d.promote.runnable && d.promote.required && c.markUnrunnable(d.promote, "colocation with "+col.Prim.ID) {
+						changed = true
+					}
+					continue
+				}
 				ds := d.start
-				if ds == nil || !ds.runnable || !ds.required || ds.node == nil {
+				if ds == nil || !ds.runnable || ds.node == nil {
+					continue
+				}
+				if !ds.required && !(stopping && d.runningOn(ds.node) && ds.node == ps.node) {
 					continue
 				}
 				if c.markUnrunnable(ds, "colocation with "+col.Prim.ID) {
@@ -739,24 +852,6 @@ func firstUnrunnableMember(g *Resource) *action {
 		}
 	}
 	return nil
-}
-
-// instanceActions: clone instances are not placed by this scheduler, but
-// one on a node being fenced is stopped by the fencing.
-func (c *cluster) instanceActions(r *Resource) {
-	for _, n := range r.Running {
-		if !n.Fence {
-			continue
-		}
-		if r.stops == nil {
-			r.stops = map[*Node]*action{}
-		}
-		s := c.newAction(r, "stop", n)
-		s.pseudo, s.implied, s.required = true, true, true
-		s.reason = "node availability"
-		r.stops[n] = s
-		c.addOrder(c.fenceOps[n], s, fImpliesThen|fRunnableLeft)
-	}
 }
 
 // rolePrefix names the current role in a summary line when it is not the

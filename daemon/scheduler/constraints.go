@@ -12,6 +12,10 @@ import (
 // resolve turns a constraint reference (resource, tag or template) into resources.
 func (c *cluster) resolve(id string) []*Resource {
 	if r := c.all[id]; r != nil && !r.Orphan {
+		// A constraint naming what a clone clones means the clone.
+		if cl := r.cloneOf(); cl != nil && r.instOf == nil {
+			return []*Resource{cl}
+		}
 		return []*Resource{r}
 	}
 	if refs, ok := c.tags[id]; ok {
@@ -23,8 +27,16 @@ func (c *cluster) resolve(id string) []*Resource {
 	}
 	if _, ok := c.templates[id]; ok {
 		var out []*Resource
+		seen := map[*Resource]bool{}
 		for _, r := range c.allList {
-			if r.Kind == Primitive && r.Elem != nil && r.Elem.Attr("template") == id {
+			if r.Kind != Primitive || r.instOf != nil || r.Elem == nil || r.Elem.Attr("template") != id {
+				continue
+			}
+			if cl := r.cloneOf(); cl != nil {
+				r = cl
+			}
+			if !seen[r] {
+				seen[r] = true
 				out = append(out, r)
 			}
 		}
@@ -247,8 +259,19 @@ func (c *cluster) unpackOrder(e *xmltree.Element) {
 		if ta == "" {
 			ta = fa
 		}
+		requireAll := true
+		if v, ok := e.AttrOK("require-all"); ok {
+			requireAll = options.IsTrue(v)
+		}
 		for _, f := range c.resolve(e.Attr("first")) {
 			for _, t := range c.resolve(e.Attr("then")) {
+				// After a clone with clone-min (or require-all=false) the
+				// then side may start once enough instances run.
+				if f.Kind == Clone && f.clone != nil && orStr(fa, "start") == "start" && (f.clone.min > 0 || !requireAll) && kind == "Mandatory" {
+					c.anyOf = append(c.anyOf, &anyOrder{id: "clone-one-or-more:" + e.ID(), firsts: []*Resource{f}, thens: []*Resource{t},
+						fa: "start", ta: orStr(ta, "start"), need: max(f.clone.min, 1)})
+					continue
+				}
 				add(f, t, fa, ta)
 			}
 		}
@@ -292,6 +315,7 @@ type anyOrder struct {
 	id            string
 	firsts, thens []*Resource
 	fa, ta        string
+	need          int // how many firsts must be runnable (0: one)
 }
 
 func (c *cluster) unpackTicket(e *xmltree.Element) {
@@ -352,6 +376,9 @@ func (c *cluster) ticketLoss() {
 			continue
 		}
 		for _, p := range t.Rsc.primitives() {
+			if t.Role == "Promoted" && p.Role != "Promoted" {
+				continue // only where the promoted role runs
+			}
 			for _, n := range p.Running {
 				if !n.Unclean && c.opts.FencingEnabled {
 					n.Unclean = true

@@ -25,6 +25,7 @@ func TestDebugCase(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	c.expandClones()
 	c.place()
 	for _, n := range c.nodes {
 		fmt.Printf("node %s online=%v unclean=%v pending=%v standby=%v canRun=%v\n", n.Name, n.Online, n.Unclean, n.Pending, n.Standby, n.canRun())
@@ -38,7 +39,7 @@ func TestDebugCase(t *testing.T) {
 		if r.Assigned != nil {
 			an = r.Assigned.Name
 		}
-		fmt.Printf("rsc %s running=%v role=%s failed=%v blocked=%v managed=%v fixed=%v assigned=%s\n", r.ID, run, r.Role, r.Failed, r.Blocked, r.Managed, r.fixed, an)
+		fmt.Printf("rsc %s next=%s running=%v role=%s failed=%v blocked=%v managed=%v fixed=%v assigned=%s\n", r.ID, r.NextRole, run, r.Role, r.Failed, r.Blocked, r.Managed, r.fixed, an)
 		for _, n := range c.nodes {
 			if v, ok := r.final.get(n); ok {
 				fmt.Printf("   %s: %s (base %s)\n", n.Name, v, r.Allowed.at(n))

@@ -14,7 +14,7 @@ func parseIntervalLoose(s string) (time.Duration, error) { return iso8601.ParseI
 // and reloads for changed definitions.
 func (c *cluster) decide() {
 	for _, r := range c.allList {
-		if r.Kind != Primitive || r.Orphan || !r.Managed || r.inCollective() {
+		if r.Kind != Primitive || r.Orphan || !r.Managed {
 			continue
 		}
 		c.checkDigests(r)

@@ -65,7 +65,7 @@ func (c *cluster) extraActions() {
 				c.addOrder(p, r.start, fRunnableLeft)
 				continue
 			}
-			if r.Probed[n] || !c.probeAllowed(r, n) {
+			if r.Probed[n] || !c.probeAllowed(r, n) || !c.probesFor(r, n) {
 				continue
 			}
 			p := c.newAction(r, "monitor", n)
@@ -83,6 +83,12 @@ func (c *cluster) extraActions() {
 			// per resource and node) they stay with the resource and only
 			// become graph inputs.
 			r.probes = probes
+			if cl := r.cloneOf(); cl != nil && cl.gStart != nil {
+				// no instance starts before the clone is probed everywhere
+				for _, p := range probes {
+					c.addOrder(p, cl.gStart, 0)
+				}
+			}
 			if r.Requires == "fencing" {
 				for _, f := range fences {
 					c.addOrder(f, st, 0)
@@ -93,7 +99,7 @@ func (c *cluster) extraActions() {
 				if op.Name != "monitor" || op.Interval == 0 || !op.Enabled {
 					continue
 				}
-				if op.Role != "" && op.Role != "Started" && op.Role != "Unpromoted" {
+				if !monitorForRole(r, op) {
 					continue
 				}
 				m := c.newAction(r, "monitor", st.node)
@@ -109,6 +115,10 @@ func (c *cluster) extraActions() {
 					}
 				}
 				c.addOrder(st, m, fImpliesThen|fRunnableLeft)
+				if op.Role == "Promoted" && r.promote != nil {
+					// the promoted role's monitor runs once promoted
+					c.addOrder(r.promote, m, fImpliesThen|fRunnableLeft)
+				}
 			}
 		}
 	}
@@ -130,7 +140,16 @@ func (c *cluster) extraActions() {
 
 // finishPseudo marks group pseudo actions needed when a member acts.
 func (c *cluster) finishPseudo() {
+	for _, r := range c.allList {
+		if r.migrateTo != nil {
+			c.finishMigration(r)
+		}
+	}
 	for _, g := range c.allList {
+		if g.Kind == Clone && g.gStart != nil {
+			c.finishClonePseudo(g)
+			continue
+		}
 		if g.Kind != Group || g.gStart == nil {
 			continue
 		}

@@ -95,9 +95,12 @@ func (c *cluster) unpackStatus() {
 			continue
 		}
 		for _, le := range lrs.ChildrenNamed("lrm_resource") {
-			r := c.historyResource(le)
+			r := c.historyResource(le, n)
 			if r == nil {
 				continue
+			}
+			if r.instOf != nil && le.ID() != r.ID {
+				r.histID = le.ID()
 			}
 			c.unpackRscHistory(r, n, le)
 		}
@@ -121,24 +124,29 @@ func (c *cluster) unpackStatus() {
 }
 
 // historyResource finds (or creates, for clone instances and orphans) the
-// resource an lrm_resource entry belongs to.
-func (c *cluster) historyResource(le *xmltree.Element) *Resource {
+// resource an lrm_resource entry on n belongs to.
+func (c *cluster) historyResource(le *xmltree.Element, n *Node) *Resource {
 	id := le.ID()
 	if r := c.all[id]; r != nil {
-		if r.Kind == Primitive {
-			if r.inCollective() {
-				return c.cloneInstance(r, id, le)
-			}
+		if r.Kind != Primitive {
+			return nil
+		}
+		if r.instOf != nil {
+			// "rsc:N" names an instance: a unique clone's own, an
+			// anonymous clone's only a hint
+			r = r.instOf
+		}
+		if r.cloneOf() == nil {
 			return r
 		}
-		return nil
-	}
-	base := id
-	if i := strings.LastIndexByte(id, ':'); i > 0 {
-		base = id[:i]
-	}
-	if r := c.all[base]; r != nil && r.Kind == Primitive && r.inCollective() {
-		return c.cloneInstance(r, id, le)
+		// nil: a unique clone's history without an instance number
+		return c.historyInstance(r, id, n)
+	} else if i := strings.LastIndexByte(id, ':'); i > 0 {
+		if r := c.all[id[:i]]; r != nil && r.Kind == Primitive && r.instOf == nil && r.cloneOf() != nil {
+			if inst := c.historyInstance(r, id, n); inst != nil {
+				return inst
+			}
+		}
 	}
 	// Orphan: in the status but no longer configured.
 	r := &Resource{ID: id, Kind: Primitive, Orphan: true, Class: le.Attr("class"), Provider: le.Attr("provider"), Type: le.Attr("type"),
@@ -147,25 +155,6 @@ func (c *cluster) historyResource(le *xmltree.Element) *Resource {
 	c.resMeta(r)
 	c.addRsc(r)
 	c.resources = append(c.resources, r)
-	return r
-}
-
-// cloneInstance maps "rsc:N" history onto an instance of the clone's
-// primitive; the instances are shown and never moved by this scheduler.
-func (c *cluster) cloneInstance(tmpl *Resource, id string, le *xmltree.Element) *Resource {
-	if !strings.Contains(id, ":") {
-		id = id + ":0"
-	}
-	parent := tmpl.Parent
-	if r := c.all[id]; r != nil {
-		return r
-	}
-	r := &Resource{ID: id, Kind: Primitive, Parent: parent, Class: tmpl.Class, Provider: tmpl.Provider, Type: tmpl.Type,
-		Meta: tmpl.Meta, Params: tmpl.Params, Util: tmpl.Util, Ops: tmpl.Ops}
-	c.resMeta(r)
-	c.addRsc(r)
-	r.Elem = tmpl.Elem
-	parent.Children = append(parent.Children, r)
 	return r
 }
 
@@ -260,7 +249,9 @@ func (c *cluster) unpackRscHistory(r *Resource, n *Node, le *xmltree.Element) {
 		case 191:
 			rc = 8
 		}
-		ok := op.status == 0 && (rc == expected || (op.isProbe() && (rc == 0 || rc == 7 || rc == 8)))
+		// an error status with the expected rc is an old way of saying done
+		done := op.status == 0 || (op.status == 4 && rc == expected)
+		ok := done && (rc == expected || (op.isProbe() && (rc == 0 || rc == 7 || rc == 8)))
 		if op.status == 0 && op.task == "monitor" && op.interval > 0 && rc == 0 && expected == 8 {
 			ok = false
 		}
@@ -305,7 +296,7 @@ func (c *cluster) unpackRscHistory(r *Resource, n *Node, le *xmltree.Element) {
 					if op.isProbe() {
 						h.lastStart = op
 					}
-					if r.Parent != nil && r.Parent.Promotable && role == "Started" {
+					if r.promotable() && role == "Started" {
 						role = "Unpromoted"
 					}
 				case 8:
@@ -371,12 +362,17 @@ func (c *cluster) unpackRscHistory(r *Resource, n *Node, le *xmltree.Element) {
 		case "promote":
 			role = "Promoted"
 		case "demote":
-			role = "Promoted"
+			// a failed demote is recovered from the unpromoted role
+			role = "Unpromoted"
 		case "migrate_from", "migrate_to":
 			// a half-done migration may have left it running here
 			role = "Started"
 		}
 		h.last = op
+	}
+	if failed && failOp != nil && failOp.task == "demote" && h.last == failOp && c.onFail(r, "demote", failOp.interval) == "block" {
+		// blocked where the demote failed: still promoted as far as anyone knows
+		role = "Promoted"
 	}
 	if h.notInstalled {
 		r.banNodes = append(r.banNodes, n)
@@ -442,6 +438,12 @@ func (c *cluster) unpackRscHistory(r *Resource, n *Node, le *xmltree.Element) {
 			n.StandbyFail = true
 		case "stop":
 			r.stopOnFail = true
+		case "demote":
+			if role == "Promoted" && r.promotable() && (failOp.task == "promote" || failOp.task == "monitor" && failOp.interval > 0) {
+				// recovered by demoting it where it is, not by a restart
+				r.demoteOnFail = true
+				return
+			}
 		}
 		if role != "Stopped" {
 			r.Failed = true
@@ -478,6 +480,10 @@ func (c *cluster) failCounts(r *Resource) {
 	}
 }
 
+// anyInstance prefixes the index key of the failure attributes of every
+// numbered instance of a primitive.
+const anyInstance = "\x00"
+
 // failAttr is one fail-count-* or last-failure-* node attribute.
 type failAttr struct {
 	rest  string // what follows the prefix: RSC or RSC#OP_INTERVAL
@@ -511,20 +517,39 @@ func (c *cluster) failAttrs(n *Node) map[string][]failAttr {
 			id = rest[:i]
 		}
 		m[id] = append(m[id], failAttr{rest, v, isFC})
+		if i := strings.LastIndexByte(id, ':'); i > 0 && atoiDef(id[i+1:], -1) >= 0 {
+			// also under the primitive's id: an anonymous clone's
+			// failures count whichever instance number they name
+			m[anyInstance+id[:i]] = append(m[anyInstance+id[:i]], failAttr{rest, v, isFC})
+		}
 	}
 	c.failIdx[n] = m
 	return m
 }
 
 // failCount sums the fail-count attributes of r on n and returns the
-// latest last-failure.
+// latest last-failure. An anonymous clone instance counts the failures
+// recorded under any instance number of its primitive.
 func (c *cluster) failCount(r *Resource, n *Node) (int, time.Time) {
-	total := score.Score(0)
-	var last time.Time
+	if cl := r.cloneOf(); r.instOf != nil && cl != nil && !cl.clone.unique {
+		return c.failCountOf([]string{r.instOf.ID, anyInstance + r.instOf.ID}, n)
+	}
+	return c.recordedFailCount(r, n)
+}
+
+// recordedFailCount sums the fail-count attributes named after r (or, for
+// "rsc:N", after rsc) on n, as the status shows them.
+func (c *cluster) recordedFailCount(r *Resource, n *Node) (int, time.Time) {
 	ids := []string{r.ID}
 	if i := strings.LastIndexByte(r.ID, ':'); i > 0 {
 		ids = append(ids, r.ID[:i])
 	}
+	return c.failCountOf(ids, n)
+}
+
+func (c *cluster) failCountOf(ids []string, n *Node) (int, time.Time) {
+	total := score.Score(0)
+	var last time.Time
 	idx := c.failAttrs(n)
 	for _, id := range ids {
 		for _, a := range idx[id] {

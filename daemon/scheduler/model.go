@@ -78,6 +78,10 @@ type Resource struct {
 	Ops                   []*Op
 	Promotable            bool
 	Orphan                bool
+	clone                 *cloneSpec // a clone's instance settings
+	instOf                *Resource  // a clone instance's template (member)
+	instNum               int        // a clone instance's number
+	histID                string     // the id the history records a clone instance by, when not ID
 
 	Priority           score.Score
 	Stickiness         score.Score
@@ -107,6 +111,8 @@ type Resource struct {
 	reloadOn          map[*Node]bool
 	partialOn         []*Node
 	stopOnFail        bool
+	demoteOnFail      bool // a promoted instance failed with on-fail=demote
+	migrating         bool // moves by live migration
 	expired           map[*Node]bool
 	failCount         map[*Node]int
 
@@ -115,6 +121,7 @@ type Resource struct {
 	Assigned  *Node
 	assigned  bool // assignment done (Assigned may be nil: stopped)
 	assigning bool
+	prefer    *Node // a clone instance takes this node only if it is among its best
 	NextRole  string
 	fixed     bool
 	final     scores
@@ -123,11 +130,17 @@ type Resource struct {
 	// actions
 	start                             *action
 	gStart, gRunning, gStop, gStopped *action
-	stops                             map[*Node]*action
-	startOn                           *Node
-	graphRsc                          *graph.Resource // shared by all of its graph actions
-	keys                              map[opKey]string
-	probes                            []*action // the start waits for these
+	// a promotable clone's pseudo actions; an instance's promote and demote
+	gPromote, gPromoted, gDemote, gDemoted *action
+	promote, demote                        *action
+	migrateTo, migrateFrom                 *action        // a live migration's
+	cancels                                []roleCancel   // monitors a role change cancels
+	notifyPhases                           []*notifyPhase // a notifying clone's
+	stops                                  map[*Node]*action
+	startOn                                *Node
+	graphRsc                               *graph.Resource // shared by all of its graph actions
+	keys                                   map[opKey]string
+	probes                                 []*action // the start waits for these
 }
 
 // Contribution is one reason a resource's score on a node changed.

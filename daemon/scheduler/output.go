@@ -183,11 +183,18 @@ func (c *cluster) buildGraph(id int) *graph.Graph {
 			ga.Kind = graph.RscOp
 			ga.Key = a.key()
 			if a.rsc.graphRsc == nil {
-				a.rsc.graphRsc = &graph.Resource{ID: a.rsc.ID, Class: a.rsc.Class, Provider: a.rsc.Provider, Type: a.rsc.Type}
+				a.rsc.graphRsc = graphResource(a.rsc)
 			}
 			ga.Resource = a.rsc.graphRsc
 			for k, v := range a.rsc.Params {
 				ga.Attrs[k] = v
+			}
+			c.cloneMeta(a, ga.Attrs)
+			if a.notify != nil {
+				c.notifyMeta(a, ga.Attrs)
+			}
+			if a.task == "migrate_to" || a.task == "migrate_from" {
+				c.migrateMeta(a, ga.Attrs)
 			}
 			ga.Attrs["CRM_meta_timeout"] = c.timeoutText(c.opTimeout(a.rsc, a.task, a.interval))
 			if a.interval > 0 {
@@ -284,6 +291,12 @@ func (c *cluster) attrCount(a *action) int {
 	case a.pseudo:
 	default:
 		n = len(a.rsc.Params) + 1
+		if a.rsc.instOf != nil {
+			n += 7
+		}
+		if a.notify != nil {
+			n += 25
+		}
 		if a.interval > 0 || a.task == "monitor" {
 			n += 2
 		}
@@ -409,8 +422,12 @@ func writeExecLine(b *strings.Builder, a *graph.Action) {
 		return
 	}
 	b.WriteString("  * Resource action: ")
-	b.WriteString(a.Resource.ID)
-	for i := len(a.Resource.ID); i < 15; i++ {
+	id := a.Resource.ID
+	if a.Resource.LongID != "" {
+		id = a.Resource.LongID // the clone instance
+	}
+	b.WriteString(id)
+	for i := len(id); i < 15; i++ {
 		b.WriteByte(' ')
 	}
 	b.WriteByte(' ')

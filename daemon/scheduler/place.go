@@ -108,6 +108,9 @@ func (c *cluster) baseScores(r *Resource) scores {
 				params = c.paramsOn(r, n)
 			}
 			for _, rule := range l.Rules {
+				if role := normRole(rule.Attr("role")); role == "Promoted" || role == "Unpromoted" {
+					continue // a promotion preference (setPromotedRoles)
+				}
 				ctx := &ruleCtx{now: c.now, nodeAttrs: n.Attrs, rscParams: params, rscMeta: r.Meta}
 				if !evalRule(rule, ctx, c.root) {
 					continue
@@ -147,7 +150,7 @@ func (c *cluster) baseScores(r *Resource) scores {
 			s.set(n, score.MinusInfinity)
 			c.contribute(r, n, score.MinusInfinity, "failed "+itoa(fc)+" times (migration-threshold "+itoa(r.MigrationThreshold)+")")
 		}
-		if n.Health != 0 {
+		if n.Health != 0 && !options.IsTrue(r.Meta["allow-unhealthy-nodes"]) {
 			s.set(n, score.Add(s.at(n), n.Health))
 			c.contribute(r, n, n.Health, "node health")
 		}
@@ -200,7 +203,7 @@ func (c *cluster) place() {
 	}
 	// implicit group colocations
 	for _, g := range c.allList {
-		if g.Kind != Group || g.inCollective() {
+		if g.Kind != Group {
 			continue
 		}
 		if v, ok := g.Meta["collocated"]; ok && !options.IsTrue(v) {
@@ -227,6 +230,7 @@ func (c *cluster) place() {
 	for _, r := range order {
 		c.assign(r)
 	}
+	c.unassignUninterleaved()
 }
 
 // assignOrder sorts top-level resources: higher priority first, then the
@@ -266,6 +270,11 @@ func (c *cluster) assignOrder() []*Resource {
 			for _, m := range r.primitives()[1:] {
 				v = score.Add(v, m.Allowed.at(n))
 			}
+		}
+		if r.Kind == Clone && p.Managed && len(p.Running) == 1 && !v.IsInfinite() {
+			// a clone is ordered by its own preferences, not by the
+			// stickiness of an instance
+			v -= p.Stickiness
 		}
 		return v
 	}
@@ -324,29 +333,14 @@ func (c *cluster) assign(r *Resource) {
 		}
 		return
 	case Clone:
-		// Collective placement is not done here: instances stay as they are.
-		for _, ch := range r.Children {
-			for _, p := range ch.primitives() {
-				p.assigned = true
-				if len(p.Running) > 0 {
-					p.Assigned = p.Running[0]
-					c.assignedCount[p.Assigned]++
-				}
-				p.fixed = true
-			}
+		if r.clone != nil {
+			c.assignClone(r)
 		}
 		r.assigned = true
 		return
 	}
 	r.assigning = true
 	defer func() { r.assigning = false; r.assigned = true }()
-	if r.inCollective() {
-		if len(r.Running) > 0 {
-			r.Assigned = r.Running[0]
-		}
-		r.fixed = true
-		return
-	}
 	// Primaries first; a mandatory colocation narrows where this resource
 	// may go at once, so primaries placed later see it.
 	mine := append([]*Colocation(nil), c.colByDep[r]...)
@@ -438,6 +432,11 @@ func (c *cluster) disabled(r *Resource) bool {
 		return true
 	}
 	for _, x := range r.chain() {
+		if x != r && x.Kind == Clone {
+			// an instance inherits the clone's target-role unless its
+			// template sets its own, which wins
+			continue
+		}
 		if x.TargetRole == "Stopped" {
 			return true
 		}
@@ -446,6 +445,9 @@ func (c *cluster) disabled(r *Resource) bool {
 		}
 	}
 	for _, t := range c.ticketsOf(r) {
+		if t.Role == "Promoted" && t.LossPolicy != "stop" {
+			continue // limits promotion only (setPromotedRoles)
+		}
 		st := c.ticketState[t.Ticket]
 		granted := st != nil && st.Granted
 		standby := st != nil && st.Standby
@@ -543,27 +545,22 @@ func (c *cluster) applyColocation(r *Resource, col *Colocation, s scores) {
 
 // applyCloneColocation: a primitive with a clone may run where an instance runs.
 func (c *cluster) applyCloneColocation(r *Resource, col *Colocation, s scores) {
-	where := map[*Node]bool{}
-	for _, p := range col.Prim.primitives() {
-		if p.Assigned == nil {
-			continue
-		}
-		if col.PrimRole == "Promoted" && p.Role != "Promoted" {
-			continue
-		}
-		if col.PrimRole == "Unpromoted" && p.Role == "Promoted" {
-			continue
-		}
-		where[p.Assigned] = true
-	}
+	src := "colocation " + col.ID + " with " + col.Prim.ID
 	for i, v := range s {
 		if v == noScore {
 			continue
 		}
-		if n := c.nodes[i]; col.Score >= score.Infinity && !where[n] {
-			s[i] = score.MinusInfinity
-		} else if where[n] && col.Score < score.Infinity {
+		n := c.nodes[i]
+		on := c.primaryOn(col, n)
+		switch {
+		case col.Score >= score.Infinity && !on:
+			if v != score.MinusInfinity {
+				s[i] = score.MinusInfinity
+				c.contribute(r, n, score.MinusInfinity, src)
+			}
+		case on && col.Score < score.Infinity:
 			s[i] = score.Add(v, col.Score)
+			c.contribute(r, n, col.Score, src)
 		}
 	}
 }
@@ -695,6 +692,16 @@ func (c *cluster) choose(r *Resource, s scores) *Node {
 		return a.Name < b.Name
 	})
 	best := cands[0]
+	if r.prefer != nil {
+		// A clone instance's first try: its current node, wherever it
+		// may run at all, so instances do not shuffle between nodes.
+		for _, n := range cands {
+			if n == r.prefer {
+				return n
+			}
+		}
+		return nil
+	}
 	if cur != nil && s.at(cur) == s.at(best) && cur != best && (c.assignedCount[cur] == c.assignedCount[best] || c.opts.PlacementStrategy == "minimal") {
 		for _, n := range cands {
 			if n == cur {

@@ -16,21 +16,26 @@
 //     maintenance, shutdown), resources with inherited meta attributes,
 //     operation history into current role, failures and on-fail, fail
 //     counts, and the constraints with sets, tags and templates expanded.
+//
 //   - place.go: node scores (locations and rules, stickiness, failures,
 //     health, tickets, target-role) and the assignment of each resource in
 //     Pacemaker's order, with colocations applied both ways (mandatory
 //     ones first, then the preferences of resources that will follow,
 //     then optional ones) and utilization.
+//
 //   - decide.go: restarts and reloads for changed definitions (op digests).
+//
 //   - actions.go, extras.go: start/stop actions per resource, group pseudo
 //     actions, orderings with their implications (required, runnable) and
 //     the reasons they carry, fencing, probes and monitors; then the
 //     Transition Summary lines.
+//
+//   - clone.go, notify.go, migrate.go: clones as instances (rsc:N):
+//     history mapped to instance numbers, placement per instance,
+//     promotion of promotable ones, notifications; live migration.
+//
 //   - output.go, format.go, view.go: the graph, scores, crm_simulate
 //     layout and the status snapshot for pacer status/mon.
-//
-// Clones and promotable clones are read (instances rsc:N, roles) and
-// shown; their instances keep their nodes (placing them is future work).
 package scheduler
 
 import (
@@ -90,6 +95,8 @@ func Run(doc *xmltree.Document, in Input) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	c.expandClones()
+	c.withoutFencingDevices()
 	c.place()
 	c.decide()
 	c.createActions()
@@ -137,6 +144,23 @@ func unpack(doc *xmltree.Document, now time.Time) (*cluster, error) {
 		}
 	}
 	return c, nil
+}
+
+// withoutFencingDevices: with fencing enabled but no fencing device
+// configured, Pacemaker starts nothing ("resource start-up disabled"):
+// every resource is left as it is, as if unmanaged.
+func (c *cluster) withoutFencingDevices() {
+	if !c.opts.FencingEnabled {
+		return
+	}
+	for _, r := range c.allList {
+		if r.Kind == Primitive && r.Class == "stonith" && !r.Orphan {
+			return
+		}
+	}
+	for _, r := range c.allList {
+		r.Managed = false
+	}
 }
 
 // ExecutionDate returns the cib element's execution-date (seconds since

@@ -161,22 +161,23 @@ func TestGroupMembersMoveTogether(t *testing.T) {
 
 func TestLostNodeIsFencedAndItsResourcesRecovered(t *testing.T) {
 	lost := fmt.Sprintf(`<node_state id="2" uname="n2" in_ccm="false" crmd="online" join="member" expected="member"><lrm id="2"><lrm_resources>%s</lrm_resources></lrm></node_state>`, ran("a", nil))
-	res := run(t, testCIB(opt("stonith-enabled", "true"), nodesXML("n1", "n2"), dummy("a"), "", online(1, "n1")+lost))
-	wantSummary(t, res, "* Fence (reboot) n2 'peer is no longer part of the cluster'", "* Move a ( n2 -> n1 )")
+	fence := `<primitive id="fence" class="stonith" type="fence_dummy"/>`
+	res := run(t, testCIB(opt("stonith-enabled", "true"), nodesXML("n1", "n2"), fence+dummy("a"), "", online(1, "n1")+lost))
+	wantSummary(t, res, "* Fence (reboot) n2 'peer is no longer part of the cluster'", "* Move a ( n2 -> n1 )", "* Start fence ( n1 )")
 	// The start waits for the fencing.
-	var fence, start int = -1, -1
+	var fencing, start int = -1, -1
 	for _, a := range res.Graph.Actions {
 		switch {
 		case a.Task == "stonith":
-			fence = a.ID
+			fencing = a.ID
 		case a.Key == "a_start_0":
 			start = a.ID
 		}
 	}
-	if fence < 0 || start < 0 {
+	if fencing < 0 || start < 0 {
 		t.Fatalf("graph lacks fencing or start: %+v", res.Graph.Actions)
 	}
-	if !dependsOn(res, start, fence) {
+	if !dependsOn(res, start, fencing) {
 		t.Errorf("start of a does not wait for fencing n2")
 	}
 }

@@ -480,6 +480,9 @@ func (c *cluster) unpackResource(e *xmltree.Element, parent *Resource) (*Resourc
 	if options.IsTrue(r.Meta["promotable"]) && r.Kind == Clone {
 		r.Promotable = true
 	}
+	if r.Kind == Clone {
+		c.unpackCloneSpec(r)
+	}
 	for _, ce := range e.Children {
 		ch, err := c.unpackResource(ce, r)
 		if err != nil {

@@ -2,7 +2,6 @@ package scheduler
 
 import (
 	"fmt"
-	"pacer/share/options"
 	"sort"
 	"strconv"
 	"strings"
@@ -72,7 +71,7 @@ func View(doc *xmltree.Document, now time.Time) (*clusterview.Snapshot, error) {
 			continue
 		}
 		for _, n := range c.nodes {
-			if fc, last := c.failCount(r, n); fc > 0 {
+			if fc, last := c.recordedFailCount(r, n); fc > 0 {
 				s.FailCounts = append(s.FailCounts, clusterview.FailCount{Resource: r.ID, Node: n.Name, Count: fc,
 					MigrationThreshold: r.MigrationThreshold, LastFailure: last})
 			}
@@ -250,7 +249,7 @@ func (c *cluster) viewRsc(r *Resource) clusterview.Resource {
 		}
 	case Clone:
 		v.Kind = clusterview.KindClone
-		v.Unique = options.IsTrue(r.Meta["globally-unique"])
+		v.Unique = r.clone != nil && r.clone.unique
 		if t := cloneTemplate(r); t != nil {
 			v.Template = t.ID
 		}

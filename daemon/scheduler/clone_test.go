@@ -1,0 +1,290 @@
+package scheduler
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"testing"
+
+	"pacer/share/graph"
+	"pacer/share/opdigest"
+)
+
+// clone wraps resources in a clone with the given meta attributes.
+func clone(id, inner string, meta ...string) string {
+	m := ""
+	for i := 0; i+1 < len(meta); i += 2 {
+		m += fmt.Sprintf(`<nvpair id="%s-%s" name="%s" value="%s"/>`, id, meta[i], meta[i], meta[i+1])
+	}
+	return `<clone id="` + id + `"><meta_attributes id="` + id + `-meta">` + m + `</meta_attributes>` + inner + `</clone>`
+}
+
+// onlineWithAttrs is an online node with transient attributes (promotion
+// scores) and history.
+func onlineWithAttrs(id int, name string, attrs map[string]string, history ...string) string {
+	keys := make([]string, 0, len(attrs))
+	for k := range attrs {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var nv strings.Builder
+	for _, k := range keys {
+		fmt.Fprintf(&nv, `<nvpair id="%d-%s" name="%s" value="%s"/>`, id, k, k, attrs[k])
+	}
+	return fmt.Sprintf(`<node_state id="%d" uname="%s" in_ccm="true" crmd="online" join="member" expected="member">`+
+		`<transient_attributes id="%d"><instance_attributes id="%d-ta">%s</instance_attributes></transient_attributes>`+
+		`<lrm id="%d"><lrm_resources>%s</lrm_resources></lrm></node_state>`, id, name, id, id, nv.String(), id, strings.Join(history, ""))
+}
+
+// promotedHistory records a start then a promote of rsc.
+func promotedHistory(rsc string) string {
+	callID += 2
+	return fmt.Sprintf(`<lrm_resource id="%s" class="ocf" provider="pacemaker" type="Dummy">`+
+		`<lrm_rsc_op id="%s_last_0" operation_key="%s_promote_0" operation="promote" transition-key="1:1:0:x" call-id="%d" rc-code="0" op-status="0" interval="0" op-digest="%s"/>`+
+		`<lrm_rsc_op id="%s_start_0" operation_key="%s_start_0" operation="start" transition-key="1:1:0:x" call-id="%d" rc-code="0" op-status="0" interval="0" op-digest="%s"/>`+
+		`</lrm_resource>`, rsc, rsc, rsc, callID, opdigest.Digest(nil), rsc, rsc, callID-1, opdigest.Digest(nil))
+}
+
+func TestCloneInstancesSpreadOnePerNode(t *testing.T) {
+	res := run(t, testCIB(noFencing, nodesXML("n1", "n2", "n3"), clone("c", dummy("d")), "",
+		online(1, "n1")+online(2, "n2")+online(3, "n3")))
+	wantSummary(t, res, "* Start d:0 ( n1 )", "* Start d:1 ( n2 )", "* Start d:2 ( n3 )")
+}
+
+func TestCloneNodeMaxLetsUniqueInstancesShareNodes(t *testing.T) {
+	res := run(t, testCIB(noFencing, nodesXML("n1", "n2"),
+		clone("c", dummy("d"), "clone-max", "4", "clone-node-max", "2", "globally-unique", "true"), "",
+		online(1, "n1")+online(2, "n2")))
+	wantSummary(t, res, "* Start d:0 ( n1 )", "* Start d:1 ( n2 )", "* Start d:2 ( n1 )", "* Start d:3 ( n2 )")
+	// An anonymous clone never runs two instances on one node (with
+	// clone-node-max above 1 a clone is unique unless it says otherwise).
+	res = run(t, testCIB(noFencing, nodesXML("n1", "n2"), clone("c", dummy("d"), "clone-max", "4", "clone-node-max", "2", "globally-unique", "false"), "",
+		online(1, "n1")+online(2, "n2")))
+	wantSummary(t, res, "* Start d:0 ( n1 )", "* Start d:1 ( n2 )")
+	res = run(t, testCIB(noFencing, nodesXML("n1", "n2"), clone("c", dummy("d"), "clone-max", "4", "clone-node-max", "2"), "",
+		online(1, "n1")+online(2, "n2")))
+	wantSummary(t, res, "* Start d:0 ( n1 )", "* Start d:1 ( n2 )", "* Start d:2 ( n1 )", "* Start d:3 ( n2 )")
+}
+
+func TestAnonymousHistoryMapsToInstancesInStatusOrder(t *testing.T) {
+	// The history says "d" on n3 and n2 (in that order): instance 0 is the
+	// one on n3, 1 on n2; the new one, 2, starts on n1.
+	res := run(t, testCIB(noFencing, nodesXML("n1", "n2", "n3"), clone("c", dummy("d")), "",
+		online(3, "n3", ran("d", nil))+online(2, "n2", ran("d", nil))+online(1, "n1")))
+	wantSummary(t, res, "* Start d:2 ( n1 )")
+}
+
+func TestCloneInstanceStaysOnItsNode(t *testing.T) {
+	// One instance allowed, running on n2: n1 would win a tie for a new
+	// resource, but the instance keeps its node.
+	res := run(t, testCIB(noFencing, nodesXML("n1", "n2"), clone("c", dummy("d"), "clone-max", "1"), "",
+		online(1, "n1")+online(2, "n2", ran("d", nil))))
+	wantSummary(t, res)
+}
+
+func TestCloneInstanceStopsOnStandbyNode(t *testing.T) {
+	nodes := `<node id="1" uname="n1"/><node id="2" uname="n2"><instance_attributes id="n2-ia"><nvpair id="n2-sb" name="standby" value="on"/></instance_attributes></node>`
+	res := run(t, testCIB(noFencing, nodes, clone("c", dummy("d")), "",
+		online(1, "n1", ran("d", nil))+online(2, "n2", ran("d", nil))))
+	wantSummary(t, res, "* Stop d:1 ( n2 ) due to node availability")
+}
+
+func TestPrimitiveColocatedWithCloneGoesWhereAnInstanceRuns(t *testing.T) {
+	cons := `<rsc_location id="l" rsc="c" node="n1" score="-INFINITY"/>` +
+		`<rsc_location id="l2" rsc="c" node="n2" score="-INFINITY"/>` +
+		`<rsc_colocation id="with" rsc="p" with-rsc="c" score="INFINITY"/>`
+	res := run(t, testCIB(noFencing, nodesXML("n1", "n2", "n3"), clone("c", dummy("d"))+dummy("p"), cons,
+		online(1, "n1")+online(2, "n2")+online(3, "n3")))
+	wantSummary(t, res, "* Start d:0 ( n3 )", "* Start p ( n3 )")
+}
+
+func TestCloneOrderedAfterPrimitiveWaitsForIt(t *testing.T) {
+	cons := `<rsc_order id="o" first="p" then="c"/>`
+	res := run(t, testCIB(noFencing, nodesXML("n1", "n2"), dummy("p")+clone("c", dummy("d")), cons,
+		online(1, "n1")+online(2, "n2")))
+	// p is placed first, so instance 0 takes the emptier node
+	wantSummary(t, res, "* Start p ( n1 )", "* Start d:0 ( n2 )", "* Start d:1 ( n1 )")
+	p, cs := actionByKey(t, res, "p_start_0"), actionByKey(t, res, "c_start_0")
+	if !dependsOn(res, cs.ID, p.ID) {
+		t.Errorf("c_start_0 does not wait for p_start_0")
+	}
+	for _, key := range []string{"d:0_start_0", "d:1_start_0"} {
+		if a := actionByKey(t, res, key); !dependsOn(res, a.ID, cs.ID) {
+			t.Errorf("%s does not wait for c_start_0", key)
+		}
+	}
+	if r := actionByKey(t, res, "c_running_0"); !dependsOn(res, r.ID, actionByKey(t, res, "d:1_start_0").ID) {
+		t.Errorf("c_running_0 does not wait for the instances")
+	}
+}
+
+func TestInterleavedCloneWaitsOnlyForTheInstanceOnItsNode(t *testing.T) {
+	cons := `<rsc_order id="o" first="a" then="b"/>`
+	res := run(t, testCIB(noFencing, nodesXML("n1", "n2"), clone("a", dummy("x"))+clone("b", dummy("y"), "interleave", "true"), cons,
+		online(1, "n1")+online(2, "n2")))
+	y0, x0, x1 := actionByKey(t, res, "y:0_start_0"), actionByKey(t, res, "x:0_start_0"), actionByKey(t, res, "x:1_start_0")
+	if y0.Node != x0.Node || !dependsOn(res, y0.ID, x0.ID) {
+		t.Errorf("y:0 on %s does not wait for x:0 on %s", y0.Node, x0.Node)
+	}
+	if dependsOn(res, y0.ID, x1.ID) {
+		t.Errorf("interleaved y:0 on %s waits for x:1 on %s", y0.Node, x1.Node)
+	}
+}
+
+func TestAnonymousInstanceActsUnderItsPrimitivesID(t *testing.T) {
+	res := run(t, testCIB(noFencing, nodesXML("n1", "n2"), clone("c", dummy("d")), "", online(1, "n1")+online(2, "n2")))
+	a := actionByKey(t, res, "d:1_start_0")
+	if a.Resource.ID != "d" || a.Resource.LongID != "d:1" {
+		t.Errorf("d:1's start names resource %q (long id %q), want d (d:1): the executor records the primitive", a.Resource.ID, a.Resource.LongID)
+	}
+	if a.Attrs["CRM_meta_clone"] != "1" || a.Attrs["CRM_meta_clone_max"] != "2" || a.Attrs["CRM_meta_globally_unique"] != "false" {
+		t.Errorf("clone meta of d:1's start: %v", a.Attrs)
+	}
+	res = run(t, testCIB(noFencing, nodesXML("n1", "n2"), clone("c", dummy("d"), "globally-unique", "true"), "", online(1, "n1")+online(2, "n2")))
+	if a := actionByKey(t, res, "d:1_start_0"); a.Resource.ID != "d:1" {
+		t.Errorf("a unique instance's start names resource %q, want d:1", a.Resource.ID)
+	}
+}
+
+func TestPromotableHighestMasterScorePromoted(t *testing.T) {
+	res := run(t, testCIB(noFencing, nodesXML("n1", "n2", "n3"), clone("ms", dummy("s"), "promotable", "true"), "",
+		onlineWithAttrs(1, "n1", map[string]string{"master-s": "5"})+
+			onlineWithAttrs(2, "n2", map[string]string{"master-s": "10"})+
+			onlineWithAttrs(3, "n3", nil)))
+	wantSummary(t, res, "* Start s:0 ( n1 )", "* Promote s:1 ( Stopped -> Promoted n2 )", "* Start s:2 ( n3 )")
+	p, st := actionByKey(t, res, "s:1_promote_0"), actionByKey(t, res, "s:1_start_0")
+	if p.Node != "n2" || !dependsOn(res, p.ID, st.ID) {
+		t.Errorf("promote of s:1 on %s does not follow its start", p.Node)
+	}
+}
+
+func TestPromotableWithoutScoresPromotesNothing(t *testing.T) {
+	res := run(t, testCIB(noFencing, nodesXML("n1", "n2"), clone("ms", dummy("s"), "promotable", "true"), "",
+		online(1, "n1")+online(2, "n2")))
+	wantSummary(t, res, "* Start s:0 ( n1 )", "* Start s:1 ( n2 )")
+}
+
+func TestPromotedMaxTwoPromotesTwo(t *testing.T) {
+	res := run(t, testCIB(noFencing, nodesXML("n1", "n2", "n3"), clone("ms", dummy("s"), "promotable", "true", "promoted-max", "2"), "",
+		onlineWithAttrs(1, "n1", map[string]string{"master-s": "5"})+
+			onlineWithAttrs(2, "n2", map[string]string{"master-s": "10"})+
+			onlineWithAttrs(3, "n3", map[string]string{"master-s": "1"})))
+	wantSummary(t, res, "* Promote s:0 ( Stopped -> Promoted n1 )", "* Promote s:1 ( Stopped -> Promoted n2 )", "* Start s:2 ( n3 )")
+}
+
+func TestPromotedInstanceDemotedWhenAnotherScoresHigher(t *testing.T) {
+	unp := func(rsc string) string { return ran(rsc, nil) }
+	res := run(t, testCIB(noFencing, nodesXML("n1", "n2"), clone("ms", dummy("s"), "promotable", "true"), "",
+		onlineWithAttrs(1, "n1", map[string]string{"master-s": "5"}, promotedHistory("s"))+
+			onlineWithAttrs(2, "n2", map[string]string{"master-s": "100"}, unp("s"))))
+	wantSummary(t, res, "* Demote s:0 ( Promoted -> Unpromoted n1 )", "* Promote s:1 ( Unpromoted -> Promoted n2 )")
+	d, p := actionByKey(t, res, "s:0_demote_0"), actionByKey(t, res, "s:1_promote_0")
+	if !dependsOn(res, p.ID, d.ID) {
+		t.Errorf("promote on n2 does not wait for the demote on n1")
+	}
+}
+
+func TestPromotedRoleLocationPicksTheNode(t *testing.T) {
+	cons := `<rsc_location id="l" rsc="ms" role="Promoted" node="n1" score="50"/>`
+	res := run(t, testCIB(noFencing, nodesXML("n1", "n2"), clone("ms", dummy("s"), "promotable", "true"), cons,
+		onlineWithAttrs(1, "n1", map[string]string{"master-s": "1"})+
+			onlineWithAttrs(2, "n2", map[string]string{"master-s": "10"})))
+	wantSummary(t, res, "* Promote s:0 ( Stopped -> Promoted n1 )", "* Start s:1 ( n2 )")
+}
+
+func TestColocationWithPromotedRoleFollowsThePromotedInstance(t *testing.T) {
+	cons := `<rsc_colocation id="c" rsc="ip" with-rsc="ms" with-rsc-role="Promoted" score="INFINITY"/>`
+	res := run(t, testCIB(noFencing, nodesXML("n1", "n2"), clone("ms", dummy("s"), "promotable", "true")+dummy("ip"), cons,
+		onlineWithAttrs(1, "n1", map[string]string{"master-s": "1"})+
+			onlineWithAttrs(2, "n2", map[string]string{"master-s": "10"})))
+	wantSummary(t, res, "* Start s:0 ( n1 )", "* Promote s:1 ( Stopped -> Promoted n2 )", "* Start ip ( n2 )")
+}
+
+func actionByKey(t *testing.T, res *Result, key string) *graph.Action {
+	t.Helper()
+	for _, a := range res.Graph.Actions {
+		if a.Key == key {
+			return a
+		}
+	}
+	var keys []string
+	for _, a := range res.Graph.Actions {
+		keys = append(keys, a.Key)
+	}
+	t.Fatalf("no action %s in the graph: %v", key, keys)
+	return nil
+}
+
+func TestNewCloneInstanceDoesNotShuffleRunningOnes(t *testing.T) {
+	// n1 is preferred, but the instances on n2 and n3 stay: the third one
+	// starts on n1.
+	cons := `<rsc_location id="l" rsc="c" node="n1" score="100"/>`
+	res := run(t, testCIB(noFencing, nodesXML("n1", "n2", "n3"), clone("c", dummy("d")), cons,
+		online(1, "n1")+online(2, "n2", ran("d", nil))+online(3, "n3", ran("d", nil))))
+	wantSummary(t, res, "* Start d:2 ( n1 )")
+}
+
+func TestDuplicateAnonymousHistoryIsAnOrphanBeyondCloneMax(t *testing.T) {
+	// "d:0" and "d:1" both on n1 (the clone was unique once): the second
+	// is an orphan numbered after the clone-max instances, and stops.
+	res := run(t, testCIB(noFencing, nodesXML("n1", "n2"), clone("c", dummy("d")), "",
+		online(1, "n1", ran("d:0", nil), ran("d:1", nil))+online(2, "n2", ran("d", nil))))
+	wantSummary(t, res, "* Stop d:2 ( n1 ) due to node availability")
+}
+
+func TestNotifyingCloneTellsActiveInstancesAroundAStart(t *testing.T) {
+	// d:0 runs on n1; d:1 starts on n2. Before the start only d:0 is told,
+	// afterwards both are, with what started where.
+	res := run(t, testCIB(noFencing, nodesXML("n1", "n2"), clone("c", dummy("d"), "notify", "true"), "",
+		online(1, "n1", ran("d", nil))+online(2, "n2")))
+	wantSummary(t, res, "* Start d:1 ( n2 )")
+	pre := actionByKey(t, res, "d:0_pre_notify_start_0")
+	if pre.Task != "notify" || pre.Node != "n1" || pre.Attrs["CRM_meta_notify_type"] != "pre" ||
+		pre.Attrs["CRM_meta_notify_start_resource"] != "d:1" || pre.Attrs["CRM_meta_notify_start_uname"] != "n2" {
+		t.Errorf("pre-start notification of d:0: %s on %s %v", pre.Task, pre.Node, pre.Attrs)
+	}
+	for _, a := range res.Graph.Actions {
+		if a.Key == "d:1_pre_notify_start_0" {
+			t.Errorf("d:1 is told before it starts")
+		}
+	}
+	post := actionByKey(t, res, "d:1_post_notify_start_0")
+	start, confirmed := actionByKey(t, res, "d:1_start_0"), actionByKey(t, res, "c_confirmed-pre_notify_start_0")
+	if !dependsOn(res, start.ID, confirmed.ID) || !dependsOn(res, post.ID, start.ID) {
+		t.Errorf("the start is not between the pre and post notifications")
+	}
+	if post.Attrs["CRM_meta_notify_key_operation"] != "running" || post.Attrs["CRM_meta_notify_active_resource"] != "d:0" {
+		t.Errorf("post-start notification of d:1: %v", post.Attrs)
+	}
+	// Without notify=true: no notifications.
+	res = run(t, testCIB(noFencing, nodesXML("n1", "n2"), clone("c", dummy("d")), "", online(1, "n1", ran("d", nil))+online(2, "n2")))
+	for _, a := range res.Graph.Actions {
+		if a.Task == "notify" || strings.Contains(a.Key, "notify") {
+			t.Errorf("notification %s without notify=true", a.Key)
+		}
+	}
+}
+
+func TestLiveMigrationRunsMigrateToThenMigrateFrom(t *testing.T) {
+	cons := `<rsc_location id="l" rsc="vm" node="n2" score="100"/>`
+	res := run(t, testCIB(noFencing, nodesXML("n1", "n2"), dummy("vm", "allow-migrate", "true"), cons,
+		online(1, "n1", ran("vm", nil))+online(2, "n2")))
+	wantSummary(t, res, "* Migrate vm ( n1 -> n2 )")
+	to, from := actionByKey(t, res, "vm_migrate_to_0"), actionByKey(t, res, "vm_migrate_from_0")
+	stop, start := actionByKey(t, res, "vm_stop_0"), actionByKey(t, res, "vm_start_0")
+	if to.Node != "n1" || from.Node != "n2" || stop.Node != "n1" || start.Kind != graph.Pseudo {
+		t.Errorf("migrate_to on %s, migrate_from on %s, stop on %s, start kind %v", to.Node, from.Node, stop.Node, start.Kind)
+	}
+	if !dependsOn(res, from.ID, to.ID) || !dependsOn(res, stop.ID, from.ID) || !dependsOn(res, start.ID, stop.ID) {
+		t.Errorf("not migrate_to -> migrate_from -> stop -> start")
+	}
+	if to.Attrs["CRM_meta_migrate_source"] != "n1" || to.Attrs["CRM_meta_migrate_target"] != "n2" {
+		t.Errorf("migrate_to meta: %v", to.Attrs)
+	}
+	// Without allow-migrate it is a stop and a start.
+	res = run(t, testCIB(noFencing, nodesXML("n1", "n2"), dummy("vm"), cons, online(1, "n1", ran("vm", nil))+online(2, "n2")))
+	wantSummary(t, res, "* Move vm ( n1 -> n2 )")
+	if st := actionByKey(t, res, "vm_start_0"); st.Kind != graph.RscOp || st.Node != "n2" {
+		t.Errorf("start of a plain move: %v on %s", st.Kind, st.Node)
+	}
+}
