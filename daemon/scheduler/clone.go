@@ -153,7 +153,7 @@ func (c *cluster) historyInstance(m *Resource, id string, n *Node) *Resource {
 	if duplicate {
 		free = max(len(s.slots), s.max)
 	}
-	if m.Requires != "fencing" && (!n.Online || n.Unclean) {
+	if m.Requires != "fencing" && m.Requires != "unfencing" && (!n.Online || n.Unclean) {
 		// An instance that needs no fencing to recover must not hold an
 		// instance number while its node is gone: its history there
 		// becomes an orphan, and the number can start elsewhere.

@@ -89,7 +89,7 @@ func (c *cluster) extraActions() {
 					c.addOrder(p, cl.gStart, 0)
 				}
 			}
-			if r.Requires == "fencing" {
+			if r.Requires == "fencing" || r.Requires == "unfencing" {
 				for _, f := range fences {
 					c.addOrder(f, st, 0)
 				}
@@ -201,6 +201,45 @@ func (c *cluster) unfencing() {
 			if r.start != nil && r.start.node != nil {
 				c.addOrder(a, r.start, 0)
 			}
+		}
+	}
+	if len(c.unfenceOps) == 0 {
+		return
+	}
+	// Nothing that needs the node unfenced is probed or started there
+	// before it is: not the devices that unfence, not the resources
+	// that require unfencing.
+	for _, a := range c.actions[:len(c.actions):len(c.actions)] {
+		u := c.unfenceOps[a.node]
+		if u == nil || a.rsc == nil || a.pseudo || (a.task != "start" && !a.probe) {
+			continue
+		}
+		if a.rsc.Requires == "unfencing" || a.probe && a.rsc.Class == "stonith" && a.rsc.Meta["provides"] == "unfencing" {
+			c.addOrder(u, a, 0)
+		}
+	}
+}
+
+// requireUnfencing: when a fencing device provides unfencing, resources
+// default to requires=unfencing (Pacemaker Explained): they run only on
+// nodes that have been unfenced, which includes having been fenced.
+func (c *cluster) requireUnfencing() {
+	if !c.opts.FencingEnabled {
+		return
+	}
+	any := false
+	for _, r := range c.allList {
+		if r.Kind == Primitive && r.Class == "stonith" && r.Meta["provides"] == "unfencing" {
+			any = true
+			break
+		}
+	}
+	if !any {
+		return
+	}
+	for _, r := range c.allList {
+		if r.Kind == Primitive && r.Class != "stonith" && !r.requiresSet {
+			r.Requires = "unfencing"
 		}
 	}
 }

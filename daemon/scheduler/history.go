@@ -276,6 +276,11 @@ func (c *cluster) unpackRscHistory(r *Resource, n *Node, le *xmltree.Element) {
 			switch op.task {
 			case "start", "migrate_from":
 				role = "Started"
+				if rc == 7 {
+					// "not running" was what the transition expected:
+					// whatever ran, the resource is stopped here.
+					role = "Stopped"
+				}
 				failed = false
 				h.lastStart = op
 				h.monitors = map[time.Duration]*histOp{}

@@ -90,6 +90,7 @@ type Resource struct {
 	Managed            bool
 	TargetRole         string // Started, Stopped, Promoted, Unpromoted, or ""
 	Requires           string
+	requiresSet        bool // requires was configured, not defaulted
 	MultipleActive     string
 	Critical           bool
 

@@ -129,6 +129,7 @@ func unpack(doc *xmltree.Document, now time.Time) (*cluster, error) {
 	if err := c.unpackResources(); err != nil {
 		return nil, err
 	}
+	c.requireUnfencing()
 	c.unpackTickets()
 	c.unpackStatus()
 	c.unpackConstraints()

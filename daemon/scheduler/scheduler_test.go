@@ -430,3 +430,47 @@ func TestParamValueSourceUsesTheNodesOwnParameterValue(t *testing.T) {
 	// n1's own value is 200, not its attribute's 100; n2's is 400.
 	wantSummary(t, res, "* Start r ( n2 )")
 }
+
+// A fencing device that provides unfencing (fence_scsi) makes resources
+// require unfencing by default: each node is unfenced ("Fence (on)")
+// before anything that needs it is probed or started there.
+func TestUnfencingPrecedesProbesAndStartsOnThatNode(t *testing.T) {
+	dev := `<primitive id="scsi" class="stonith" type="fence_scsi"><meta_attributes id="scsi-m"><nvpair id="scsi-p" name="provides" value="unfencing"/></meta_attributes></primitive>`
+	res := run(t, testCIB(opt("stonith-enabled", "true"), nodesXML("n1", "n2"), dev+dummy("r"), "", online(1, "n1")+online(2, "n2")))
+	sum := summary(res)
+	for _, n := range []string{"n1", "n2"} {
+		if !strings.Contains(sum, "* Fence (on) "+n+" 'required by scsi monitor'") {
+			t.Fatalf("no unfencing of %s:\n%s", n, sum)
+		}
+	}
+	byID := map[int]string{}
+	for _, a := range res.Graph.Actions {
+		byID[a.ID] = a.Key + "@" + a.Node
+	}
+	checked := 0
+	for _, a := range res.Graph.Actions {
+		if a.Resource == nil || a.Resource.ID != "r" || (a.Task != "start" && !(a.Task == "monitor" && a.Interval() == 0)) {
+			continue
+		}
+		want := "stonith-" + a.Node + "-on@" + a.Node
+		found := false
+		for _, in := range a.Inputs {
+			found = found || byID[in] == want
+		}
+		if !found {
+			t.Errorf("%s on %s does not wait for %s (inputs %v)", a.Task, a.Node, want, a.Inputs)
+		}
+		checked++
+	}
+	if checked < 3 { // two probes and a start
+		t.Fatalf("only %d probes/starts of r in the graph", checked)
+	}
+}
+
+// A start whose expected result was "not running" (rc 7 as the
+// transition-key's target) leaves the resource stopped there.
+func TestStartExpectedNotRunningMeansStopped(t *testing.T) {
+	hist := `<lrm_resource id="r" class="ocf" provider="pacemaker" type="Dummy"><lrm_rsc_op id="r_last_0" operation_key="r_start_0" operation="start" transition-key="3:1:7:x" call-id="5" rc-code="7" op-status="0" interval="0" op-digest="` + opdigest.Digest(nil) + `"/></lrm_resource>`
+	res := run(t, testCIB(noFencing, nodesXML("n1"), dummy("r", "target-role", "Stopped"), "", online(1, "n1", hist)))
+	wantSummary(t, res)
+}

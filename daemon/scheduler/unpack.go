@@ -534,6 +534,7 @@ func (c *cluster) resMeta(r *Resource) {
 		r.Critical = options.IsTrue(v)
 	}
 	r.Requires = m["requires"]
+	r.requiresSet = r.Requires != ""
 	if r.Requires == "" {
 		switch {
 		case r.Class == "stonith":
