@@ -133,7 +133,11 @@ func Start(cfg *config.Config, log *slog.Logger) (*Node, error) {
 	n.saved = n.ver
 	log.Info("cib loaded", "version", n.ver.String(), "file", st.Path())
 
-	n.lrm = lrm.New(lrm.Config{Env: cfg.Env, Logger: log.With("component", "lrm")})
+	agentEnv, err := agentToolEnv(filepath.Join(cfg.StateDir, "agent-tools"), cfg.Socket, cfg.NodeName, cfg.Env)
+	if err != nil {
+		log.Warn("resource agents get no crm_attribute or crm_node", "err", err)
+	}
+	n.lrm = lrm.New(lrm.Config{Env: agentEnv, Logger: log.With("component", "lrm")})
 	if err := n.startFencer(); err != nil {
 		return nil, err
 	}

@@ -102,10 +102,8 @@ func TestCloneRunsOnEveryNodeAndOnTheSurvivorsAfterFencing(t *testing.T) {
 }
 
 // stateful is a promotable clone of ocf:pacemaker:Stateful with a monitor
-// per role. Outside Pacemaker the agent cannot set its promotion score
-// (crm_attribute has no Pacemaker CIB to talk to), so a location
-// preference for the Promoted role on every node makes each eligible.
-// The clone is notified (notify=true), as drbd-like agents need.
+// per role, notified (notify=true) as drbd-like agents need. nodes get a
+// location preference for the Promoted role.
 func stateful(id, prim, envfile string, nodes ...string) (rsc string, cons []string) {
 	rsc = fmt.Sprintf(`<clone id="%s"><meta_attributes id="%s-meta"><nvpair id="%s-p" name="promotable" value="true"/><nvpair id="%s-n" name="notify" value="true"/></meta_attributes>
 <primitive id="%s" class="ocf" provider="pacemaker" type="Stateful">
@@ -194,11 +192,24 @@ func TestPromotableCloneHasOnePromotedInstanceAndAnotherAfterFencing(t *testing.
 	c.oneDC(10*time.Second, "n1", "n2", "n3")
 	cl := c.dial("n1")
 	envfile := filepath.Join(c.dir, "stateful.env")
-	rsc, cons := stateful("st-clone", "st", envfile, "n1", "n2", "n3")
+	// no location preferences: the agents set their own promotion scores
+	// (crm_attribute --promotion, which pacerd provides them)
+	rsc, cons := stateful("st-clone", "st", envfile)
 	write(t, func() (client.Version, error) {
 		return cl.ReplaceConfiguration(ctx(t, 10*time.Second), configWith(t, true, []string{rsc}, cons), client.Version{})
 	})
 	first := c.waitOnePromoted("n1", "st-clone", 40*time.Second, "n1", "n2", "n3")
+	// The scores are the agents' own: master-st in each node's status.
+	doc, _ := cibOf(t, c, "n1")
+	scores := 0
+	for _, ns := range doc.Root.Child("status").ChildrenNamed("node_state") {
+		if ta := ns.Child("transient_attributes"); ta != nil && strings.Contains(ta.String(), `name="master-st"`) {
+			scores++
+		}
+	}
+	if scores != 3 {
+		t.Errorf("%d nodes have a master-st promotion score, want 3 (set by Stateful through crm_attribute)", scores)
+	}
 	// The roles stay put (no demote/promote loop from the role monitors).
 	time.Sleep(4 * time.Second)
 	if again := c.waitOnePromoted("n1", "st-clone", 5*time.Second, "n1", "n2", "n3"); again != first {

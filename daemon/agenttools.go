@@ -1,0 +1,325 @@
+package daemon
+
+// Resource agents call a few of Pacemaker's tools: a promotable agent sets
+// its promotion score with `crm_attribute --promotion -v N` (or the older
+// crm_master), and many ask `crm_node -n` for the local node's name. With
+// no Pacemaker on the node those would fail, so pacerd puts its own
+// versions first in the agents' PATH and HA_SBIN_DIR: links to pacerd,
+// which acts as the tool its name says, talking to the local pacerd over
+// its socket. Other tools of the directory are linked to the real ones.
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"pacer/share/client"
+	"pacer/share/protocol"
+	"pacer/share/xmltree"
+)
+
+// agentTools are the tools pacerd provides to agents.
+var agentTools = []string{"crm_attribute", "crm_node"}
+
+// IsAgentTool reports whether pacerd was started as one of the tools it
+// provides to agents (by the name of the link).
+func IsAgentTool(argv0 string) bool {
+	base := filepath.Base(argv0)
+	for _, t := range agentTools {
+		if base == t {
+			return true
+		}
+	}
+	return false
+}
+
+// AgentTool runs the tool pacerd was started as.
+func AgentTool(argv0 string, args []string, stdout, stderr io.Writer) int {
+	switch filepath.Base(argv0) {
+	case "crm_attribute":
+		return crmAttribute(args, stdout, stderr)
+	case "crm_node":
+		return crmNode(args, stdout, stderr)
+	}
+	fmt.Fprintf(stderr, "%s: not a tool pacerd provides\n", argv0)
+	return 2
+}
+
+// agentToolEnv prepares dir (under the state directory) with the tool
+// links and returns the environment agents get: the tools first in PATH
+// and HA_SBIN_DIR, and where to reach this node's pacerd. It does nothing
+// unless this process is pacerd (tests run nodes in other binaries).
+func agentToolEnv(dir, socket, node string, env map[string]string) (map[string]string, error) {
+	exe, err := os.Executable()
+	if err != nil || filepath.Base(exe) != "pacerd" {
+		return env, nil
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return env, fmt.Errorf("agent tools: %w", err)
+	}
+	link := func(target, name string) error {
+		p := filepath.Join(dir, name)
+		if cur, err := os.Readlink(p); err == nil && cur == target {
+			return nil
+		}
+		os.Remove(p)
+		return os.Symlink(target, p)
+	}
+	for _, t := range agentTools {
+		if err := link(exe, t); err != nil {
+			return env, fmt.Errorf("agent tools: %w", err)
+		}
+	}
+	// The rest of Pacemaker's tools an agent may call by HA_SBIN_DIR.
+	sbin := "/usr/sbin"
+	if v, ok := env["HA_SBIN_DIR"]; ok && v != "" {
+		sbin = v
+	}
+	if ents, err := os.ReadDir(sbin); err == nil {
+		for _, e := range ents {
+			if name := e.Name(); (strings.HasPrefix(name, "crm_") || name == "attrd_updater" || name == "cibadmin" || name == "stonith_admin") && !IsAgentTool(name) {
+				link(filepath.Join(sbin, name), name)
+			}
+		}
+	}
+	out := map[string]string{}
+	for k, v := range env {
+		out[k] = v
+	}
+	out["HA_SBIN_DIR"] = dir
+	path := os.Getenv("PATH")
+	if v, ok := env["PATH"]; ok {
+		path = v
+	}
+	out["PATH"] = dir + string(os.PathListSeparator) + path
+	if abs, err := filepath.Abs(socket); err == nil {
+		socket = abs
+	}
+	out["PACER_SOCKET"] = socket
+	out["PACER_NODE"] = node
+	return out, nil
+}
+
+func crmNode(args []string, stdout, stderr io.Writer) int {
+	for _, a := range args {
+		if a == "-n" || a == "--name" {
+			if n := os.Getenv("PACER_NODE"); n != "" {
+				fmt.Fprintln(stdout, n)
+				return 0
+			}
+			fmt.Fprintln(stderr, "crm_node: PACER_NODE is not set (run by pacerd's agents only)")
+			return 1
+		}
+	}
+	fmt.Fprintln(stderr, "crm_node: only -n (this node's name) is provided under pacerd")
+	return 3
+}
+
+// attrRequest is what a crm_attribute command line asks for.
+type attrRequest struct {
+	name, value, node, lifetime string
+	promotion                   bool
+	update, del, query, quiet   bool
+}
+
+func parseCrmAttribute(args []string) (*attrRequest, error) {
+	r := &attrRequest{}
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		val := ""
+		if k, v, ok := strings.Cut(a, "="); ok && strings.HasPrefix(a, "--") {
+			a, val = k, v
+		}
+		next := func() (string, error) {
+			if val != "" {
+				return val, nil
+			}
+			if i+1 >= len(args) {
+				return "", fmt.Errorf("%s needs a value", a)
+			}
+			i++
+			return args[i], nil
+		}
+		var err error
+		switch a {
+		case "-p", "--promotion":
+			r.promotion = true
+			if val != "" {
+				r.name = val
+			} else if a == "-p" && i+1 < len(args) && !strings.HasPrefix(args[i+1], "-") {
+				i++
+				r.name = args[i]
+			}
+		case "-n", "--name":
+			r.name, err = next()
+		case "-v", "--update", "--attr-value":
+			r.update = true
+			r.value, err = next()
+		case "-D", "--delete", "--delete-attr":
+			r.del = true
+		case "-G", "--query", "--get-value":
+			r.query = true
+		case "-q", "--quiet", "-Q":
+			r.quiet = true
+		case "-N", "--node", "-U", "--uname":
+			r.node, err = next()
+		case "-l", "--lifetime":
+			r.lifetime, err = next()
+		case "-t", "--type":
+			var t string
+			if t, err = next(); err == nil {
+				switch t {
+				case "status":
+					r.lifetime = "reboot"
+				case "nodes":
+					r.lifetime = "forever"
+				default:
+					err = fmt.Errorf("--type %s is not provided under pacerd (status or nodes)", t)
+				}
+			}
+		case "-V", "--verbose":
+		default:
+			err = fmt.Errorf("option %s is not provided under pacerd", a)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	if r.promotion {
+		// the score of the resource the agent runs for; an anonymous
+		// clone's is its primitive's, whatever instance this is
+		rsc := r.name
+		if rsc == "" {
+			rsc = os.Getenv("OCF_RESOURCE_INSTANCE")
+		}
+		if rsc == "" {
+			return nil, fmt.Errorf("--promotion needs a resource (OCF_RESOURCE_INSTANCE is not set)")
+		}
+		if i := strings.LastIndexByte(rsc, ':'); i > 0 && os.Getenv("OCF_RESKEY_CRM_meta_globally_unique") != "true" {
+			rsc = rsc[:i]
+		}
+		r.name = "master-" + rsc
+		if r.lifetime == "" {
+			r.lifetime = "reboot"
+		}
+	}
+	if r.name == "" {
+		return nil, fmt.Errorf("no attribute name (-n NAME or --promotion)")
+	}
+	if r.node == "" {
+		r.node = os.Getenv("OCF_RESKEY_CRM_meta_on_node")
+	}
+	if r.node == "" {
+		r.node = os.Getenv("PACER_NODE")
+	}
+	if r.node == "" {
+		return nil, fmt.Errorf("no node (-N NODE)")
+	}
+	switch r.lifetime {
+	case "", "reboot", "transient":
+		r.lifetime = protocol.LifetimeReboot
+	case "forever", "permanent":
+		r.lifetime = protocol.LifetimeForever
+	default:
+		return nil, fmt.Errorf("unknown lifetime %q", r.lifetime)
+	}
+	if !r.update && !r.del {
+		r.query = true
+	}
+	return r, nil
+}
+
+func crmAttribute(args []string, stdout, stderr io.Writer) int {
+	req, err := parseCrmAttribute(args)
+	if err != nil {
+		fmt.Fprintln(stderr, "crm_attribute:", err)
+		return 64 // CRM_EX_USAGE
+	}
+	sock := os.Getenv("PACER_SOCKET")
+	if sock == "" {
+		fmt.Fprintln(stderr, "crm_attribute: PACER_SOCKET is not set (run by pacerd's agents only)")
+		return 69
+	}
+	cl, err := client.Dial(sock)
+	if err != nil {
+		fmt.Fprintln(stderr, "crm_attribute:", err)
+		return 102 // CRM_EX_NOT_CONNECTED
+	}
+	defer cl.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	switch {
+	case req.update:
+		_, err = cl.SetNodeAttr(ctx, req.node, req.name, req.value, req.lifetime)
+	case req.del:
+		_, err = cl.DeleteNodeAttr(ctx, req.node, req.name, req.lifetime)
+	default:
+		var v string
+		var ok bool
+		if v, ok, err = nodeAttr(ctx, cl, req.node, req.name, req.lifetime); err == nil && !ok {
+			fmt.Fprintf(stderr, "crm_attribute: no attribute %s on %s\n", req.name, req.node)
+			return 105 // CRM_EX_NOSUCH
+		}
+		if err == nil {
+			if req.quiet {
+				fmt.Fprintln(stdout, v)
+			} else {
+				scope := "status"
+				if req.lifetime == protocol.LifetimeForever {
+					scope = "nodes"
+				}
+				fmt.Fprintf(stdout, "scope=%s  name=%s value=%s\n", scope, req.name, v)
+			}
+		}
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "crm_attribute:", err)
+		return 1
+	}
+	return 0
+}
+
+// nodeAttr reads a node attribute from the CIB: transient ones in the
+// node's status, permanent ones in the nodes section.
+func nodeAttr(ctx context.Context, cl *client.Client, node, name, lifetime string) (string, bool, error) {
+	doc, err := cl.GetCIB(ctx)
+	if err != nil {
+		return "", false, err
+	}
+	var where []string
+	if lifetime == protocol.LifetimeForever {
+		where = []string{"configuration", "nodes"}
+	} else {
+		where = []string{"status"}
+	}
+	e := doc.Root
+	for _, w := range where {
+		if e = e.Child(w); e == nil {
+			return "", false, nil
+		}
+	}
+	for _, ne := range e.Children {
+		if ne.Attr("uname") != node && ne.ID() != node {
+			continue
+		}
+		value, found := "", false
+		ne.Walk(func(x *xmltree.Element) bool {
+			if found || x.Name == "lrm" {
+				return false // operation history, not attributes
+			}
+			if x.Name == "nvpair" && x.Attr("name") == name {
+				value, found = x.Attr("value"), true
+				return false
+			}
+			return true
+		})
+		if found {
+			return value, true, nil
+		}
+	}
+	return "", false, nil
+}
