@@ -90,11 +90,25 @@ func formatRsc(b *strings.Builder, r RscStatus, indent string) {
 		if len(r.Children) > 0 {
 			base = strings.SplitN(r.Children[0].ID, ":", 2)[0]
 		}
-		extra := ""
+		var flags []string
 		if r.Promotable {
-			extra = " (promotable)"
+			flags = append(flags, "promotable")
+		}
+		if r.Unique {
+			flags = append(flags, "unique")
+		}
+		extra := ""
+		if len(flags) > 0 {
+			extra = " (" + strings.Join(flags, ", ") + ")"
 		}
 		fmt.Fprintf(b, "%s* Clone Set: %s [%s]%s:\n", indent, name, base, extra)
+		if r.Unique {
+			// every instance by name, as crm_mon lists them
+			for _, c := range r.Children {
+				formatRsc(b, c, indent+"  ")
+			}
+			return
+		}
 		roles := map[string][]string{}
 		for _, c := range r.Children {
 			for _, n := range c.Nodes {
@@ -217,6 +231,9 @@ func (c *cluster) revisedStatus() *Status {
 			if len(nodes) > 0 && (rs.Role == "Stopped" || rs.Role == "") {
 				rs.Role = "Started"
 			}
+			if r := c.all[rs.ID]; r != nil && r.promotable() && len(nodes) > 0 {
+				rs.Role = revisedRole(r)
+			}
 		}
 		for i := range rs.Children {
 			fix(&rs.Children[i])
@@ -232,6 +249,18 @@ func (c *cluster) revisedStatus() *Status {
 		}
 	}
 	return st
+}
+
+// revisedRole is a promotable instance's role once the transition is
+// done.
+func revisedRole(r *Resource) string {
+	switch {
+	case r.promote != nil && r.promote.required && r.promote.runnable:
+		return "Promoted"
+	case r.Role == "Promoted" && (r.demote == nil || !r.demote.required || !r.demote.runnable && !r.demote.pseudo):
+		return "Promoted"
+	}
+	return "Unpromoted"
 }
 
 func equalStrings(a, b []string) bool {

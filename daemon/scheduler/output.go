@@ -35,6 +35,7 @@ type RscStatus struct {
 	ID                    string
 	Kind                  string // primitive, group, clone
 	Promotable            bool
+	Unique                bool // a globally-unique clone
 	Agent                 string
 	Class, Provider, Type string
 	Role                  string
@@ -83,6 +84,7 @@ func rscStatus(r *Resource) RscStatus {
 		rs.Kind = "group"
 	case Clone:
 		rs.Kind = "clone"
+		rs.Unique = r.clone != nil && r.clone.unique
 	}
 	if rs.Role == "" {
 		rs.Role = "Stopped"
