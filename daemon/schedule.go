@@ -52,7 +52,8 @@ func defaultView(doc *xmltree.Document, now time.Time) (*clusterview.Snapshot, e
 	walk = func(r scheduler.RscStatus) clusterview.Resource {
 		out := clusterview.Resource{ID: r.ID, Kind: clusterview.ResourceKind(r.Kind), Class: r.Class, Provider: r.Provider,
 			Type: r.Type, Nodes: r.Nodes, Failed: r.Failed, Unmanaged: !r.Managed, Blocked: r.Blocked, Orphaned: r.Orphan,
-			PendingOp: r.Pending, TargetRole: clusterview.Role(r.TargetRole), Promotable: r.Promotable}
+			PendingOp: r.Pending, TargetRole: clusterview.Role(r.TargetRole), Promotable: r.Promotable,
+			Unique: r.Unique, Template: r.Template}
 		if r.Kind == "primitive" {
 			out.Role = clusterview.Role(r.Role)
 			if out.Role == "" {

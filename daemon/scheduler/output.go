@@ -35,7 +35,8 @@ type RscStatus struct {
 	ID                    string
 	Kind                  string // primitive, group, clone
 	Promotable            bool
-	Unique                bool // a globally-unique clone
+	Unique                bool   // a globally-unique clone
+	Template              string // the id of what a clone clones
 	Agent                 string
 	Class, Provider, Type string
 	Role                  string
@@ -85,6 +86,11 @@ func rscStatus(r *Resource) RscStatus {
 	case Clone:
 		rs.Kind = "clone"
 		rs.Unique = r.clone != nil && r.clone.unique
+		if r.clone != nil && r.clone.tmpl != nil {
+			rs.Template = r.clone.tmpl.ID
+		} else if t := cloneTemplate(r); t != nil {
+			rs.Template = t.ID
+		}
 	}
 	if rs.Role == "" {
 		rs.Role = "Stopped"
