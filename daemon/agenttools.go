@@ -2,7 +2,8 @@ package daemon
 
 // Resource agents call a few of Pacemaker's tools: a promotable agent sets
 // its promotion score with `crm_attribute --promotion -v N` (or the older
-// crm_master), and many ask `crm_node -n` for the local node's name. With
+// crm_master), ping and the Health* agents set node attributes with
+// attrd_updater, and many ask `crm_node -n` for the local node's name. With
 // no Pacemaker on the node those would fail, so pacerd puts its own
 // versions first in the agents' PATH and HA_SBIN_DIR: links to pacerd,
 // which acts as the tool its name says, talking to the local pacerd over
@@ -23,7 +24,7 @@ import (
 )
 
 // agentTools are the tools pacerd provides to agents.
-var agentTools = []string{"crm_attribute", "crm_node"}
+var agentTools = []string{"crm_attribute", "crm_node", "attrd_updater"}
 
 // IsAgentTool reports whether pacerd was started as one of the tools it
 // provides to agents (by the name of the link).
@@ -44,6 +45,8 @@ func AgentTool(argv0 string, args []string, stdout, stderr io.Writer) int {
 		return crmAttribute(args, stdout, stderr)
 	case "crm_node":
 		return crmNode(args, stdout, stderr)
+	case "attrd_updater":
+		return attrdUpdater(args, stdout, stderr)
 	}
 	fmt.Fprintf(stderr, "%s: not a tool pacerd provides\n", argv0)
 	return 2
@@ -322,4 +325,96 @@ func nodeAttr(ctx context.Context, cl *client.Client, node, name, lifetime strin
 		}
 	}
 	return "", false, nil
+}
+
+// attrdUpdater is attrd_updater: transient attributes of this node (or of
+// -N NODE). Updates go straight to the CIB, so --delay (dampening) and
+// --refresh have nothing to do.
+func attrdUpdater(args []string, stdout, stderr io.Writer) int {
+	var name, value, node string
+	var update, del, query bool
+	for i := 0; i < len(args); i++ {
+		a, val, hasVal := args[i], "", false
+		if k, v, ok := strings.Cut(a, "="); ok && strings.HasPrefix(a, "--") {
+			a, val, hasVal = k, v, true
+		}
+		next := func() (string, bool) {
+			if hasVal {
+				return val, true
+			}
+			if i+1 >= len(args) {
+				return "", false
+			}
+			i++
+			return args[i], true
+		}
+		ok := true
+		switch a {
+		case "-n", "--name":
+			name, ok = next()
+		case "-U", "--update", "-v", "-B", "--update-both":
+			update = true
+			value, ok = next()
+		case "-D", "--delete":
+			del = true
+		case "-Q", "--query":
+			query = true
+		case "-N", "--node":
+			node, ok = next()
+		case "-d", "--delay", "-s", "--set", "-l", "--lifetime":
+			_, ok = next()
+		case "-R", "--refresh", "-Y", "--update-delay", "-p", "--private", "-q", "--quiet", "-V", "--verbose":
+		default:
+			fmt.Fprintf(stderr, "attrd_updater: option %s is not provided under pacerd\n", a)
+			return 64
+		}
+		if !ok {
+			fmt.Fprintf(stderr, "attrd_updater: %s needs a value\n", a)
+			return 64
+		}
+	}
+	if name == "" && (update || del || query) {
+		fmt.Fprintln(stderr, "attrd_updater: no attribute name (-n NAME)")
+		return 64
+	}
+	if !update && !del && !query {
+		return 0 // --refresh and the like
+	}
+	if node == "" {
+		node = os.Getenv("PACER_NODE")
+	}
+	sock := os.Getenv("PACER_SOCKET")
+	if sock == "" || node == "" {
+		fmt.Fprintln(stderr, "attrd_updater: PACER_SOCKET and PACER_NODE are not set (run by pacerd's agents only)")
+		return 69
+	}
+	cl, err := client.Dial(sock)
+	if err != nil {
+		fmt.Fprintln(stderr, "attrd_updater:", err)
+		return 102
+	}
+	defer cl.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	switch {
+	case update:
+		_, err = cl.SetNodeAttr(ctx, node, name, value, protocol.LifetimeReboot)
+	case del:
+		_, err = cl.DeleteNodeAttr(ctx, node, name, protocol.LifetimeReboot)
+	default:
+		v, found, qerr := nodeAttr(ctx, cl, node, name, protocol.LifetimeReboot)
+		if qerr == nil && !found {
+			fmt.Fprintf(stderr, "attrd_updater: Could not query value of %s: attribute does not exist\n", name)
+			return 105
+		}
+		if qerr == nil {
+			fmt.Fprintf(stdout, "name=\"%s\" host=\"%s\" value=\"%s\"\n", name, node, v)
+		}
+		err = qerr
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "attrd_updater:", err)
+		return 1
+	}
+	return 0
 }
