@@ -129,7 +129,18 @@ func TestAnAgentPastItsTimeoutIsKilledWithWhatItStarted(t *testing.T) {
 	for _, f := range strings.Fields(string(b)) {
 		pid, _ := strconv.Atoi(f)
 		// Gone, or a zombie waiting for a reaper: either way not running.
-		if st, err := os.ReadFile("/proc/" + f + "/stat"); err == nil && !strings.Contains(string(st), ") Z ") {
+		// The kill is asynchronous, so a dying process gets a moment.
+		running := func() (string, bool) {
+			st, err := os.ReadFile("/proc/" + f + "/stat")
+			return string(st), err == nil && !strings.Contains(string(st), ") Z ") && !strings.Contains(string(st), ") X ")
+		}
+		deadline := time.Now().Add(10 * time.Second)
+		st, alive := running()
+		for alive && time.Now().Before(deadline) {
+			time.Sleep(20 * time.Millisecond)
+			st, alive = running()
+		}
+		if alive {
 			syscall.Kill(pid, syscall.SIGKILL)
 			t.Errorf("process %d of the timed-out agent still runs: %s", pid, st)
 		}
