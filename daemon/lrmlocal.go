@@ -24,7 +24,8 @@ func agentSpec(class, provider, typ string) string {
 // in this node's own history (which a new DC collects).
 func (n *Node) execLocal(a *wireAction) cibedit.OpRecord {
 	rec := cibedit.OpRecord{Resource: a.Resource, Class: a.Class, Provider: a.Provider, Type: a.Type,
-		Task: a.Task, IntervalMS: a.IntervalMS, TransitionKey: a.TransitionKey, TargetRC: a.TargetRC}
+		Task: a.Task, IntervalMS: a.IntervalMS, TransitionKey: a.TransitionKey, TargetRC: a.TargetRC,
+		MigrateSource: a.Meta["migrate_source"], MigrateTarget: a.Meta["migrate_target"]}
 	interval := time.Duration(a.IntervalMS) * time.Millisecond
 	switch a.Task {
 	case "cancel":
@@ -101,7 +102,7 @@ func toRecord(r lrm.Result, a *wireAction) cibedit.OpRecord {
 		Task: a.Task, IntervalMS: a.IntervalMS, TransitionKey: a.TransitionKey, TargetRC: a.TargetRC,
 		CallID: r.CallID, RC: r.RC, OpStatus: int(r.Status), ExitReason: r.ExitReason,
 		LastRun: r.LastRun, LastRCChange: r.LastRCChange, ExecMS: r.ExecTime.Milliseconds(), QueueMS: r.QueueTime.Milliseconds(),
-		Digest: paramDigest(a.Params)}
+		Digest: paramDigest(a.Params), MigrateSource: a.Meta["migrate_source"], MigrateTarget: a.Meta["migrate_target"]}
 }
 
 func (n *Node) localRecord(rec cibedit.OpRecord) {

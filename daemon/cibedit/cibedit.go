@@ -227,6 +227,11 @@ type OpRecord struct {
 	LastRun, LastRCChange           time.Time
 	ExecMS, QueueMS                 int64
 	Digest                          string
+	// MigrateSource and MigrateTarget are recorded with migrate_to and
+	// migrate_from, so that a scheduler finding a migration half done
+	// (one side recorded, the other not) knows where the resource may
+	// be active.
+	MigrateSource, MigrateTarget string
 }
 
 // RecordOp stores an operation result in the node's history, the way
@@ -264,6 +269,10 @@ func RecordOp(doc *xmltree.Document, node string, r OpRecord) {
 		}
 		if r.Digest != "" {
 			op.SetAttr("op-digest", r.Digest)
+		}
+		if r.MigrateSource != "" || r.MigrateTarget != "" {
+			op.SetAttr("migrate_source", r.MigrateSource)
+			op.SetAttr("migrate_target", r.MigrateTarget)
 		}
 		replaced := false
 		for _, old := range lr.ChildrenNamed("lrm_rsc_op") {

@@ -113,3 +113,17 @@ func TestMembershipStates(t *testing.T) {
 		t.Fatalf("fenced: %s", ns)
 	}
 }
+
+func TestRecordOpKeepsWhereAMigrationGoes(t *testing.T) {
+	doc := Empty()
+	RecordOp(doc, "n2", OpRecord{Resource: "vm", Class: "ocf", Provider: "heartbeat", Type: "Dummy", Task: "migrate_to",
+		TransitionKey: "1:1:0:x", MigrateSource: "n2", MigrateTarget: "n3"})
+	op := doc.Root.FindID("vm_last_0")
+	if op == nil || op.Attr("migrate_source") != "n2" || op.Attr("migrate_target") != "n3" {
+		t.Fatalf("recorded %v", op)
+	}
+	RecordOp(doc, "n2", OpRecord{Resource: "vm", Class: "ocf", Provider: "heartbeat", Type: "Dummy", Task: "stop", TransitionKey: "2:1:0:x"})
+	if op := doc.Root.FindID("vm_last_0"); op.Attr("migrate_source") != "" {
+		t.Fatalf("a stop carries migrate_source: %v", op)
+	}
+}

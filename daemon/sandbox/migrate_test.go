@@ -45,13 +45,18 @@ func TestMigratableResourceMovesByMigrateToAndFrom(t *testing.T) {
 				}
 				for _, op := range lr.ChildrenNamed("lrm_rsc_op") {
 					ops[ns.Attr("uname")+" "+op.Attr("operation")] = op.Attr("rc-code")
+					if op.Attr("operation") == "migrate_from" {
+						// where it came from, for a scheduler finding the
+						// migration half done
+						ops["from"] = op.Attr("migrate_source") + "->" + op.Attr("migrate_target")
+					}
 				}
 			}
 		}
 		// The last operation on n3 is the migrate_from (on n2 the stop
 		// that follows the migrate_to has replaced it, as in Pacemaker).
-		if ops["n3 migrate_from"] != "0" || ops["n2 stop"] != "0" || ops["n3 start"] != "" {
-			return fmt.Errorf("history of vm: %v; want migrate_from on n3, no start there, stop on n2", ops)
+		if ops["n3 migrate_from"] != "0" || ops["n2 stop"] != "0" || ops["n3 start"] != "" || ops["from"] != "n2->n3" {
+			return fmt.Errorf("history of vm: %v; want migrate_from n2->n3 on n3, no start there, stop on n2", ops)
 		}
 		return nil
 	})
