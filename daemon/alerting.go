@@ -39,7 +39,11 @@ func (n *Node) alertNode(name string, member bool) {
 	}
 	for i, nd := range n.cfg.Nodes {
 		if nd.Name == name {
-			ev.NodeID = strconv.Itoa(max(nd.ID, i+1))
+			id := nd.ID
+			if id == 0 { // the documented default: the position in the list
+				id = i + 1
+			}
+			ev.NodeID = strconv.Itoa(id)
 		}
 	}
 	n.alert(ev)

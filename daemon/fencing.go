@@ -53,7 +53,9 @@ func (n *Node) fencingChanged(e stonith.Entry) {
 	}
 	n.emit(clusterview.Event{Time: time.Now(), Kind: clusterview.EventFencing, Node: e.Target, Op: e.Action,
 		Result: string(v.Result), OK: v.Result == clusterview.FencingSuccess, Message: msg})
-	if e.State != stonith.StatePending {
+	// Alert on news only: a node that joins (or restarts) is sent the
+	// whole history, and what ended before it started is not news.
+	if e.State != stonith.StatePending && e.Completed.After(n.started) {
 		n.alertFencing(e)
 	}
 	if e.State != stonith.StateSuccess || e.Action == "on" {
