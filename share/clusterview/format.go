@@ -531,7 +531,7 @@ func (f *textFormatter) clone(r *Resource, depth int) {
 			if !f.opts.Inactive && !active(c) {
 				continue
 			}
-			f.instance(c, c.ID, depth+1)
+			f.instance(c, c.ID, depth+1, false)
 		}
 		return
 	}
@@ -558,7 +558,7 @@ func (f *textFormatter) clone(r *Resource, depth int) {
 		if name == "" {
 			name = c.ID
 		}
-		f.instance(c, name, depth+1)
+		f.instance(c, name, depth+1, true)
 	}
 	for _, role := range []Role{RolePromoted, RoleUnpromoted, RoleStarted} {
 		if nodes := byRole[role]; len(nodes) > 0 {
@@ -598,12 +598,20 @@ func (f *textFormatter) clone(r *Resource, depth int) {
 	}
 }
 
-// instance prints one clone instance that could not be folded.
-func (f *textFormatter) instance(c *Resource, name string, depth int) {
+// instance prints one clone instance that could not be folded. In an
+// anonymous clone's group instance ("Resource Group: grp:0:") crm_mon
+// names the members without the instance number.
+func (f *textFormatter) instance(c *Resource, name string, depth int, anonymous bool) {
 	if c.Kind == KindGroup {
 		f.line(depth, "Resource Group: %s:", c.ID)
 		for i := range c.Children {
-			f.resource(&c.Children[i], depth+1)
+			m := &c.Children[i]
+			if anonymous && m.Kind == KindPrimitive {
+				base, _, _ := strings.Cut(m.ID, ":")
+				f.line(depth+1, "%s", PrimitiveLine(m, base, f.s))
+				continue
+			}
+			f.resource(m, depth+1)
 		}
 		return
 	}

@@ -415,3 +415,16 @@ func TestTargetRoleFlagOnlyForPromotableRoles(t *testing.T) {
 		}
 	}
 }
+
+// An anonymous clone's group instance that cannot be folded keeps its
+// number, its members are named without it (crm_mon).
+func TestAnonymousGroupInstanceMembersWithoutInstanceNumber(t *testing.T) {
+	member := cv.Resource{ID: "dummy:0", Kind: cv.KindPrimitive, Class: "ocf", Provider: "pacemaker", Type: "Dummy", Role: cv.RoleStarted, Nodes: []string{"n1"}, Failed: true}
+	grp := cv.Resource{ID: "grp:0", Kind: cv.KindGroup, Children: []cv.Resource{member}}
+	s := &cv.Snapshot{DC: "n1", HaveQuorum: true, Nodes: []cv.Node{{Name: "n1", State: cv.NodeOnline, Online: true}},
+		Resources: []cv.Resource{{ID: "grp-clone", Kind: cv.KindClone, Template: "grp", Children: []cv.Resource{grp}}}}
+	text := cv.FormatText(s, cv.TextOptions{Location: time.UTC})
+	if !strings.Contains(text, "    * Resource Group: grp:0:\n      * dummy\t(ocf:pacemaker:Dummy):\t FAILED n1\n") {
+		t.Errorf("instance not shown as crm_mon does:\n%s", text)
+	}
+}
