@@ -399,7 +399,7 @@ func StatusText(r *Resource, s *Snapshot) string {
 		b.WriteString(pendingText(r.PendingOp, role))
 	case r.Failed && !r.FailureIgnored:
 		b.WriteString("FAILED")
-		if role == RolePromoted || role == RoleUnpromoted {
+		if role == RolePromoted { // crm_mon names no other role of a failed instance
 			b.WriteString(" " + string(role))
 		}
 	default:

@@ -428,3 +428,14 @@ func TestAnonymousGroupInstanceMembersWithoutInstanceNumber(t *testing.T) {
 		t.Errorf("instance not shown as crm_mon does:\n%s", text)
 	}
 }
+
+// A failed instance of a promotable clone names its role only when it is
+// Promoted (crm_mon and crm_simulate alike).
+func TestFailedInstanceNamesOnlyThePromotedRole(t *testing.T) {
+	for role, want := range map[cv.Role]string{cv.RolePromoted: "FAILED Promoted n1", cv.RoleUnpromoted: "FAILED n1", cv.RoleStarted: "FAILED n1"} {
+		r := cv.Resource{Role: role, Failed: true, Nodes: []string{"n1"}}
+		if got := cv.StatusText(&r, nil); got != want {
+			t.Errorf("%s: %q, want %q", role, got, want)
+		}
+	}
+}
