@@ -35,7 +35,7 @@ var _ = compatStride
 
 // compatRatchet is the minimum share (percent) of compared cases whose
 // text matches crm_mon's line for line.
-const compatRatchet = 81
+const compatRatchet = 83
 
 func casesDir() string {
 	if d := os.Getenv("PACER_SCHED_CASES"); d != "" {
