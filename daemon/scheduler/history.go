@@ -430,6 +430,9 @@ func (c *cluster) unpackRscHistory(r *Resource, n *Node, le *xmltree.Element) {
 				if k := len(r.Running); k > 0 && r.Running[k-1] == n {
 					r.Running = r.Running[:k-1]
 				}
+				if len(r.Running) == 0 {
+					r.Role = "Stopped"
+				}
 			}
 			return
 		case "block":

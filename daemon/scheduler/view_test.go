@@ -344,3 +344,14 @@ func TestViewProbeNotInstalledIsShownNotFailed(t *testing.T) {
 		t.Fatalf("status %q, not installed on %v, failed actions %+v; want \"Stopped (not installed) \" on n1, none failed", got, r.NotInstalledOn, s.FailedActions)
 	}
 }
+
+// A failed stop with on-fail=ignore counts as a stop: status shows the
+// resource Stopped (failure ignored), not Started.
+func TestViewIgnoredFailedStopIsStopped(t *testing.T) {
+	rsc := `<primitive id="r" class="ocf" provider="pacemaker" type="Dummy"><operations><op id="r-stop" name="stop" interval="0" on-fail="ignore"/></operations></primitive>`
+	status := up("n1", lrmRsc("r", "ocf:pacemaker:Dummy", strings.Replace(op("r", "stop", 0, 1, 2), `op-status="0"`, `op-status="4"`, 1)))
+	s := viewCIB{options: `<nvpair id="o-s" name="stonith-enabled" value="false"/>`, nodes: threeNodes, resources: rsc, status: status}.snapshot(t)
+	if got := clusterview.StatusText(&s.Resources[0], s); got != "Stopped (failure ignored)" {
+		t.Fatalf("status %q, want Stopped (failure ignored)", got)
+	}
+}
