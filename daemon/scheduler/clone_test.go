@@ -288,3 +288,16 @@ func TestLiveMigrationRunsMigrateToThenMigrateFrom(t *testing.T) {
 		t.Errorf("start of a plain move: %v on %s", st.Kind, st.Node)
 	}
 }
+
+// A clone's (or group's) instance attributes are inherited by its child:
+// they are part of the parameters the child's start digest covers, so a
+// history recorded with them is no definition change.
+func TestCloneInstanceAttributesAreInheritedByTheChild(t *testing.T) {
+	rsc := `<clone id="c"><instance_attributes id="c-ia"><nvpair id="c-max" name="clone-max" value="1"/></instance_attributes>` +
+		dummy("d") + `</clone>`
+	res := run(t, testCIB(noFencing, nodesXML("n1"), rsc, "",
+		online(1, "n1", ran("d", map[string]string{"clone-max": "1"}))))
+	wantSummary(t, res)
+	res = run(t, testCIB(noFencing, nodesXML("n1"), rsc, "", online(1, "n1", ran("d", nil))))
+	wantSummary(t, res, "* Restart d:0 ( n1 ) due to resource definition change")
+}
