@@ -6,6 +6,7 @@ import (
 	"pacer/share/score"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -539,6 +540,13 @@ func (c *cluster) propagate() {
 					changed = true
 				}
 			}
+			if o.flags&fRunnableLeft != 0 && !f.runnable && !t.runnable && f.rsc != nil && t.reason != "" &&
+				strings.HasPrefix(t.reason, "unrunnable ") && blockedRestart(f) {
+				// what waits for an active resource that cannot start
+				// again where it is waits for a required start
+				t.reason = "required " + f.rsc.ID + " " + f.task
+				changed = true
+			}
 			if o.flags&fImpliesFirst != 0 && t.required && !f.required && (f.node != nil || f.pseudo) {
 				if f.rsc != nil && f.rsc.fixed && !f.pseudo {
 				} else if t.task == "stop" && t.rsc != nil && t.rsc.migrating && f.rsc != t.rsc {
@@ -563,6 +571,27 @@ func (c *cluster) propagate() {
 }
 
 func (r *Resource) fixedRunning() bool { return false }
+
+// blockedRestart: a is the start of an active resource where it runs,
+// required (it restarts) but unrunnable, so the resource stops; for a
+// group or clone, its "running" when a member's start is such a one.
+func blockedRestart(a *action) bool {
+	if a.runnable || !a.required {
+		return false
+	}
+	r := a.rsc
+	switch {
+	case r.Kind == Primitive && a.task == "start":
+		return a.node != nil && r.runningOn(a.node)
+	case (r.Kind == Group || r.Kind == Clone) && a.task == "running":
+		for _, p := range r.primitives() {
+			if p.start != nil && p.start.node != nil && p.runningOn(p.start.node) && p.start.required && !p.start.runnable {
+				return true
+			}
+		}
+	}
+	return false
+}
 
 // summaryLines describes what happens to each resource, as crm_simulate's
 // Transition Summary does.

@@ -474,3 +474,18 @@ func TestStartExpectedNotRunningMeansStopped(t *testing.T) {
 	res := run(t, testCIB(noFencing, nodesXML("n1"), dummy("r", "target-role", "Stopped"), "", online(1, "n1", hist)))
 	wantSummary(t, res)
 }
+
+// What must stop because an order's first cannot start names that start
+// as "unrunnable" when the first is not active, and as "required" when the
+// first is active and stops itself (its restart where it runs is needed
+// and cannot happen); a group's "running" is required when a member's is.
+func TestStopAfterAnActiveFirstThatStopsNamesItsStartRequired(t *testing.T) {
+	cons := `<rsc_order id="o1" first="X" then="Y"/><rsc_order id="o2" first="Y" then="Z"/>`
+	res := run(t, testCIB(noFencing, nodesXML("n1"), dummy("X", "target-role", "Stopped")+dummy("Y")+dummy("Z"), cons,
+		online(1, "n1", ran("Y", nil), ran("Z", nil))))
+	wantSummary(t, res, "* Stop Y ( n1 ) due to unrunnable X start", "* Stop Z ( n1 ) due to required Y start")
+	cons = `<rsc_order id="o1" first="W" then="G"/><rsc_order id="o2" first="G" then="Y"/>`
+	res = run(t, testCIB(noFencing, nodesXML("n1"), dummy("W", "target-role", "Stopped")+`<group id="G">`+dummy("X")+`</group>`+dummy("Y"), cons,
+		online(1, "n1", ran("X", nil), ran("Y", nil))))
+	wantSummary(t, res, "* Stop X ( n1 ) due to unrunnable W start", "* Stop Y ( n1 ) due to required G running")
+}
