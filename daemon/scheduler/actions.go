@@ -28,6 +28,8 @@ type action struct {
 	implied     bool // stop implied by fencing
 	probe       bool
 	nostart     bool // placeholder start of a resource that only stops
+	reasonless  bool // a stop required only because its start cannot run
+	outer       bool // a group's or clone's stopped, required by an order with another resource
 	notify      *notifyAction
 }
 
@@ -540,6 +542,27 @@ func (c *cluster) propagate() {
 					changed = true
 				}
 			}
+			// A stop needed only because its start cannot run is
+			// named after what else requires it.
+			if o.flags&fImpliesThen != 0 && f.required && !f.reasonless && t.reasonless && t.reason == "" && t.rsc != nil && !t.rsc.fixed {
+				if rr := reqReason(f, t); rr != "" {
+					t.reason, t.reasonless = rr, false
+					changed = true
+				}
+			}
+			if o.flags&fImpliesFirst != 0 && t.required && !t.reasonless && f.reasonless && f.reason == "" && f.rsc != nil && !f.rsc.fixed {
+				if rr := invReason(o, t, f); rr != "" {
+					f.reason, f.reasonless = rr, false
+					changed = true
+				}
+			}
+			if t.pseudo && t.task == "stopped" && t.outer && f.required && f.reason == "" &&
+				(f.reasonless || f.pseudo && f.task == "stopped") && f.rsc != nil && !f.rsc.fixed && !laterMember(f.rsc) {
+				// and so is one its group or clone has to stop for
+				// (a later member of a group: for the one before it)
+				f.reason, f.reasonless, f.outer = t.reason, false, f.pseudo
+				changed = true
+			}
 			if o.flags&fRunnableLeft != 0 && !f.runnable && !t.runnable && f.rsc != nil && t.reason != "" &&
 				strings.HasPrefix(t.reason, "unrunnable ") && blockedRestart(f) {
 				// what waits for an active resource that cannot start
@@ -552,11 +575,13 @@ func (c *cluster) propagate() {
 				} else if t.task == "stop" && t.rsc != nil && t.rsc.migrating && f.rsc != t.rsc {
 					// nor must anything stop before it leaves
 				} else if c.markRequired(f, invReason(o, t, f)) {
+					f.outer = o.inverse && f.pseudo && f.reason != ""
 					changed = true
 				}
 			}
 			if o.flags&fRestart != 0 && !t.runnable && !f.required && f.rsc != nil && f.rsc.Managed && !f.rsc.fixed {
 				f.required = true
+				f.reasonless = true
 				changed = true
 			}
 			if o.flags&fRestart != 0 && t.required && !f.required && f.node == t.node && f.rsc != nil && !f.rsc.fixed {
@@ -571,6 +596,16 @@ func (c *cluster) propagate() {
 }
 
 func (r *Resource) fixedRunning() bool { return false }
+
+// laterMember: r follows another member in an ordered group.
+func laterMember(r *Resource) bool {
+	g := r.Parent
+	if g == nil || g.Kind != Group || len(g.Children) == 0 || g.Children[0] == r {
+		return false
+	}
+	v, ok := g.Meta["ordered"]
+	return !ok || options.IsTrue(v)
+}
 
 // blockedRestart: a is the start of an active resource where it runs,
 // required (it restarts) but unrunnable, so the resource stops; for a
@@ -772,6 +807,10 @@ func reqReason(cause, a *action) string {
 	}
 	if cause.pseudo && cause.rsc.Kind == Group && cause.task == "start" && cause.reason != "" {
 		// a group's start only passes on why it is needed
+		return cause.reason
+	}
+	if cause.pseudo && (cause.rsc.Kind == Group || cause.rsc.Kind == Clone) && cause.task == "stop" && cause.reason != "" {
+		// so does a group's or clone's stop
 		return cause.reason
 	}
 	return "required " + cause.rsc.ID + " " + cause.task

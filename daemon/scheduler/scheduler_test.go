@@ -489,3 +489,18 @@ func TestStopAfterAnActiveFirstThatStopsNamesItsStartRequired(t *testing.T) {
 		online(1, "n1", ran("X", nil), ran("Y", nil))))
 	wantSummary(t, res, "* Stop X ( n1 ) due to unrunnable W start", "* Stop Y ( n1 ) due to required G running")
 }
+
+// An order's first that is active and stops for its own reason makes a
+// group or clone after it stop for that reason too: its members (the
+// first of an ordered group; the next one follows it) and instances name
+// the first's start, as a primitive does.
+func TestGroupAfterAStoppingFirstStopsForTheSameReason(t *testing.T) {
+	cons := `<rsc_order id="o1" first="W" then="G"/>`
+	res := run(t, testCIB(noFencing, nodesXML("n1"), dummy("W", "target-role", "Stopped")+`<group id="G">`+dummy("X")+dummy("Y")+`</group>`, cons,
+		online(1, "n1", ran("W", nil), ran("X", nil), ran("Y", nil))))
+	wantSummary(t, res, "* Stop W ( n1 ) due to node availability", "* Stop X ( n1 ) due to required W start", "* Stop Y ( n1 ) due to required X stop")
+	cons = `<rsc_order id="o1" first="W" then="C"/>`
+	res = run(t, testCIB(noFencing, nodesXML("n1", "n2"), dummy("W", "target-role", "Stopped")+clone("C", dummy("X")), cons,
+		online(1, "n1", ran("W", nil), ran("X", nil))+online(2, "n2", ran("X", nil))))
+	wantSummary(t, res, "* Stop W ( n1 ) due to node availability", "* Stop X:0 ( n1 ) due to required W start", "* Stop X:1 ( n2 ) due to required W start")
+}
