@@ -228,6 +228,21 @@ func (c *cluster) createActions() {
 				c.addOrder(g.gStop, s, fImpliesThen)
 				c.addOrder(s, g.gStopped, fImpliesThen)
 			}
+			if ordered && m.Kind == Primitive && len(m.Running) == 0 && m.start != nil {
+				// An inactive member starts only once the active members
+				// after it, which must start after it, have stopped: one
+				// that cannot stop (unmanaged) blocks its start.
+				for _, k := range g.Children[i+1:] {
+					if k.Kind != Primitive {
+						continue
+					}
+					for _, n := range k.Running {
+						if s := k.stops[n]; s != nil && !s.runnable {
+							c.addOrder(s, m.start, fRunnableLeft)
+						}
+					}
+				}
+			}
 			if i > 0 && ordered {
 				p := g.Children[i-1]
 				c.addOrder(c.startOf(p), c.startOf(m), fImpliesThen|fRunnableLeft)

@@ -504,3 +504,12 @@ func TestGroupAfterAStoppingFirstStopsForTheSameReason(t *testing.T) {
 		online(1, "n1", ran("W", nil), ran("X", nil))+online(2, "n2", ran("X", nil))))
 	wantSummary(t, res, "* Stop W ( n1 ) due to node availability", "* Stop X:0 ( n1 ) due to required W start", "* Stop X:1 ( n2 ) due to required W start")
 }
+
+// In an ordered group a member starts before the members after it: an
+// inactive member cannot start while a later one is active and cannot be
+// stopped (unmanaged) to start again after it.
+func TestGroupMemberBeforeAnUnmanagedActiveMemberCannotStart(t *testing.T) {
+	grp := `<group id="g">` + dummy("a") + dummy("new") + dummy("b", "is-managed", "false") + `</group>`
+	res := run(t, testCIB(noFencing, nodesXML("n1"), grp, "", online(1, "n1", ran("a", nil), ran("b", nil))))
+	wantSummary(t, res, "* Start new ( n1 ) due to unrunnable b stop (blocked)")
+}
