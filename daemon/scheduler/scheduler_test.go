@@ -513,3 +513,16 @@ func TestGroupMemberBeforeAnUnmanagedActiveMemberCannotStart(t *testing.T) {
 	res := run(t, testCIB(noFencing, nodesXML("n1"), grp, "", online(1, "n1", ran("a", nil), ran("b", nil))))
 	wantSummary(t, res, "* Start new ( n1 ) due to unrunnable b stop (blocked)")
 }
+
+// A colocation may reference a template (all primitives derived from it)
+// on one side only; one between two templates is invalid and ignored.
+func TestColocationBetweenTwoTemplatesIsIgnored(t *testing.T) {
+	rscs := `<template id="t1" class="ocf" provider="pacemaker" type="Dummy"/><template id="t2" class="ocf" provider="pacemaker" type="Dummy"/>` +
+		`<primitive id="a1" template="t1"/><primitive id="a2" template="t1"/><primitive id="b1" template="t2"/><primitive id="b2" template="t2"/>`
+	cons := `<rsc_colocation id="c" rsc="t1" with-rsc="t2" score="INFINITY"/>`
+	res := run(t, testCIB(noFencing, nodesXML("n1", "n2"), rscs, cons, online(1, "n1")+online(2, "n2")))
+	wantSummary(t, res, "* Start a1 ( n1 )", "* Start a2 ( n2 )", "* Start b1 ( n1 )", "* Start b2 ( n2 )")
+	cons = `<rsc_colocation id="c" rsc="t1" with-rsc="b1" score="INFINITY"/>`
+	res = run(t, testCIB(noFencing, nodesXML("n1", "n2"), rscs, cons, online(1, "n1")+online(2, "n2")))
+	wantSummary(t, res, "* Start a1 ( n1 )", "* Start a2 ( n1 )", "* Start b1 ( n1 )", "* Start b2 ( n2 )")
+}
