@@ -526,3 +526,19 @@ func TestColocationBetweenTwoTemplatesIsIgnored(t *testing.T) {
 	res = run(t, testCIB(noFencing, nodesXML("n1", "n2"), rscs, cons, online(1, "n1")+online(2, "n2")))
 	wantSummary(t, res, "* Start a1 ( n1 )", "* Start a2 ( n1 )", "* Start b1 ( n1 )", "* Start b2 ( n2 )")
 }
+
+// With utilization, a resource goes where it fits with the resources that
+// must follow it (mandatory colocations); when no node takes them all, it
+// goes, among the nodes it fits alone, to the one with the most room left.
+func TestUtilizationPrimaryWithFollowersThatFitNowherePrefersMostRoom(t *testing.T) {
+	node := func(id int, name string, cpu int) string {
+		return fmt.Sprintf(`<node id="%d" uname="%s"><utilization id="%s-u"><nvpair id="%s-cpu" name="cpu" value="%d"/></utilization></node>`, id, name, name, name, cpu)
+	}
+	rsc := func(id string, cpu int) string {
+		return fmt.Sprintf(`<primitive id="%s" class="ocf" provider="pacemaker" type="Dummy"><utilization id="%s-u"><nvpair id="%s-cpu" name="cpu" value="%d"/></utilization></primitive>`, id, id, id, cpu)
+	}
+	cons := `<rsc_colocation id="cb" rsc="b" with-rsc="a" score="INFINITY"/><rsc_colocation id="cc" rsc="c" with-rsc="a" score="INFINITY"/>`
+	res := run(t, testCIB(noFencing+opt("placement-strategy", "utilization"), node(1, "n1", 2)+node(2, "n2", 3),
+		rsc("a", 1)+rsc("b", 1)+rsc("c", 5), cons, online(1, "n1")+online(2, "n2")))
+	wantSummary(t, res, "* Start a ( n2 )", "* Start b ( n2 )")
+}
