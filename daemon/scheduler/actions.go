@@ -543,6 +543,8 @@ func (c *cluster) propagate() {
 				case f.probe:
 				case f.rsc != nil && f.rsc == t.rsc && t.task == "promote":
 					// a promotion that cannot start says no more
+				case f.rsc != nil && f.rsc == t.rsc && f.task == "stop":
+					// nor does a move its own stop blocks
 				case f.rsc == nil:
 					reason = "unrunnable " + f.task
 				case f.pseudo && f.reason != "" && (f.rsc.Kind == Group || f.rsc.Kind == Clone) && f.task == "start":

@@ -301,3 +301,13 @@ func TestCloneInstanceAttributesAreInheritedByTheChild(t *testing.T) {
 	res = run(t, testCIB(noFencing, nodesXML("n1"), rsc, "", online(1, "n1", ran("d", nil))))
 	wantSummary(t, res, "* Restart d:0 ( n1 ) due to resource definition change")
 }
+
+// A move that its own stop blocks names no reason: the stop is blocked.
+func TestMoveBlockedByItsOwnStopNamesNoReason(t *testing.T) {
+	rsc := `<group id="g"><primitive id="f" class="stonith" type="fence_xvm"/></group>`
+	cib := testCIB(opt("stonith-enabled", "true")+opt("no-quorum-policy", "freeze"), nodesXML("n1", "n2"), rsc, "",
+		online(1, "n1")+`<node_state id="2" uname="n2" in_ccm="false" crmd="offline" join="down" expected="down"><lrm id="2"><lrm_resources>`+
+			strings.Replace(ran("f", nil), `class="ocf" provider="pacemaker" type="Dummy"`, `class="stonith" type="fence_xvm"`, 1)+`</lrm_resources></lrm></node_state>`)
+	cib = strings.Replace(cib, `have-quorum="1"`, `have-quorum="0"`, 1)
+	wantSummary(t, run(t, cib), "* Stop f ( n2 ) blocked")
+}
