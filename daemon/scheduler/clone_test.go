@@ -302,6 +302,23 @@ func TestCloneInstanceAttributesAreInheritedByTheChild(t *testing.T) {
 	wantSummary(t, res, "* Restart d:0 ( n1 ) due to resource definition change")
 }
 
+// A promoted instance on a lost node that cannot be fenced (no quorum)
+// can be neither demoted nor stopped: it stays promoted and counts
+// against promoted-max, so no other instance is promoted meanwhile.
+func TestBlockedPromotedInstanceCountsAgainstPromotedMax(t *testing.T) {
+	lost := func(id int, name, history string) string {
+		return fmt.Sprintf(`<node_state id="%d" uname="%s" in_ccm="false" crmd="offline" join="down" expected="down"><lrm id="%d"><lrm_resources>%s</lrm_resources></lrm></node_state>`, id, name, id, history)
+	}
+	dev := `<primitive id="fence" class="stonith" type="fence_xvm"/>`
+	cib := testCIB(opt("stonith-enabled", "true")+opt("no-quorum-policy", "freeze"), nodesXML("n1", "n2", "n3"), dev+clone("ms", dummy("s"), "promotable", "true"), "",
+		onlineWithAttrs(1, "n1", map[string]string{"master-s": "10"}, ran("s", nil))+lost(2, "n2", promotedHistory("s"))+lost(3, "n3", ran("s", nil)))
+	cib = strings.Replace(cib, `have-quorum="1"`, `have-quorum="0"`, 1)
+	s := summary(run(t, cib))
+	if strings.Contains(s, "* Promote") || !strings.Contains(s, "* Stop s:1 ( Promoted n2 ) due to node availability (blocked)") {
+		t.Errorf("summary:\n%s", s)
+	}
+}
+
 // A move that its own stop blocks names no reason: the stop is blocked.
 func TestMoveBlockedByItsOwnStopNamesNoReason(t *testing.T) {
 	rsc := `<group id="g"><primitive id="f" class="stonith" type="fence_xvm"/></group>`
