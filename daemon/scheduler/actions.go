@@ -6,6 +6,7 @@ import (
 	"pacer/share/score"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -27,6 +28,8 @@ type action struct {
 	implied     bool // stop implied by fencing
 	probe       bool
 	nostart     bool // placeholder start of a resource that only stops
+	reasonless  bool // a stop required only because its start cannot run
+	outer       bool // a group's or clone's stopped, required by an order with another resource
 	notify      *notifyAction
 }
 
@@ -224,6 +227,21 @@ func (c *cluster) createActions() {
 			for _, s := range c.stopsOf(m) {
 				c.addOrder(g.gStop, s, fImpliesThen)
 				c.addOrder(s, g.gStopped, fImpliesThen)
+			}
+			if ordered && m.Kind == Primitive && len(m.Running) == 0 && m.start != nil {
+				// An inactive member starts only once the active members
+				// after it, which must start after it, have stopped: one
+				// that cannot stop (unmanaged) blocks its start.
+				for _, k := range g.Children[i+1:] {
+					if k.Kind != Primitive {
+						continue
+					}
+					for _, n := range k.Running {
+						if s := k.stops[n]; s != nil && !s.runnable {
+							c.addOrder(s, m.start, fRunnableLeft)
+						}
+					}
+				}
 			}
 			if i > 0 && ordered {
 				p := g.Children[i-1]
@@ -525,6 +543,8 @@ func (c *cluster) propagate() {
 				case f.probe:
 				case f.rsc != nil && f.rsc == t.rsc && t.task == "promote":
 					// a promotion that cannot start says no more
+				case f.rsc != nil && f.rsc == t.rsc && f.task == "stop":
+					// nor does a move its own stop blocks
 				case f.rsc == nil:
 					reason = "unrunnable " + f.task
 				case f.pseudo && f.reason != "" && (f.rsc.Kind == Group || f.rsc.Kind == Clone) && f.task == "start":
@@ -539,16 +559,46 @@ func (c *cluster) propagate() {
 					changed = true
 				}
 			}
+			// A stop needed only because its start cannot run is
+			// named after what else requires it.
+			if o.flags&fImpliesThen != 0 && f.required && !f.reasonless && t.reasonless && t.reason == "" && t.rsc != nil && !t.rsc.fixed {
+				if rr := reqReason(f, t); rr != "" {
+					t.reason, t.reasonless = rr, false
+					changed = true
+				}
+			}
+			if o.flags&fImpliesFirst != 0 && t.required && !t.reasonless && f.reasonless && f.reason == "" && f.rsc != nil && !f.rsc.fixed {
+				if rr := invReason(o, t, f); rr != "" {
+					f.reason, f.reasonless = rr, false
+					changed = true
+				}
+			}
+			if t.pseudo && t.task == "stopped" && t.outer && f.required && f.reason == "" &&
+				(f.reasonless || f.pseudo && f.task == "stopped") && f.rsc != nil && !f.rsc.fixed && !laterMember(f.rsc) {
+				// and so is one its group or clone has to stop for
+				// (a later member of a group: for the one before it)
+				f.reason, f.reasonless, f.outer = t.reason, false, f.pseudo
+				changed = true
+			}
+			if o.flags&fRunnableLeft != 0 && !f.runnable && !t.runnable && f.rsc != nil && t.reason != "" &&
+				strings.HasPrefix(t.reason, "unrunnable ") && blockedRestart(f) {
+				// what waits for an active resource that cannot start
+				// again where it is waits for a required start
+				t.reason = "required " + f.rsc.ID + " " + f.task
+				changed = true
+			}
 			if o.flags&fImpliesFirst != 0 && t.required && !f.required && (f.node != nil || f.pseudo) {
 				if f.rsc != nil && f.rsc.fixed && !f.pseudo {
 				} else if t.task == "stop" && t.rsc != nil && t.rsc.migrating && f.rsc != t.rsc {
 					// nor must anything stop before it leaves
 				} else if c.markRequired(f, invReason(o, t, f)) {
+					f.outer = o.inverse && f.pseudo && f.reason != ""
 					changed = true
 				}
 			}
 			if o.flags&fRestart != 0 && !t.runnable && !f.required && f.rsc != nil && f.rsc.Managed && !f.rsc.fixed {
 				f.required = true
+				f.reasonless = true
 				changed = true
 			}
 			if o.flags&fRestart != 0 && t.required && !f.required && f.node == t.node && f.rsc != nil && !f.rsc.fixed {
@@ -563,6 +613,37 @@ func (c *cluster) propagate() {
 }
 
 func (r *Resource) fixedRunning() bool { return false }
+
+// laterMember: r follows another member in an ordered group.
+func laterMember(r *Resource) bool {
+	g := r.Parent
+	if g == nil || g.Kind != Group || len(g.Children) == 0 || g.Children[0] == r {
+		return false
+	}
+	v, ok := g.Meta["ordered"]
+	return !ok || options.IsTrue(v)
+}
+
+// blockedRestart: a is the start of an active resource where it runs,
+// required (it restarts) but unrunnable, so the resource stops; for a
+// group or clone, its "running" when a member's start is such a one.
+func blockedRestart(a *action) bool {
+	if a.runnable || !a.required {
+		return false
+	}
+	r := a.rsc
+	switch {
+	case r.Kind == Primitive && a.task == "start":
+		return a.node != nil && r.runningOn(a.node)
+	case (r.Kind == Group || r.Kind == Clone) && a.task == "running":
+		for _, p := range r.primitives() {
+			if p.start != nil && p.start.node != nil && p.runningOn(p.start.node) && p.start.required && !p.start.runnable {
+				return true
+			}
+		}
+	}
+	return false
+}
 
 // summaryLines describes what happens to each resource, as crm_simulate's
 // Transition Summary does.
@@ -743,6 +824,10 @@ func reqReason(cause, a *action) string {
 	}
 	if cause.pseudo && cause.rsc.Kind == Group && cause.task == "start" && cause.reason != "" {
 		// a group's start only passes on why it is needed
+		return cause.reason
+	}
+	if cause.pseudo && (cause.rsc.Kind == Group || cause.rsc.Kind == Clone) && cause.task == "stop" && cause.reason != "" {
+		// so does a group's or clone's stop
 		return cause.reason
 	}
 	return "required " + cause.rsc.ID + " " + cause.task

@@ -728,6 +728,21 @@ func (c *cluster) setPromotedRoles(cl *Resource, insts []*Resource) {
 	}
 	perNode := map[*Node]int{}
 	promoted := 0
+	for _, in := range insts {
+		// A promoted instance that can neither be demoted nor stopped
+		// (on a lost node that will not be fenced) stays promoted and
+		// counts against promoted-max.
+		p := firstPrimitive(in)
+		if in.Assigned != nil || p == nil || p.Role != "Promoted" {
+			continue
+		}
+		for _, n := range p.Running {
+			if n.Unclean && !n.Fence {
+				promoted++
+				break
+			}
+		}
+	}
 	for _, k := range cands {
 		if promoted >= max || k.prio < 0 || perNode[k.in.Assigned] >= s.promotedNodeMax {
 			continue

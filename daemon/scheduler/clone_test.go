@@ -288,3 +288,43 @@ func TestLiveMigrationRunsMigrateToThenMigrateFrom(t *testing.T) {
 		t.Errorf("start of a plain move: %v on %s", st.Kind, st.Node)
 	}
 }
+
+// A clone's (or group's) instance attributes are inherited by its child:
+// they are part of the parameters the child's start digest covers, so a
+// history recorded with them is no definition change.
+func TestCloneInstanceAttributesAreInheritedByTheChild(t *testing.T) {
+	rsc := `<clone id="c"><instance_attributes id="c-ia"><nvpair id="c-max" name="clone-max" value="1"/></instance_attributes>` +
+		dummy("d") + `</clone>`
+	res := run(t, testCIB(noFencing, nodesXML("n1"), rsc, "",
+		online(1, "n1", ran("d", map[string]string{"clone-max": "1"}))))
+	wantSummary(t, res)
+	res = run(t, testCIB(noFencing, nodesXML("n1"), rsc, "", online(1, "n1", ran("d", nil))))
+	wantSummary(t, res, "* Restart d:0 ( n1 ) due to resource definition change")
+}
+
+// A promoted instance on a lost node that cannot be fenced (no quorum)
+// can be neither demoted nor stopped: it stays promoted and counts
+// against promoted-max, so no other instance is promoted meanwhile.
+func TestBlockedPromotedInstanceCountsAgainstPromotedMax(t *testing.T) {
+	lost := func(id int, name, history string) string {
+		return fmt.Sprintf(`<node_state id="%d" uname="%s" in_ccm="false" crmd="offline" join="down" expected="down"><lrm id="%d"><lrm_resources>%s</lrm_resources></lrm></node_state>`, id, name, id, history)
+	}
+	dev := `<primitive id="fence" class="stonith" type="fence_xvm"/>`
+	cib := testCIB(opt("stonith-enabled", "true")+opt("no-quorum-policy", "freeze"), nodesXML("n1", "n2", "n3"), dev+clone("ms", dummy("s"), "promotable", "true"), "",
+		onlineWithAttrs(1, "n1", map[string]string{"master-s": "10"}, ran("s", nil))+lost(2, "n2", promotedHistory("s"))+lost(3, "n3", ran("s", nil)))
+	cib = strings.Replace(cib, `have-quorum="1"`, `have-quorum="0"`, 1)
+	s := summary(run(t, cib))
+	if strings.Contains(s, "* Promote") || !strings.Contains(s, "* Stop s:1 ( Promoted n2 ) due to node availability (blocked)") {
+		t.Errorf("summary:\n%s", s)
+	}
+}
+
+// A move that its own stop blocks names no reason: the stop is blocked.
+func TestMoveBlockedByItsOwnStopNamesNoReason(t *testing.T) {
+	rsc := `<group id="g"><primitive id="f" class="stonith" type="fence_xvm"/></group>`
+	cib := testCIB(opt("stonith-enabled", "true")+opt("no-quorum-policy", "freeze"), nodesXML("n1", "n2"), rsc, "",
+		online(1, "n1")+`<node_state id="2" uname="n2" in_ccm="false" crmd="offline" join="down" expected="down"><lrm id="2"><lrm_resources>`+
+			strings.Replace(ran("f", nil), `class="ocf" provider="pacemaker" type="Dummy"`, `class="stonith" type="fence_xvm"`, 1)+`</lrm_resources></lrm></node_state>`)
+	cib = strings.Replace(cib, `have-quorum="1"`, `have-quorum="0"`, 1)
+	wantSummary(t, run(t, cib), "* Stop f ( n2 ) blocked")
+}

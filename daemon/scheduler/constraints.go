@@ -166,6 +166,14 @@ func (c *cluster) unpackColocation(e *xmltree.Element) {
 	}
 	sets := c.sets(e)
 	if len(sets) == 0 {
+		_, t1 := c.templates[e.Attr("rsc")]
+		_, t2 := c.templates[e.Attr("with-rsc")]
+		if t1 && t2 && c.all[e.Attr("rsc")] == nil && c.all[e.Attr("with-rsc")] == nil {
+			// A colocation may name a template on one side only, the
+			// other being a resource: one between two templates is
+			// invalid and ignored.
+			return
+		}
 		deps := c.resolve(e.Attr("rsc"))
 		prims := c.resolve(e.Attr("with-rsc"))
 		for _, d := range deps {

@@ -651,7 +651,9 @@ func anyAvailable(s scores) bool {
 // the node with fewest resources, then configuration order.
 func (c *cluster) choose(r *Resource, s scores) *Node {
 	var cands []*Node
+	alone := false
 	for _, whole := range []bool{true, false} {
+		alone = !whole
 		for i, v := range s {
 			n := c.nodes[i]
 			if v < 0 || !c.nodeUsable(r, n) { // noScore is negative
@@ -678,6 +680,13 @@ func (c *cluster) choose(r *Resource, s scores) *Node {
 		a, b := cands[i], cands[j]
 		if sa, sb := s.at(a), s.at(b); sa != sb {
 			return sa > sb
+		}
+		if alone {
+			// No node takes it with the resources that must follow it:
+			// the one with the most room left takes as many as it can.
+			if ca, cb := c.freeCapacity(a), c.freeCapacity(b); ca != cb {
+				return ca > cb
+			}
 		}
 		if c.opts.PlacementStrategy == "balanced" || c.opts.PlacementStrategy == "minimal" {
 			// more remaining capacity first for balanced

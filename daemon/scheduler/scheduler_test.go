@@ -474,3 +474,71 @@ func TestStartExpectedNotRunningMeansStopped(t *testing.T) {
 	res := run(t, testCIB(noFencing, nodesXML("n1"), dummy("r", "target-role", "Stopped"), "", online(1, "n1", hist)))
 	wantSummary(t, res)
 }
+
+// What must stop because an order's first cannot start names that start
+// as "unrunnable" when the first is not active, and as "required" when the
+// first is active and stops itself (its restart where it runs is needed
+// and cannot happen); a group's "running" is required when a member's is.
+func TestStopAfterAnActiveFirstThatStopsNamesItsStartRequired(t *testing.T) {
+	cons := `<rsc_order id="o1" first="X" then="Y"/><rsc_order id="o2" first="Y" then="Z"/>`
+	res := run(t, testCIB(noFencing, nodesXML("n1"), dummy("X", "target-role", "Stopped")+dummy("Y")+dummy("Z"), cons,
+		online(1, "n1", ran("Y", nil), ran("Z", nil))))
+	wantSummary(t, res, "* Stop Y ( n1 ) due to unrunnable X start", "* Stop Z ( n1 ) due to required Y start")
+	cons = `<rsc_order id="o1" first="W" then="G"/><rsc_order id="o2" first="G" then="Y"/>`
+	res = run(t, testCIB(noFencing, nodesXML("n1"), dummy("W", "target-role", "Stopped")+`<group id="G">`+dummy("X")+`</group>`+dummy("Y"), cons,
+		online(1, "n1", ran("X", nil), ran("Y", nil))))
+	wantSummary(t, res, "* Stop X ( n1 ) due to unrunnable W start", "* Stop Y ( n1 ) due to required G running")
+}
+
+// An order's first that is active and stops for its own reason makes a
+// group or clone after it stop for that reason too: its members (the
+// first of an ordered group; the next one follows it) and instances name
+// the first's start, as a primitive does.
+func TestGroupAfterAStoppingFirstStopsForTheSameReason(t *testing.T) {
+	cons := `<rsc_order id="o1" first="W" then="G"/>`
+	res := run(t, testCIB(noFencing, nodesXML("n1"), dummy("W", "target-role", "Stopped")+`<group id="G">`+dummy("X")+dummy("Y")+`</group>`, cons,
+		online(1, "n1", ran("W", nil), ran("X", nil), ran("Y", nil))))
+	wantSummary(t, res, "* Stop W ( n1 ) due to node availability", "* Stop X ( n1 ) due to required W start", "* Stop Y ( n1 ) due to required X stop")
+	cons = `<rsc_order id="o1" first="W" then="C"/>`
+	res = run(t, testCIB(noFencing, nodesXML("n1", "n2"), dummy("W", "target-role", "Stopped")+clone("C", dummy("X")), cons,
+		online(1, "n1", ran("W", nil), ran("X", nil))+online(2, "n2", ran("X", nil))))
+	wantSummary(t, res, "* Stop W ( n1 ) due to node availability", "* Stop X:0 ( n1 ) due to required W start", "* Stop X:1 ( n2 ) due to required W start")
+}
+
+// In an ordered group a member starts before the members after it: an
+// inactive member cannot start while a later one is active and cannot be
+// stopped (unmanaged) to start again after it.
+func TestGroupMemberBeforeAnUnmanagedActiveMemberCannotStart(t *testing.T) {
+	grp := `<group id="g">` + dummy("a") + dummy("new") + dummy("b", "is-managed", "false") + `</group>`
+	res := run(t, testCIB(noFencing, nodesXML("n1"), grp, "", online(1, "n1", ran("a", nil), ran("b", nil))))
+	wantSummary(t, res, "* Start new ( n1 ) due to unrunnable b stop (blocked)")
+}
+
+// A colocation may reference a template (all primitives derived from it)
+// on one side only; one between two templates is invalid and ignored.
+func TestColocationBetweenTwoTemplatesIsIgnored(t *testing.T) {
+	rscs := `<template id="t1" class="ocf" provider="pacemaker" type="Dummy"/><template id="t2" class="ocf" provider="pacemaker" type="Dummy"/>` +
+		`<primitive id="a1" template="t1"/><primitive id="a2" template="t1"/><primitive id="b1" template="t2"/><primitive id="b2" template="t2"/>`
+	cons := `<rsc_colocation id="c" rsc="t1" with-rsc="t2" score="INFINITY"/>`
+	res := run(t, testCIB(noFencing, nodesXML("n1", "n2"), rscs, cons, online(1, "n1")+online(2, "n2")))
+	wantSummary(t, res, "* Start a1 ( n1 )", "* Start a2 ( n2 )", "* Start b1 ( n1 )", "* Start b2 ( n2 )")
+	cons = `<rsc_colocation id="c" rsc="t1" with-rsc="b1" score="INFINITY"/>`
+	res = run(t, testCIB(noFencing, nodesXML("n1", "n2"), rscs, cons, online(1, "n1")+online(2, "n2")))
+	wantSummary(t, res, "* Start a1 ( n1 )", "* Start a2 ( n1 )", "* Start b1 ( n1 )", "* Start b2 ( n2 )")
+}
+
+// With utilization, a resource goes where it fits with the resources that
+// must follow it (mandatory colocations); when no node takes them all, it
+// goes, among the nodes it fits alone, to the one with the most room left.
+func TestUtilizationPrimaryWithFollowersThatFitNowherePrefersMostRoom(t *testing.T) {
+	node := func(id int, name string, cpu int) string {
+		return fmt.Sprintf(`<node id="%d" uname="%s"><utilization id="%s-u"><nvpair id="%s-cpu" name="cpu" value="%d"/></utilization></node>`, id, name, name, name, cpu)
+	}
+	rsc := func(id string, cpu int) string {
+		return fmt.Sprintf(`<primitive id="%s" class="ocf" provider="pacemaker" type="Dummy"><utilization id="%s-u"><nvpair id="%s-cpu" name="cpu" value="%d"/></utilization></primitive>`, id, id, id, cpu)
+	}
+	cons := `<rsc_colocation id="cb" rsc="b" with-rsc="a" score="INFINITY"/><rsc_colocation id="cc" rsc="c" with-rsc="a" score="INFINITY"/>`
+	res := run(t, testCIB(noFencing+opt("placement-strategy", "utilization"), node(1, "n1", 2)+node(2, "n2", 3),
+		rsc("a", 1)+rsc("b", 1)+rsc("c", 5), cons, online(1, "n1")+online(2, "n2")))
+	wantSummary(t, res, "* Start a ( n2 )", "* Start b ( n2 )")
+}

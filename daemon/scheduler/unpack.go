@@ -437,6 +437,10 @@ func (c *cluster) unpackResource(e *xmltree.Element, parent *Resource) (*Resourc
 	}
 	if parent != nil {
 		merge(r.Meta, parent.Meta)
+		// A group's or clone's instance attributes are inherited by its
+		// children (Pacemaker Explained: groups and clones have none of
+		// their own).
+		merge(r.Params, parent.Params)
 	}
 	var tmpl *xmltree.Element
 	if r.Kind == Primitive {
