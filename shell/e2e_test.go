@@ -464,6 +464,14 @@ func TestStatusScoresWhyOffline(t *testing.T) {
 	if r.code != 0 || !strings.Contains(r.stdout, "UMgroup01 is running on srv01") || !strings.Contains(r.stdout, "location location-grp01-1") {
 		t.Fatalf("why: %+v", r)
 	}
+	// A resource about to start says where (simple2: rsc1 starts on node1;
+	// promoted-1: the instances of the stopped clone rsc1 start on both).
+	for file, want := range map[string]string{"simple2": "rsc1 is not running; the cluster will run it on node1.",
+		"promoted-1": "rsc1 is not running; the cluster will run it on node1, node2."} {
+		if r := run(t, caseFile(t, file), "", "resource", "why", "rsc1"); r.code != 0 || !strings.HasPrefix(r.stdout, want) {
+			t.Fatalf("why rsc1 in %s: %+v, want it to begin %q", file, r, want)
+		}
+	}
 	r = run(t, p, "", "resource", "failcount", "clnUMdummy01", "show", "srv04")
 	if r.code != 0 || !strings.Contains(r.stdout, "value=3") {
 		t.Fatalf("failcount: %+v", r)

@@ -331,7 +331,9 @@ func (s *session) schedule(ctx context.Context) (*xmltree.Document, *scheduler.R
 	if err != nil {
 		return nil, nil, err
 	}
-	res, err := scheduler.Run(doc, scheduler.Input{Now: time.Now(), Scores: true})
+	// The revised status says where things will run: `resource why`
+	// needs it.
+	res, err := scheduler.Run(doc, scheduler.Input{Now: time.Now(), Scores: true, Transcript: true})
 	if err != nil {
 		return nil, nil, err
 	}
