@@ -603,6 +603,10 @@ func (c *cluster) roleColocationScore(cl *Resource, n *Node) score.Score {
 		switch {
 		case col.Score >= score.Infinity && !on:
 			total = score.Add(total, score.MinusInfinity)
+		case col.Score >= score.Infinity && on:
+			// with the primary is where it must be promoted, even when
+			// nothing else gives it a promotion score
+			total = score.Add(total, score.Infinity)
 		case col.Score <= score.MinusInfinity && on:
 			total = score.Add(total, score.MinusInfinity)
 		case on && !col.Score.IsInfinite():

@@ -328,3 +328,16 @@ func TestMoveBlockedByItsOwnStopNamesNoReason(t *testing.T) {
 	cib = strings.Replace(cib, `have-quorum="1"`, `have-quorum="0"`, 1)
 	wantSummary(t, run(t, cib), "* Stop f ( n2 ) blocked")
 }
+
+// A mandatory colocation of the Promoted role with a primary makes the
+// instance with the primary the one to promote (promotion score
+// INFINITY there), even when nothing else scores it; when the primary
+// cannot start, that promotion is blocked.
+func TestPromotedRoleMandatoryColocationPromotesWithThePrimary(t *testing.T) {
+	cons := `<rsc_colocation id="c" rsc="ms" rsc-role="Promoted" with-rsc="p" score="INFINITY"/><rsc_location id="l" rsc="p" node="n2" score="10"/>`
+	res := run(t, testCIB(noFencing, nodesXML("n1", "n2"), clone("ms", dummy("s"), "promotable", "true")+dummy("p"), cons, online(1, "n1")+online(2, "n2")))
+	wantSummary(t, res, "* Start p ( n2 )", "* Start s:0 ( n1 )", "* Promote s:1 ( Stopped -> Promoted n2 )")
+	cons += `<rsc_order id="o" first="q" then="p"/>`
+	res = run(t, testCIB(noFencing, nodesXML("n1", "n2"), clone("ms", dummy("s"), "promotable", "true")+dummy("p")+dummy("q", "target-role", "Stopped"), cons, online(1, "n1")+online(2, "n2")))
+	wantSummary(t, res, "* Start p ( n2 ) due to unrunnable q start (blocked)", "* Start s:0 ( n1 )", "* Promote s:1 ( Stopped -> Promoted n2 ) due to colocation with p (blocked)")
+}

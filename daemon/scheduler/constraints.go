@@ -149,7 +149,8 @@ func (c *cluster) addLocation(e *xmltree.Element, r *Resource, role string) {
 }
 
 func (c *cluster) unpackColocation(e *xmltree.Element) {
-	sc := score.Infinity
+	// without a score a colocation has none: 0, no effect
+	var sc score.Score
 	if v, ok := e.AttrOK("score"); ok {
 		sc, _ = score.Lenient(v)
 	}

@@ -542,3 +542,10 @@ func TestUtilizationPrimaryWithFollowersThatFitNowherePrefersMostRoom(t *testing
 		rsc("a", 1)+rsc("b", 1)+rsc("c", 5), cons, online(1, "n1")+online(2, "n2")))
 	wantSummary(t, res, "* Start a ( n2 )", "* Start b ( n2 )")
 }
+
+// A colocation without a score has a score of 0: it has no effect.
+func TestColocationWithoutScoreHasNoEffect(t *testing.T) {
+	cons := `<rsc_colocation id="c" rsc="b" with-rsc="a"/><rsc_location id="la" rsc="a" node="n1" score="10"/><rsc_location id="lb" rsc="b" node="n2" score="10"/>`
+	res := run(t, testCIB(noFencing, nodesXML("n1", "n2"), dummy("a")+dummy("b"), cons, online(1, "n1")+online(2, "n2")))
+	wantSummary(t, res, "* Start a ( n1 )", "* Start b ( n2 )")
+}
