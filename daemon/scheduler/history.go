@@ -106,6 +106,9 @@ func (c *cluster) unpackStatus() {
 		}
 	}
 	for _, r := range c.allList {
+		c.settleMigrations(r)
+	}
+	for _, r := range c.allList {
 		c.failCounts(r)
 	}
 	// Failures of what runs inside a container count against the container.
@@ -575,3 +578,111 @@ func (c *cluster) failCountOf(ids []string, n *Node) (int, time.Time) {
 }
 
 var _ = iso8601.ParseInterval
+
+// settleMigrations looks at a live migration whose migrate_to succeeded
+// last on the source: it is complete once the target runs the resource;
+// while the target, up, has not run migrate_from yet, it is only half
+// done and goes on from there. When the target is down or its migrate_from failed, the resource never
+// left the source, and is failed there (it is recovered).
+func (c *cluster) settleMigrations(r *Resource) {
+	if r.Kind != Primitive || r.history == nil {
+		return
+	}
+	for _, src := range c.nodes {
+		h := r.history[src]
+		if h == nil || h.last == nil {
+			continue
+		}
+		op := h.last
+		if op.task == "migrate_to" && !op.pending && (op.rc != 0 || op.status != 0) {
+			continue
+		}
+		if mt := failedMigrateTo(h); mt != nil && !r.runningOn(src) {
+			// A failed migrate_to may have left the resource active on
+			// the target, unless the target has done something with
+			// it since: it is stopped there (and started again, if it
+			// is to run there).
+			tgt := c.byName[mt.e.Attr("migrate_target")]
+			if tgt != nil && tgt != src && tgt.Online && !tgt.Unclean && !r.runningOn(tgt) && !newerOn(r.history[tgt], mt) {
+				r.Running = append(r.Running, tgt)
+				if r.Role == "" || r.Role == "Stopped" {
+					r.Role = "Started"
+				}
+				if r.restartNeed == nil {
+					r.restartNeed = map[*Node]string{}
+				}
+				r.restartNeed[tgt] = ""
+			}
+			continue
+		}
+		if op.task != "migrate_to" || op.pending || op.rc != 0 || op.status != 0 {
+			continue
+		}
+		tgt := c.byName[op.e.Attr("migrate_target")]
+		if tgt == nil || tgt == src || r.runningOn(tgt) || r.runningOn(src) {
+			continue
+		}
+		failedFrom, triedFrom := false, false
+		if ht := r.history[tgt]; ht != nil {
+			for _, o := range ht.ops {
+				if o.task == "migrate_from" {
+					triedFrom = true
+					if !o.pending && (o.rc != 0 || o.status != 0) {
+						failedFrom = true
+					}
+				}
+			}
+		}
+		if tgt.Online && !tgt.Unclean && !triedFrom {
+			// Half way: the migration goes on with migrate_from on the
+			// target when the resource is to run there.
+			r.Running = append(r.Running, src)
+			if r.Role == "" || r.Role == "Stopped" {
+				r.Role = "Started"
+			}
+			r.partialTarget = tgt
+			continue
+		}
+		if tgt.Online && !failedFrom {
+			continue
+		}
+		r.Running = append(r.Running, src)
+		if r.Role == "" || r.Role == "Stopped" {
+			r.Role = "Started"
+		}
+		r.Failed = true
+		if r.FailedOn == nil {
+			r.FailedOn = map[*Node]bool{}
+		}
+		r.FailedOn[src] = true
+	}
+}
+
+// failedMigrateTo is the last failed migrate_to in h, if any.
+func failedMigrateTo(h *rscHistory) *histOp {
+	var out *histOp
+	for _, f := range h.failures {
+		if f.task == "migrate_to" {
+			out = f
+		}
+	}
+	return out
+}
+
+// newerOn reports whether h (the migration target's history) has an
+// operation later than the failed migrate_to mt.
+func newerOn(h *rscHistory, mt *histOp) bool {
+	if h == nil {
+		return false
+	}
+	for _, o := range h.ops {
+		switch o.task {
+		case "stop", "start", "migrate_from":
+			return true
+		}
+		if !o.lastRC.IsZero() && !mt.lastRC.IsZero() && o.lastRC.After(mt.lastRC) {
+			return true
+		}
+	}
+	return false
+}

@@ -84,6 +84,10 @@ func (c *cluster) finishMigration(r *Resource) {
 		a.required = need
 		a.runnable = a.runnable && st.runnable
 	}
+	if r.partialTarget != nil && r.partialTarget == st.node {
+		// its migrate_to is done already
+		r.migrateTo.required = false
+	}
 	for _, p := range r.probes {
 		c.addOrder(p, r.migrateTo, 0)
 	}

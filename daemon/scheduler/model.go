@@ -111,6 +111,7 @@ type Resource struct {
 	containerFailedOn []*Node
 	reloadOn          map[*Node]bool
 	partialOn         []*Node
+	partialTarget     *Node // migrate_to done, migrate_from not yet
 	stopOnFail        bool
 	demoteOnFail      bool // a promoted instance failed with on-fail=demote
 	migrating         bool // moves by live migration
