@@ -761,7 +761,7 @@ func (c *cluster) migrates(r *Resource) bool {
 
 // migratable: allow-migrate is set and the resource can leave cur alive.
 func (c *cluster) migratable(r *Resource, cur *Node) bool {
-	if !options.IsTrue(r.Meta["allow-migrate"]) || r.Failed || len(r.Running) != 1 {
+	if !options.IsTrue(r.Meta["allow-migrate"]) || r.Failed || len(r.Running) != 1 || r.unsettled {
 		return false
 	}
 	if cur.Fence || !cur.Online || cur.Unclean {

@@ -597,6 +597,21 @@ func (c *cluster) settleMigrations(r *Resource) {
 		if op.task == "migrate_to" && !op.pending && (op.rc != 0 || op.status != 0) {
 			continue
 		}
+		if mt := doneMigrateTo(h); mt != nil && mt != op && op.task == "stop" && !r.runningOn(src) {
+			// Migrated, then stopped on the source: the target runs it
+			// unless it has done something with it since.
+			tgt := c.byName[mt.e.Attr("migrate_target")]
+			if tgt != nil && tgt != src && tgt.Online && !tgt.Unclean && !r.runningOn(tgt) && !newerOn(r.history[tgt], mt) {
+				r.Running = append(r.Running, tgt)
+				if r.Role == "" || r.Role == "Stopped" {
+					r.Role = "Started"
+				}
+				// with no migrate_from on record it does not migrate
+				// again: it moves by stop and start
+				r.unsettled = true
+			}
+			continue
+		}
 		if mt := failedMigrateTo(h); mt != nil && !r.runningOn(src) {
 			// A failed migrate_to may have left the resource active on
 			// the target, unless the target has done something with
@@ -676,13 +691,27 @@ func newerOn(h *rscHistory, mt *histOp) bool {
 		return false
 	}
 	for _, o := range h.ops {
+		if !o.lastRC.IsZero() && !mt.lastRC.IsZero() {
+			if o.lastRC.After(mt.lastRC) {
+				return true
+			}
+			continue
+		}
 		switch o.task {
 		case "stop", "start", "migrate_from":
 			return true
 		}
-		if !o.lastRC.IsZero() && !mt.lastRC.IsZero() && o.lastRC.After(mt.lastRC) {
-			return true
-		}
 	}
 	return false
+}
+
+// doneMigrateTo is the last successful migrate_to in h, if any.
+func doneMigrateTo(h *rscHistory) *histOp {
+	var out *histOp
+	for _, o := range h.ops {
+		if o.task == "migrate_to" && !o.pending && o.rc == 0 && o.status == 0 {
+			out = o
+		}
+	}
+	return out
 }

@@ -60,3 +60,13 @@ func TestFailedMigrateToLeavesTheResourceActiveOnTheTarget(t *testing.T) {
 		online(1, "n1", vmHistory("start:0", "migrate_to:1", "stop:0"))+online(2, "n2")))
 	wantSummary(t, res, "* Restart vm ( n2 )")
 }
+
+// Migrated, then stopped on the source, with nothing on record on the
+// target since: the target runs it (its migrate_from went unrecorded),
+// and it leaves there by stop and start, not by another migration.
+func TestUnrecordedMigrationTargetRunsItAndItMovesWithoutMigrating(t *testing.T) {
+	ban := `<rsc_location id="l" rsc="vm" node="n2" score="-INFINITY"/>`
+	res := run(t, testCIB(noFencing, nodesXML("n1", "n2"), vmRsc, ban,
+		online(1, "n1", vmHistory("start:0", "migrate_to:0", "stop:0"))+online(2, "n2")))
+	wantSummary(t, res, "* Move vm ( n2 -> n1 )")
+}

@@ -112,6 +112,7 @@ type Resource struct {
 	reloadOn          map[*Node]bool
 	partialOn         []*Node
 	partialTarget     *Node // migrate_to done, migrate_from not yet
+	unsettled         bool  // thought active where a migration went, unrecorded there
 	stopOnFail        bool
 	demoteOnFail      bool // a promoted instance failed with on-fail=demote
 	migrating         bool // moves by live migration

@@ -40,6 +40,7 @@ package scheduler
 
 import (
 	"fmt"
+	"pacer/share/options"
 	"strconv"
 	"strings"
 	"time"
@@ -152,6 +153,10 @@ func unpack(doc *xmltree.Document, now time.Time) (*cluster, error) {
 // every resource is left as it is, as if unmanaged.
 func (c *cluster) withoutFencingDevices() {
 	if !c.opts.FencingEnabled {
+		return
+	}
+	if options.IsTrue(c.opts.Raw["have-watchdog"]) {
+		// SBD's watchdog fences without a device
 		return
 	}
 	for _, r := range c.allList {

@@ -549,3 +549,12 @@ func TestColocationWithoutScoreHasNoEffect(t *testing.T) {
 	res := run(t, testCIB(noFencing, nodesXML("n1", "n2"), dummy("a")+dummy("b"), cons, online(1, "n1")+online(2, "n2")))
 	wantSummary(t, res, "* Start a ( n1 )", "* Start b ( n2 )")
 }
+
+// With fencing enabled and no fencing device, nothing starts, unless
+// the cluster has watchdog fencing (SBD: have-watchdog).
+func TestWatchdogFencingNeedsNoFencingDevice(t *testing.T) {
+	res := run(t, testCIB(opt("stonith-enabled", "true"), nodesXML("n1"), dummy("r"), "", online(1, "n1")))
+	wantSummary(t, res)
+	res = run(t, testCIB(opt("stonith-enabled", "true")+opt("have-watchdog", "true"), nodesXML("n1"), dummy("r"), "", online(1, "n1")))
+	wantSummary(t, res, "* Start r ( n1 )")
+}
