@@ -867,11 +867,13 @@ func (c *cluster) cloneOrders(cl *Resource) {
 			c.addOrder(sp, cl.gStopped, fImpliesThen)
 		}
 		if s.ordered && i > 0 {
+			// ordered: one after the other, with no implication (one
+			// instance restarting restarts no other)
 			prev := cl.Children[i-1]
-			c.addOrder(c.startOf(prev), st, fImpliesThen|fRunnableLeft)
+			c.addOrder(c.startOf(prev), st, 0)
 			for _, ms := range c.stopsOf(in) {
 				for _, ps := range c.stopsOf(prev) {
-					c.addOrder(ms, ps, fImpliesFirst|fRunnableLeft)
+					c.addOrder(ms, ps, 0)
 				}
 			}
 		}

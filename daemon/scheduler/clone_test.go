@@ -341,3 +341,12 @@ func TestPromotedRoleMandatoryColocationPromotesWithThePrimary(t *testing.T) {
 	res = run(t, testCIB(noFencing, nodesXML("n1", "n2"), clone("ms", dummy("s"), "promotable", "true")+dummy("p")+dummy("q", "target-role", "Stopped"), cons, online(1, "n1")+online(2, "n2")))
 	wantSummary(t, res, "* Start p ( n2 ) due to unrunnable q start (blocked)", "* Start s:0 ( n1 )", "* Promote s:1 ( Stopped -> Promoted n2 ) due to colocation with p (blocked)")
 }
+
+// An ordered clone starts (and stops) its instances one after the
+// other, but one instance restarting restarts no other.
+func TestOrderedCloneInstanceRestartRestartsNoOther(t *testing.T) {
+	rsc := clone("c", `<primitive id="d" class="ocf" provider="pacemaker" type="Dummy"><instance_attributes id="d-ia"><nvpair id="d-a" name="a" value="new"/></instance_attributes></primitive>`, "ordered", "true")
+	res := run(t, testCIB(noFencing, nodesXML("n1", "n2"), rsc, "",
+		online(1, "n1", ran("d", map[string]string{"a": "old"}))+online(2, "n2", ran("d", map[string]string{"a": "new"}))))
+	wantSummary(t, res, "* Restart d:0 ( n1 ) due to resource definition change")
+}

@@ -18,6 +18,21 @@ func (c *cluster) decide() {
 			continue
 		}
 		c.checkDigests(r)
+		for _, n := range r.agentChangedOn {
+			if !r.runningOn(n) {
+				continue
+			}
+			// another agent than the one that runs it: restarted
+			c.needRestart(r, n, "")
+			if c.opts.FencingEnabled && r.Class == "stonith" && r.Meta["provides"] == "unfencing" && n.Online && !n.Unclean {
+				// a device that unfences changed: its node is
+				// unfenced again
+				if c.reunfence == nil {
+					c.reunfence = map[*Node]bool{}
+				}
+				c.reunfence[n] = true
+			}
+		}
 		// A failed resource inside a container is recovered by
 		// restarting the container.
 		if ct := c.all[r.Meta["container"]]; ct != nil && ct != r {
@@ -30,6 +45,19 @@ func (c *cluster) decide() {
 				if ct.runningOn(n) {
 					c.needRestart(ct, n, "")
 				}
+			}
+		}
+	}
+	c.restartForUnfencing()
+}
+
+// restartForUnfencing: what requires unfencing and runs on a node that
+// is unfenced again stops before and starts after.
+func (c *cluster) restartForUnfencing() {
+	for n := range c.reunfence {
+		for _, r := range c.allList {
+			if r.Kind == Primitive && r.Managed && r.Requires == "unfencing" && r.runningOn(n) && !hasKey(r.restartNeed, n) {
+				c.needRestart(r, n, "required stonith")
 			}
 		}
 	}

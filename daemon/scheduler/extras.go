@@ -203,6 +203,33 @@ func (c *cluster) unfencing() {
 			}
 		}
 	}
+	for _, n := range c.nodes {
+		if !c.reunfence[n] {
+			continue
+		}
+		if c.unfenceOps == nil {
+			c.unfenceOps = map[*Node]*action{}
+		}
+		a := c.unfenceOps[n]
+		if a == nil {
+			a = c.newAction(nil, "stonith", n)
+			a.required = true
+			a.reason = "Device definition changed"
+			c.unfenceOps[n] = a
+		}
+		// what needs the node unfenced stops first (and starts after)
+		for _, r := range c.allList {
+			if r.Kind != Primitive || !r.runningOn(n) || r.stops[n] == nil {
+				continue
+			}
+			if r.Requires == "unfencing" || r.Class == "stonith" && r.Meta["provides"] == "unfencing" {
+				c.addOrder(r.stops[n], a, 0)
+				if r.start != nil && r.start.node == n {
+					c.addOrder(a, r.start, fImpliesThen)
+				}
+			}
+		}
+	}
 	if len(c.unfenceOps) == 0 {
 		return
 	}

@@ -185,6 +185,10 @@ func (c *cluster) unpackRscHistory(r *Resource, n *Node, le *xmltree.Element) {
 		return
 	}
 	h := &rscHistory{node: n, monitors: map[time.Duration]*histOp{}}
+	if !r.Orphan && le.Attr("type") != "" && (le.Attr("type") != r.Type || le.Attr("class") != r.Class || le.Attr("provider") != r.Provider) {
+		// the history is of another agent than the one configured now
+		r.agentChangedOn = append(r.agentChangedOn, n)
+	}
 	// Fencing settles whatever failed on a node that is already unclean.
 	fencedAnyway := n.Unclean || offline
 	r.history[n] = h

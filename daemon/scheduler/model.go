@@ -111,8 +111,9 @@ type Resource struct {
 	containerFailedOn []*Node
 	reloadOn          map[*Node]bool
 	partialOn         []*Node
-	partialTarget     *Node // migrate_to done, migrate_from not yet
-	unsettled         bool  // thought active where a migration went, unrecorded there
+	partialTarget     *Node   // migrate_to done, migrate_from not yet
+	agentChangedOn    []*Node // where the history is of another agent
+	unsettled         bool    // thought active where a migration went, unrecorded there
 	stopOnFail        bool
 	demoteOnFail      bool // a promoted instance failed with on-fail=demote
 	migrating         bool // moves by live migration

@@ -97,6 +97,7 @@ func Run(doc *xmltree.Document, in Input) (*Result, error) {
 		return nil, err
 	}
 	c.expandClones()
+	c.requireUnfencing() // clone instances too
 	c.withoutFencingDevices()
 	c.place()
 	c.decide()

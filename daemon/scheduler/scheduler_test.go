@@ -558,3 +558,23 @@ func TestWatchdogFencingNeedsNoFencingDevice(t *testing.T) {
 	res = run(t, testCIB(opt("stonith-enabled", "true")+opt("have-watchdog", "true"), nodesXML("n1"), dummy("r"), "", online(1, "n1")))
 	wantSummary(t, res, "* Start r ( n1 )")
 }
+
+// A history recorded for another agent (class, provider or type) than
+// the one configured now: the resource is restarted with the new one.
+func TestChangedAgentRestartsTheResource(t *testing.T) {
+	old := strings.Replace(ran("r", nil), `type="Dummy"`, `type="Stateful"`, 1)
+	res := run(t, testCIB(noFencing, nodesXML("n1"), dummy("r"), "", online(1, "n1", old)))
+	wantSummary(t, res, "* Restart r ( n1 )")
+}
+
+// A fencing device that provides unfencing and whose agent changed on a
+// node unfences that node again ("Device definition changed"); what
+// requires unfencing there stops before and starts after.
+func TestChangedUnfencingDeviceUnfencesItsNodeAgain(t *testing.T) {
+	dev := `<primitive id="scsi" class="stonith" type="fence_scsi"><meta_attributes id="scsi-m"><nvpair id="scsi-p" name="provides" value="unfencing"/></meta_attributes></primitive>`
+	devRan := strings.Replace(ran("scsi", nil), `class="ocf" provider="pacemaker" type="Dummy"`, `class="stonith" type="fence_virt"`, 1)
+	n1 := fmt.Sprintf(`<node_state id="1" uname="n1" in_ccm="true" crmd="online" join="member" expected="member"><transient_attributes id="1"><instance_attributes id="1-ta"><nvpair id="1-u" name="#node-unfenced" value="1"/></instance_attributes></transient_attributes><lrm id="1"><lrm_resources>%s%s</lrm_resources></lrm></node_state>`,
+		devRan, ran("r", nil))
+	res := run(t, testCIB(opt("stonith-enabled", "true"), nodesXML("n1"), dev+dummy("r"), "", n1))
+	wantSummary(t, res, "* Fence (on) n1 'Device definition changed'", "* Restart scsi ( n1 )", "* Restart r ( n1 ) due to required stonith")
+}

@@ -87,6 +87,7 @@ type cluster struct {
 	failIdx             map[*Node]map[string][]failAttr
 	msText              map[time.Duration]string
 	unfenceOps          map[*Node]*action
+	reunfence           map[*Node]bool // nodes to unfence again (a device changed)
 
 	// Actions and orderings are carved from chunks: a large cluster has
 	// one probe (and its ordering) per resource and node.
