@@ -350,3 +350,31 @@ func TestOrderedCloneInstanceRestartRestartsNoOther(t *testing.T) {
 		online(1, "n1", ran("d", map[string]string{"a": "old"}))+online(2, "n2", ran("d", map[string]string{"a": "new"}))))
 	wantSummary(t, res, "* Restart d:0 ( n1 ) due to resource definition change")
 }
+
+// Clone instances require unfencing like any resource when a device
+// provides it: an instance starts on a node only once it is unfenced.
+func TestCloneInstanceStartWaitsForUnfencing(t *testing.T) {
+	dev := `<primitive id="scsi" class="stonith" type="fence_scsi"><meta_attributes id="scsi-m"><nvpair id="scsi-p" name="provides" value="unfencing"/></meta_attributes></primitive>`
+	res := run(t, testCIB(opt("stonith-enabled", "true"), nodesXML("n1"), dev+clone("c", dummy("d")), "", online(1, "n1")))
+	byID := map[int]string{}
+	for _, a := range res.Graph.Actions {
+		byID[a.ID] = a.Key + "@" + a.Node
+	}
+	checked := 0
+	for _, a := range res.Graph.Actions {
+		if a.Task != "start" || a.Resource == nil || a.Resource.ID != "d" {
+			continue
+		}
+		checked++
+		found := false
+		for _, in := range a.Inputs {
+			found = found || byID[in] == "stonith-n1-on@n1"
+		}
+		if !found {
+			t.Errorf("start of d on n1 does not wait for its unfencing (inputs %v)", a.Inputs)
+		}
+	}
+	if checked != 1 {
+		t.Fatalf("%d starts of d", checked)
+	}
+}
