@@ -140,9 +140,9 @@ func (c *cluster) checkDigests(r *Resource) {
 }
 
 func (c *cluster) needRestart(r *Resource, n *Node, why string) {
-	if r.Class == "lsb" || r.Class == "systemd" || r.Class == "service" || r.Class == "upstart" {
+	if r.Class == "lsb" || r.Class == "systemd" || r.Class == "service" || r.Class == "upstart" || r.Requires == "nothing" {
 		// agents without parameters: the change is not a definition change
-		// Pacemaker names
+		// Pacemaker names (nor is it for what requires nothing to start)
 		why = ""
 	}
 	if r.restartNeed == nil {

@@ -578,3 +578,12 @@ func TestChangedUnfencingDeviceUnfencesItsNodeAgain(t *testing.T) {
 	res := run(t, testCIB(opt("stonith-enabled", "true"), nodesXML("n1"), dev+dummy("r"), "", n1))
 	wantSummary(t, res, "* Fence (on) n1 'Device definition changed'", "* Restart scsi ( n1 )", "* Restart r ( n1 ) due to required stonith")
 }
+
+// A restart for a changed definition names it, except for a resource
+// that requires nothing to start (as crm_simulate prints it).
+func TestDefinitionChangeRestartOfRequiresNothingNamesNoReason(t *testing.T) {
+	old := map[string]string{"x": "old"}
+	res := run(t, testCIB(noFencing, nodesXML("n1"), dummy("a", "requires", "nothing")+dummy("b"), "",
+		online(1, "n1", ran("a", old), ran("b", old))))
+	wantSummary(t, res, "* Restart a ( n1 )", "* Restart b ( n1 ) due to resource definition change")
+}
