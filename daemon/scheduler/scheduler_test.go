@@ -587,3 +587,18 @@ func TestDefinitionChangeRestartOfRequiresNothingNamesNoReason(t *testing.T) {
 		online(1, "n1", ran("a", old), ran("b", old))))
 	wantSummary(t, res, "* Restart a ( n1 )", "* Restart b ( n1 ) due to resource definition change")
 }
+
+// A node that left the cluster while still expected up is fenced, unless
+// it was shutting down (its shutdown attribute set): then it is just down.
+func TestNodeGoneWithoutShuttingDownIsFenced(t *testing.T) {
+	dev := `<primitive id="f" class="stonith" type="fence_xvm"/>`
+	fRan := strings.Replace(ran("f", nil), `class="ocf" provider="pacemaker" type="Dummy"`, `class="stonith" type="fence_xvm"`, 1)
+	gone := func(attrs string) string {
+		return `<node_state id="2" uname="n2" in_ccm="false" crmd="offline" join="down" expected="member"><transient_attributes id="2"><instance_attributes id="2-ta">` +
+			attrs + `</instance_attributes></transient_attributes></node_state>`
+	}
+	res := run(t, testCIB(opt("stonith-enabled", "true"), nodesXML("n1", "n2"), dev, "", online(1, "n1", fRan)+gone("")))
+	wantSummary(t, res, "* Fence (reboot) n2 'peer is no longer part of the cluster'")
+	res = run(t, testCIB(opt("stonith-enabled", "true"), nodesXML("n1", "n2"), dev, "", online(1, "n1", fRan)+gone(`<nvpair id="2-s" name="shutdown" value="1"/>`)))
+	wantSummary(t, res)
+}

@@ -330,8 +330,10 @@ func (c *cluster) nodeStatus(n *Node, ns *xmltree.Element) {
 	case terminate && join == "down" && !inCCM && !crmd:
 		// just fenced
 	case !inCCM:
-		if !crmd && (join == "down" || join == "") {
-			// cleanly gone
+		shuttingDown := n.Attrs["shutdown"] != "" && n.Attrs["shutdown"] != "0"
+		if !crmd && (join == "down" || join == "") && (expected != "member" || shuttingDown) {
+			// cleanly gone (a node still expected up that went away
+			// without shutting down is no longer part of the cluster)
 			return
 		}
 		if crmd && join != "member" && expected != "member" {
