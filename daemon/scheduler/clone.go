@@ -99,7 +99,9 @@ func (r *Resource) promotable() bool {
 // and whether it is active on n.
 func slotActive(slot map[*Resource]*Resource, n *Node) (anywhere, on bool) {
 	for _, inst := range slot {
-		if len(inst.Running) > 0 || inst.Pending != "" {
+		if len(inst.Running) > 0 || inst.Pending != "" && !inst.pendingProbe {
+			// (a probe still in flight finds out whether it is active:
+			// it claims no instance)
 			anywhere = true
 		}
 		if inst.runningOn(n) {

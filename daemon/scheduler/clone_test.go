@@ -378,3 +378,13 @@ func TestCloneInstanceStartWaitsForUnfencing(t *testing.T) {
 		t.Fatalf("%d starts of d", checked)
 	}
 }
+
+// A probe still in flight does not make an anonymous instance active:
+// it claims no instance number, so the instance active on the next node
+// in the status is still the lowest one.
+func TestPendingProbeClaimsNoAnonymousInstance(t *testing.T) {
+	pending := `<lrm_resource id="d" class="ocf" provider="pacemaker" type="Dummy"><lrm_rsc_op id="d_last_0" operation_key="d_monitor_0" operation="monitor" transition-key="1:1:7:x" call-id="-1" rc-code="193" op-status="-1" interval="0"/></lrm_resource>`
+	res := run(t, testCIB(noFencing, nodesXML("n1", "n2", "n3"), clone("c", dummy("d")), "",
+		online(1, "n1", pending)+online(2, "n2", ran("d", nil))+online(3, "n3")))
+	wantSummary(t, res, "* Start d:1 ( n1 )", "* Start d:2 ( n3 )")
+}

@@ -228,6 +228,7 @@ func (c *cluster) unpackRscHistory(r *Resource, n *Node, le *xmltree.Element) {
 		}
 		if op.pending {
 			r.Pending = op.task
+			r.pendingProbe = op.isProbe()
 			switch op.task {
 			case "start":
 				role = "Started"

@@ -113,6 +113,7 @@ type Resource struct {
 	partialOn         []*Node
 	partialTarget     *Node   // migrate_to done, migrate_from not yet
 	agentChangedOn    []*Node // where the history is of another agent
+	pendingProbe      bool    // the pending operation is a probe
 	unsettled         bool    // thought active where a migration went, unrecorded there
 	stopOnFail        bool
 	demoteOnFail      bool // a promoted instance failed with on-fail=demote
