@@ -58,6 +58,9 @@ func TestACLsLimitWhatAUserReadsAndWrites(t *testing.T) {
 		return cl.ReplaceConfiguration(ctx(t, 10*time.Second), cfg, client.Version{})
 	})
 	c.runningOnce(dc, "d", 30*time.Second)
+	// Status on another node follows the DC's by replication: wait for
+	// via's own view before comparing nobody's with it.
+	c.runningOnce(via, "d", 30*time.Second)
 
 	for _, d := range []string{c.dir, filepath.Join(c.dir, via)} {
 		if err := os.Chmod(d, 0o711); err != nil {
@@ -81,7 +84,8 @@ func TestACLsLimitWhatAUserReadsAndWrites(t *testing.T) {
 		t.Fatalf("nobody reads the denied secret:\n%s", out)
 	}
 	if out, err := asNobody("status"); err != nil || !strings.Contains(out, "d\t(ocf:heartbeat:Dummy):\t Started") {
-		t.Fatalf("nobody: status: %v\n%s", err, out)
+		rootOut, _ := c.pacerCLI(via, "status")
+		t.Fatalf("nobody: status: %v\n%s\nroot sees:\n%s", err, out, rootOut)
 	}
 
 	// Writes: d yes, anything else no, and nothing of the refused change lands.
