@@ -107,19 +107,95 @@ func agentToolEnv(dir, socket, node string, env map[string]string) (map[string]s
 	return out, nil
 }
 
+// crmNode is crm_node's read side: -n this node's name, -i its id, -l the
+// nodes ("ID NAME member|lost"), -p the members of this partition, -q
+// whether it has quorum (1 or 0), as the agents that ask use them.
 func crmNode(args []string, stdout, stderr io.Writer) int {
+	want := ""
 	for _, a := range args {
-		if a == "-n" || a == "--name" {
-			if n := os.Getenv("PACER_NODE"); n != "" {
-				fmt.Fprintln(stdout, n)
-				return 0
-			}
-			fmt.Fprintln(stderr, "crm_node: PACER_NODE is not set (run by pacerd's agents only)")
-			return 1
+		switch a {
+		case "-n", "--name", "-i", "--cluster-id", "-l", "--list", "-p", "--partition", "-q", "--quorum":
+			// the last command given wins, as with crm_node ("-l -p"
+			// lists the partition)
+			want = strings.TrimLeft(a, "-")[:1]
+		case "-V", "--verbose":
+		default:
+			fmt.Fprintf(stderr, "crm_node: option %s is not provided under pacerd (-n, -i, -l, -p, -q)\n", a)
+			return 64
 		}
 	}
-	fmt.Fprintln(stderr, "crm_node: only -n (this node's name) is provided under pacerd")
-	return 3
+	node := os.Getenv("PACER_NODE")
+	if want == "n" {
+		if node != "" {
+			fmt.Fprintln(stdout, node)
+			return 0
+		}
+		fmt.Fprintln(stderr, "crm_node: PACER_NODE is not set (run by pacerd's agents only)")
+		return 1
+	}
+	if want == "" {
+		fmt.Fprintln(stderr, "crm_node: give one of -n, -i, -l, -p, -q")
+		return 64
+	}
+	sock := os.Getenv("PACER_SOCKET")
+	if sock == "" {
+		fmt.Fprintln(stderr, "crm_node: PACER_SOCKET is not set (run by pacerd's agents only)")
+		return 69
+	}
+	cl, err := client.Dial(sock)
+	if err != nil {
+		fmt.Fprintln(stderr, "crm_node:", err)
+		return 102
+	}
+	defer cl.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if want == "q" {
+		h, err := cl.Hello(ctx)
+		if err != nil {
+			fmt.Fprintln(stderr, "crm_node:", err)
+			return 1
+		}
+		if h.HaveQuorum {
+			fmt.Fprintln(stdout, "1")
+		} else {
+			fmt.Fprintln(stdout, "0")
+		}
+		return 0
+	}
+	ms, err := cl.Members(ctx)
+	if err != nil {
+		fmt.Fprintln(stderr, "crm_node:", err)
+		return 1
+	}
+	switch want {
+	case "i":
+		for _, m := range ms {
+			if m.Name == node {
+				fmt.Fprintln(stdout, m.ID)
+				return 0
+			}
+		}
+		fmt.Fprintf(stderr, "crm_node: this node (%s) is not in the member list\n", node)
+		return 105
+	case "l":
+		for _, m := range ms {
+			state := "lost"
+			if m.Online {
+				state = "member"
+			}
+			fmt.Fprintf(stdout, "%s %s %s\n", m.ID, m.Name, state)
+		}
+	case "p":
+		var names []string
+		for _, m := range ms {
+			if m.Online {
+				names = append(names, m.Name)
+			}
+		}
+		fmt.Fprintln(stdout, strings.Join(names, " "))
+	}
+	return 0
 }
 
 // attrRequest is what a crm_attribute command line asks for.

@@ -3,7 +3,10 @@ package sandbox_test
 import (
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -134,5 +137,42 @@ func TestLRMExecFenceAndEvents(t *testing.T) {
 		case <-deadline:
 			t.Fatalf("events: fencing %v, node-left %v", sawFence, sawLeft)
 		}
+	}
+}
+
+// crm_node, as pacerd provides it to agents (galera asks -p and -q,
+// mpathpersist -i, db2 -l): the answers come from the cluster.
+func TestAgentsCrmNodeAnswersFromTheCluster(t *testing.T) {
+	c := startCluster(t, 3, false)
+	c.oneDC(10*time.Second, "n1", "n2", "n3")
+	tool := filepath.Join(c.dir, "n2", "state", "agent-tools", "crm_node")
+	if _, err := os.Lstat(tool); err != nil {
+		t.Fatalf("no crm_node among n2's agent tools: %v", err)
+	}
+	ask := func(args ...string) string {
+		t.Helper()
+		cmd := exec.Command(tool, args...)
+		cmd.Env = append(os.Environ(), "PACER_SOCKET="+c.sock("n2"), "PACER_NODE=n2")
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("crm_node %v: %v\n%s", args, err, out)
+		}
+		return strings.TrimSpace(string(out))
+	}
+	if got := ask("-n"); got != "n2" {
+		t.Errorf("crm_node -n: %q", got)
+	}
+	if got := ask("-q"); got != "1" {
+		t.Errorf("crm_node -q: %q, want 1 (quorate)", got)
+	}
+	if got := strings.Fields(ask("-l", "-p")); !slices.Equal(got, []string{"n1", "n2", "n3"}) {
+		t.Errorf("crm_node -l -p: %q, want the partition n1 n2 n3", got)
+	}
+	lines := strings.Split(ask("-l"), "\n")
+	if len(lines) != 3 || !strings.HasSuffix(lines[1], " n2 member") {
+		t.Errorf("crm_node -l: %q, want 3 lines \"ID NAME member\"", lines)
+	}
+	if id := ask("-i"); !strings.HasPrefix(lines[1], id+" ") {
+		t.Errorf("crm_node -i: %q, list says %q", id, lines[1])
 	}
 }
