@@ -14,6 +14,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"pacer/daemon/agenttools"
 	"pacer/daemon/alerts"
 	"pacer/daemon/cibedit"
 	"pacer/daemon/cibstore"
@@ -133,7 +134,7 @@ func Start(cfg *config.Config, log *slog.Logger) (*Node, error) {
 	n.saved = n.ver
 	log.Info("cib loaded", "version", n.ver.String(), "file", st.Path())
 
-	agentEnv, err := agentToolEnv(filepath.Join(cfg.StateDir, "agent-tools"), cfg.Socket, cfg.NodeName, cfg.Env)
+	agentEnv, err := agenttools.Env(filepath.Join(cfg.StateDir, "agent-tools"), cfg.Socket, cfg.NodeName, cfg.Env)
 	if err != nil {
 		log.Warn("resource agents get no crm_attribute or crm_node", "err", err)
 	}

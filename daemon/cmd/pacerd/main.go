@@ -5,13 +5,14 @@ import (
 	"os"
 
 	"pacer/daemon"
+	"pacer/daemon/agenttools"
 )
 
 func main() {
-	// Linked as crm_attribute or crm_node, pacerd is that tool for the
-	// resource agents it runs.
-	if daemon.IsAgentTool(os.Args[0]) {
-		os.Exit(daemon.AgentTool(os.Args[0], os.Args[1:], os.Stdout, os.Stderr))
+	// Linked as crm_attribute, attrd_updater or crm_node, pacerd is that
+	// tool for the resource agents it runs.
+	if agenttools.Is(os.Args[0]) {
+		os.Exit(agenttools.Run(os.Args[0], os.Args[1:], os.Stdout, os.Stderr))
 	}
 	os.Exit(daemon.Main(os.Args[1:]))
 }

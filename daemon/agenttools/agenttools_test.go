@@ -1,4 +1,4 @@
-package daemon
+package agenttools
 
 import (
 	"testing"

@@ -1,5 +1,6 @@
-package daemon
-
+// Package agenttools is what pacerd gives resource agents in place of
+// Pacemaker's command-line tools.
+//
 // Resource agents call a few of Pacemaker's tools: a promotable agent sets
 // its promotion score with `crm_attribute --promotion -v N` (or the older
 // crm_master), ping and the Health* agents set node attributes with
@@ -8,6 +9,7 @@ package daemon
 // versions first in the agents' PATH and HA_SBIN_DIR: links to pacerd,
 // which acts as the tool its name says, talking to the local pacerd over
 // its socket. Other tools of the directory are linked to the real ones.
+package agenttools
 
 import (
 	"context"
@@ -26,9 +28,9 @@ import (
 // agentTools are the tools pacerd provides to agents.
 var agentTools = []string{"crm_attribute", "crm_node", "attrd_updater"}
 
-// IsAgentTool reports whether pacerd was started as one of the tools it
+// Is reports whether pacerd was started as one of the tools it
 // provides to agents (by the name of the link).
-func IsAgentTool(argv0 string) bool {
+func Is(argv0 string) bool {
 	base := filepath.Base(argv0)
 	for _, t := range agentTools {
 		if base == t {
@@ -38,8 +40,8 @@ func IsAgentTool(argv0 string) bool {
 	return false
 }
 
-// AgentTool runs the tool pacerd was started as.
-func AgentTool(argv0 string, args []string, stdout, stderr io.Writer) int {
+// Run runs the tool pacerd was started as.
+func Run(argv0 string, args []string, stdout, stderr io.Writer) int {
 	switch filepath.Base(argv0) {
 	case "crm_attribute":
 		return crmAttribute(args, stdout, stderr)
@@ -52,11 +54,11 @@ func AgentTool(argv0 string, args []string, stdout, stderr io.Writer) int {
 	return 2
 }
 
-// agentToolEnv prepares dir (under the state directory) with the tool
+// Env prepares dir (under the state directory) with the tool
 // links and returns the environment agents get: the tools first in PATH
 // and HA_SBIN_DIR, and where to reach this node's pacerd. It does nothing
 // unless this process is pacerd (tests run nodes in other binaries).
-func agentToolEnv(dir, socket, node string, env map[string]string) (map[string]string, error) {
+func Env(dir, socket, node string, env map[string]string) (map[string]string, error) {
 	exe, err := os.Executable()
 	if err != nil || filepath.Base(exe) != "pacerd" {
 		return env, nil
@@ -84,7 +86,7 @@ func agentToolEnv(dir, socket, node string, env map[string]string) (map[string]s
 	}
 	if ents, err := os.ReadDir(sbin); err == nil {
 		for _, e := range ents {
-			if name := e.Name(); (strings.HasPrefix(name, "crm_") || name == "attrd_updater" || name == "cibadmin" || name == "stonith_admin") && !IsAgentTool(name) {
+			if name := e.Name(); (strings.HasPrefix(name, "crm_") || name == "attrd_updater" || name == "cibadmin" || name == "stonith_admin") && !Is(name) {
 				link(filepath.Join(sbin, name), name)
 			}
 		}
