@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"pacer/daemon/alerts"
 	"pacer/daemon/cibedit"
@@ -16,7 +17,7 @@ import (
 // DC on node attribute changes.
 func (n *Node) alert(ev alerts.Event) {
 	n.mu.Lock()
-	as, problems := alerts.FromCIB(n.doc.Root)
+	as, problems := alerts.FromCIB(n.doc.Root, time.Now())
 	report := strings.Join(problems, "; ")
 	if report == n.alertProblems {
 		report = ""
@@ -37,13 +38,9 @@ func (n *Node) alertNode(name string, member bool) {
 	if member {
 		ev.Desc = "member"
 	}
-	for i, nd := range n.cfg.Nodes {
+	for _, nd := range n.cfg.Nodes { // the configuration fills in default ids
 		if nd.Name == name {
-			id := nd.ID
-			if id == 0 { // the documented default: the position in the list
-				id = i + 1
-			}
-			ev.NodeID = strconv.Itoa(id)
+			ev.NodeID = strconv.Itoa(nd.ID)
 		}
 	}
 	n.alert(ev)

@@ -28,6 +28,7 @@ import (
 	"time"
 
 	"pacer/share/iso8601"
+	"pacer/share/rule"
 	"pacer/share/xmltree"
 )
 
@@ -87,10 +88,14 @@ const (
 	defaultFormat  = "%H:%M:%S.%06N"
 )
 
-// FromCIB reads the alerts of a CIB. Problems (an alert without a path, a
-// bad timeout) are returned for the log; such alerts are left out or use
-// the default.
-func FromCIB(cib *xmltree.Element) ([]Alert, []string) {
+// FromCIB reads the alerts of a CIB, their attribute sets as Pacemaker
+// reads every set (scores, rules evaluated at now). Problems (an alert
+// without a path, a bad timeout) are returned for the log; such alerts are
+// left out or use the default.
+func FromCIB(cib *xmltree.Element, now time.Time) ([]Alert, []string) {
+	nvs := func(e *xmltree.Element, name string) map[string]string {
+		return rule.UnpackNVSets(e.ChildrenNamed(name), &rule.Context{Now: now})
+	}
 	var out []Alert
 	var problems []string
 	cfg := cib.Child("configuration")
@@ -149,20 +154,6 @@ func settings(meta map[string]string, timeout time.Duration, format, who string,
 		format = v
 	}
 	return timeout, format
-}
-
-// nvs merges the nvpairs of e's child sets called name (rules aside: the
-// first set wins for a name, as Pacemaker reads unscored sets).
-func nvs(e *xmltree.Element, name string) map[string]string {
-	out := map[string]string{}
-	for _, set := range e.ChildrenNamed(name) {
-		for _, nv := range set.ChildrenNamed("nvpair") {
-			if _, ok := out[nv.Attr("name")]; !ok {
-				out[nv.Attr("name")] = nv.Attr("value")
-			}
-		}
-	}
-	return out
 }
 
 // wants: the alert is for events of this kind (and attribute).

@@ -37,7 +37,7 @@ func TestSampleFileAgentRecordsNodeFencingAndResourceEvents(t *testing.T) {
 	as, problems := FromCIB(cib(t, `<alert id="file" path="`+sampleAgent+`">
   <meta_attributes id="file-meta"><nvpair id="file-ts" name="timestamp-format" value="%Y-%m-%d %H:%M:%S.%06N"/></meta_attributes>
   <recipient id="file-log" value="`+log+`"/>
-</alert>`))
+</alert>`), time.Now())
 	if len(problems) != 0 || len(as) != 1 {
 		t.Fatalf("alerts %+v, problems %v", as, problems)
 	}
@@ -78,7 +78,7 @@ func TestSelectLimitsAnAlertToTheKindsItNames(t *testing.T) {
 	agent := filepath.Join(dir, "agent")
 	out := filepath.Join(dir, "out")
 	os.WriteFile(agent, []byte("#!/bin/sh\necho $CRM_alert_kind $CRM_alert_attribute_name >> "+out+"\n"), 0o755)
-	as, _ := FromCIB(cib(t, `<alert id="a" path="`+agent+`"><select><select_fencing/><select_attributes><attribute id="a-s" name="standby"/></select_attributes></select></alert>`))
+	as, _ := FromCIB(cib(t, `<alert id="a" path="`+agent+`"><select><select_fencing/><select_attributes><attribute id="a-s" name="standby"/></select_attributes></select></alert>`), time.Now())
 	s := &Sender{Log: quiet()}
 	for _, ev := range []Event{{Kind: Node, Node: "n1"}, {Kind: Fencing, Node: "n1"}, {Kind: Resource, Rsc: "r"},
 		{Kind: Attribute, AttrName: "standby"}, {Kind: Attribute, AttrName: "pingd"}} {
@@ -100,7 +100,7 @@ func TestEveryRecipientGetsItsOwnRunAndSettings(t *testing.T) {
   <recipient id="r1" value="`+dir+`/r1"/>
   <recipient id="r2" value="`+dir+`/r2"><meta_attributes id="r2-m"><nvpair id="r2-f" name="timestamp-format" value="%s"/></meta_attributes>
     <instance_attributes id="r2-ia"><nvpair id="r2-x" name="EXTRA" value="recipient"/></instance_attributes></recipient>
-</alert>`))
+</alert>`), time.Now())
 	s := &Sender{Log: quiet()}
 	at := time.Date(2026, 12, 1, 1, 2, 3, 4000, time.UTC)
 	s.Send(as, Event{Kind: Node, Node: "n1", Time: at})
@@ -118,7 +118,7 @@ func TestAnAgentPastItsTimeoutIsKilledWithWhatItStarted(t *testing.T) {
 	pids := filepath.Join(dir, "pids")
 	// The agent starts a child and waits for it: both must go.
 	os.WriteFile(agent, []byte("#!/bin/sh\nsleep 300 &\necho $$ $! > "+pids+"\nwait\n"), 0o755)
-	as, _ := FromCIB(cib(t, `<alert id="a" path="`+agent+`"><meta_attributes id="m"><nvpair id="m-t" name="timeout" value="1s"/></meta_attributes></alert>`))
+	as, _ := FromCIB(cib(t, `<alert id="a" path="`+agent+`"><meta_attributes id="m"><nvpair id="m-t" name="timeout" value="1s"/></meta_attributes></alert>`), time.Now())
 	s := &Sender{Log: quiet()}
 	s.Send(as, Event{Kind: Node, Node: "n1"})
 	s.Wait()
@@ -166,7 +166,7 @@ func TestEnvironmentCarriesTheEventUnderBothNames(t *testing.T) {
 }
 
 func TestAlertsWithoutPathOrWithABadTimeoutAreReported(t *testing.T) {
-	as, problems := FromCIB(cib(t, `<alert id="nopath"/><alert id="bad" path="/bin/true"><meta_attributes id="m"><nvpair id="m-t" name="timeout" value="soon"/></meta_attributes></alert>`))
+	as, problems := FromCIB(cib(t, `<alert id="nopath"/><alert id="bad" path="/bin/true"><meta_attributes id="m"><nvpair id="m-t" name="timeout" value="soon"/></meta_attributes></alert>`), time.Now())
 	if len(as) != 1 || as[0].Timeout != defaultTimeout || len(problems) != 2 ||
 		!strings.Contains(problems[0], "nopath") || !strings.Contains(problems[1], `"soon"`) {
 		t.Fatalf("alerts %+v problems %q", as, problems)

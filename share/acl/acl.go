@@ -15,8 +15,10 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"pacer/share/options"
+	"pacer/share/rule"
 	"pacer/share/xmltree"
 )
 
@@ -64,21 +66,17 @@ func Unrestricted(cib *xmltree.Element, user string) bool {
 	return !enabled(cib)
 }
 
+// enabled reads enable-acl the way every cluster option is read: the
+// cluster_property_sets in Pacemaker's order, rules included, through the
+// option table (default false).
 func enabled(cib *xmltree.Element) bool {
 	cfg := cib.Child("configuration")
-	if cfg == nil {
+	if cfg == nil || cfg.Child("crm_config") == nil {
 		return false
 	}
-	on := false
-	if cc := cfg.Child("crm_config"); cc != nil {
-		cc.Walk(func(e *xmltree.Element) bool {
-			if e.Name == "nvpair" && e.Attr("name") == "enable-acl" {
-				on = options.IsTrue(e.Attr("value"))
-			}
-			return true
-		})
-	}
-	return on
+	vals := rule.UnpackNVSets(cfg.Child("crm_config").ChildrenNamed("cluster_property_set"),
+		&rule.Context{Now: time.Now(), FirstSetID: "cib-bootstrap-options"})
+	return options.ClusterOptions.Bind(vals).Bool("enable-acl")
 }
 
 // For builds user's policy from the acls section of cib; groups are the
