@@ -1,6 +1,7 @@
 package clusterview
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"sort"
@@ -813,62 +814,44 @@ func ReadableDuration(ms int64) string {
 	if ms == 0 {
 		return "0s"
 	}
-	if ms < 1000 {
-		return strconv.FormatInt(ms, 10) + "ms"
-	}
-	var b strings.Builder
-	const (
-		second = 1000
-		minute = 60 * second
-		hour   = 60 * minute
-		day    = 24 * hour
-	)
-	for _, u := range []struct {
-		n    int64
-		name string
-	}{{day, "d"}, {hour, "h"}, {minute, "m"}} {
-		if ms >= u.n {
-			fmt.Fprintf(&b, "%d%s", ms/u.n, u.name)
-			ms %= u.n
-		}
-	}
-	if ms > 0 {
-		if ms%second == 0 {
-			fmt.Fprintf(&b, "%ds", ms/second)
-		} else {
-			fmt.Fprintf(&b, "%d.%03ds", ms/second, ms%second)
-		}
-	}
-	return b.String()
+	return spellDuration(ms, false)
 }
 
 // crmMonDuration is a duration as crm_mon 2.1 spells it in failed actions:
 // a unit is used only for more than one of it, so 1000 ms is "1000ms",
 // 60 s is "60s" and 61 s is "1m1000ms" (ReadableDuration says 1s, 1m, 1m1s).
-func crmMonDuration(ms int64) string {
+func crmMonDuration(ms int64) string { return spellDuration(ms, true) }
+
+// spellDuration writes days, hours and minutes, then seconds with a
+// millisecond fraction. Below a second alone it writes milliseconds; so
+// does crmMon for any rest of one second or less, where a unit needs more
+// than one of it.
+func spellDuration(ms int64, crmMon bool) string {
 	const (
 		second = 1000
 		minute = 60 * second
 		hour   = 60 * minute
 		day    = 24 * hour
 	)
+	uses := func(v, unit int64) bool { return v > unit || !crmMon && v == unit }
 	var b strings.Builder
 	for _, u := range []struct {
 		n    int64
 		name string
 	}{{day, "d"}, {hour, "h"}, {minute, "m"}} {
-		if ms > u.n {
+		if uses(ms, u.n) {
 			fmt.Fprintf(&b, "%d%s", ms/u.n, u.name)
 			ms %= u.n
 		}
 	}
 	switch {
-	case ms > second && ms%second == 0:
-		fmt.Fprintf(&b, "%ds", ms/second)
-	case ms > second:
-		fmt.Fprintf(&b, "%d.%03ds", ms/second, ms%second)
-	case ms > 0 || b.Len() == 0:
+	case ms == 0 && b.Len() > 0:
+	case ms < second && b.Len() == 0, crmMon && !uses(ms, second):
 		fmt.Fprintf(&b, "%dms", ms)
+	case ms%second == 0:
+		fmt.Fprintf(&b, "%ds", ms/second)
+	default:
+		fmt.Fprintf(&b, "%d.%03ds", ms/second, ms%second)
 	}
 	return b.String()
 }
@@ -891,11 +874,8 @@ func plural(n int) string {
 func sortedCopy(in []string) []string {
 	out := slices.Clone(in)
 	slices.SortFunc(out, func(a, b string) int {
-		switch {
-		case NaturalLess(a, b):
-			return -1
-		case NaturalLess(b, a):
-			return 1
+		if c := naturalCompare(a, b); c != 0 {
+			return c
 		}
 		return strings.Compare(a, b)
 	})
@@ -904,27 +884,28 @@ func sortedCopy(in []string) []string {
 
 // NaturalLess orders names as people (and crm_mon) do: "node2" before
 // "node10", case aside.
-func NaturalLess(a, b string) bool {
+func NaturalLess(a, b string) bool { return naturalCompare(a, b) < 0 }
+
+func naturalCompare(a, b string) int {
 	for a != "" && b != "" {
 		da, db := digitRun(a), digitRun(b)
 		if da > 0 && db > 0 {
 			na, nb := strings.TrimLeft(a[:da], "0"), strings.TrimLeft(b[:db], "0")
 			if len(na) != len(nb) {
-				return len(na) < len(nb)
+				return cmp.Compare(len(na), len(nb))
 			}
 			if na != nb {
-				return na < nb
+				return strings.Compare(na, nb)
 			}
 			a, b = a[da:], b[db:]
 			continue
 		}
-		ca, cb := strings.ToLower(a[:1]), strings.ToLower(b[:1])
-		if ca != cb {
-			return ca < cb
+		if ca, cb := strings.ToLower(a[:1]), strings.ToLower(b[:1]); ca != cb {
+			return strings.Compare(ca, cb)
 		}
 		a, b = a[1:], b[1:]
 	}
-	return len(a) < len(b)
+	return cmp.Compare(len(a), len(b))
 }
 
 func digitRun(s string) int {
