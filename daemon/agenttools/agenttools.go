@@ -139,19 +139,11 @@ func crmNode(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "crm_node: give one of -n, -i, -l, -p, -q")
 		return 64
 	}
-	sock := os.Getenv("PACER_SOCKET")
-	if sock == "" {
-		fmt.Fprintln(stderr, "crm_node: PACER_SOCKET is not set (run by pacerd's agents only)")
-		return 69
+	cl, ctx, done, code := dial("crm_node", stderr)
+	if cl == nil {
+		return code
 	}
-	cl, err := client.Dial(sock)
-	if err != nil {
-		fmt.Fprintln(stderr, "crm_node:", err)
-		return 102
-	}
-	defer cl.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
+	defer done()
 	if want == "q" {
 		h, err := cl.Hello(ctx)
 		if err != nil {
@@ -320,19 +312,11 @@ func crmAttribute(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "crm_attribute:", err)
 		return 64 // CRM_EX_USAGE
 	}
-	sock := os.Getenv("PACER_SOCKET")
-	if sock == "" {
-		fmt.Fprintln(stderr, "crm_attribute: PACER_SOCKET is not set (run by pacerd's agents only)")
-		return 69
+	cl, ctx, done, code := dial("crm_attribute", stderr)
+	if cl == nil {
+		return code
 	}
-	cl, err := client.Dial(sock)
-	if err != nil {
-		fmt.Fprintln(stderr, "crm_attribute:", err)
-		return 102 // CRM_EX_NOT_CONNECTED
-	}
-	defer cl.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
+	defer done()
 	switch {
 	case req.update:
 		_, err = cl.SetNodeAttr(ctx, req.node, req.name, req.value, req.lifetime)
@@ -461,19 +445,16 @@ func attrdUpdater(args []string, stdout, stderr io.Writer) int {
 	if node == "" {
 		node = os.Getenv("PACER_NODE")
 	}
-	sock := os.Getenv("PACER_SOCKET")
-	if sock == "" || node == "" {
-		fmt.Fprintln(stderr, "attrd_updater: PACER_SOCKET and PACER_NODE are not set (run by pacerd's agents only)")
+	if node == "" {
+		fmt.Fprintln(stderr, "attrd_updater: PACER_NODE is not set (run by pacerd's agents only)")
 		return 69
 	}
-	cl, err := client.Dial(sock)
-	if err != nil {
-		fmt.Fprintln(stderr, "attrd_updater:", err)
-		return 102
+	cl, ctx, done, code := dial("attrd_updater", stderr)
+	if cl == nil {
+		return code
 	}
-	defer cl.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
+	defer done()
+	var err error
 	switch {
 	case update:
 		_, err = cl.SetNodeAttr(ctx, node, name, value, protocol.LifetimeReboot)
@@ -495,4 +476,22 @@ func attrdUpdater(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// dial connects a tool to the pacerd that runs the agent (PACER_SOCKET),
+// with a deadline; on failure cl is nil and code the exit code
+// (69: not run by pacerd's agents, 102: pacerd not reachable).
+func dial(tool string, stderr io.Writer) (cl *client.Client, ctx context.Context, done func(), code int) {
+	sock := os.Getenv("PACER_SOCKET")
+	if sock == "" {
+		fmt.Fprintf(stderr, "%s: PACER_SOCKET is not set (run by pacerd's agents only)\n", tool)
+		return nil, nil, nil, 69
+	}
+	cl, err := client.Dial(sock)
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", tool, err)
+		return nil, nil, nil, 102 // CRM_EX_NOT_CONNECTED
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	return cl, ctx, func() { cancel(); cl.Close() }, 0
 }
