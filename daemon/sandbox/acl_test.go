@@ -3,12 +3,9 @@ package sandbox_test
 import (
 	"fmt"
 	"os"
-	"os/exec"
 	osuser "os/user"
-	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -62,18 +59,7 @@ func TestACLsLimitWhatAUserReadsAndWrites(t *testing.T) {
 	// via's own view before comparing nobody's with it.
 	c.runningOnce(via, "d", 30*time.Second)
 
-	for _, d := range []string{c.dir, filepath.Join(c.dir, via)} {
-		if err := os.Chmod(d, 0o711); err != nil {
-			t.Fatal(err)
-		}
-	}
-	asNobody := func(args ...string) (string, error) {
-		cmd := exec.Command(filepath.Join(filepath.Dir(c.bin), "pacer"), args...)
-		cmd.Env = []string{"PATH=/usr/bin:/bin", "HOME=/", "PACER_SOCKET=" + c.sock(via)}
-		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}}
-		out, err := cmd.CombinedOutput()
-		return string(out), err
-	}
+	asNobody := c.pacerAs(uid, gid, via)
 
 	// Reads: everything but the denied parameter.
 	out, err := asNobody("configure", "show")

@@ -9,7 +9,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -241,18 +240,10 @@ func TestForwardedRequestsKeepTheUser(t *testing.T) {
 			target = n
 		}
 	}
-	// The sandbox's directories are root's; hacluster needs to reach the socket.
-	for _, d := range []string{c.dir, filepath.Join(c.dir, via)} {
-		if err := os.Chmod(d, 0o711); err != nil {
-			t.Fatal(err)
-		}
-	}
+	run := c.pacerAs(uid, gid, via)
 	asHacluster := func(args ...string) string {
 		t.Helper()
-		cmd := exec.Command(filepath.Join(filepath.Dir(c.bin), "pacer"), args...)
-		cmd.Env = []string{"PATH=/usr/bin:/bin", "HOME=/", "PACER_SOCKET=" + c.sock(via)}
-		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}}
-		out, err := cmd.CombinedOutput()
+		out, err := run(args...)
 		if err != nil {
 			t.Fatalf("pacer %s as hacluster through %s: %v\n%s", strings.Join(args, " "), via, err, out)
 		}

@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -320,4 +322,24 @@ func parseXML(t testing.TB, s string) *xmltree.Element {
 		t.Fatal(err)
 	}
 	return el
+}
+
+// pacerAs returns a runner of the shell (bin/pacer next to pacerd) as
+// uid:gid against node's socket, as an admin other than root would run it.
+// The sandbox's directories are root's: they are opened for traversal so
+// that the socket's own mode and peer credentials are what decide.
+func (c *cluster) pacerAs(uid, gid int, node string) func(args ...string) (string, error) {
+	c.t.Helper()
+	for _, d := range []string{c.dir, filepath.Join(c.dir, node)} {
+		if err := os.Chmod(d, 0o711); err != nil {
+			c.t.Fatal(err)
+		}
+	}
+	return func(args ...string) (string, error) {
+		cmd := exec.Command(filepath.Join(filepath.Dir(c.bin), "pacer"), args...)
+		cmd.Env = []string{"PATH=/usr/bin:/bin", "HOME=/", "PACER_SOCKET=" + c.sock(node)}
+		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}}
+		out, err := cmd.CombinedOutput()
+		return string(out), err
+	}
 }
