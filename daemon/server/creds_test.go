@@ -44,17 +44,7 @@ func TestPeerCredentials(t *testing.T) {
 	if os.Geteuid() != 0 {
 		t.Skip("needs root to run a client as another user")
 	}
-	dir, err := os.MkdirTemp("", "pacer-creds-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer os.RemoveAll(dir)
-	os.Chmod(dir, 0o755)
-	exe, _ := os.Executable()
-	// The test binary must be reachable by the other user.
-	bin := filepath.Join(dir, "client")
-	data, _ := os.ReadFile(exe)
-	os.WriteFile(bin, data, 0o755)
+	dir, dialAs := clientAs(t)
 	path := filepath.Join(dir, "s.sock")
 	s, err := Listen(path, echo{}, quietLog())
 	if err != nil {
@@ -65,14 +55,11 @@ func TestPeerCredentials(t *testing.T) {
 	// between nobody and the daemon.
 	os.Chmod(path, 0o666)
 	run := func(uid, gid uint32) string {
-		cmd := exec.Command(bin)
-		cmd.Env = append(os.Environ(), "PACER_TEST_DIAL="+path)
-		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: uid, Gid: gid}}
-		out, err := cmd.CombinedOutput()
+		out, err := dialAs(path, uid, gid)
 		if err != nil {
 			t.Fatalf("client as uid %d: %v: %s", uid, err, out)
 		}
-		return strings.TrimSpace(string(out))
+		return out
 	}
 	if got := run(65534, 65534); got != "error: denied" {
 		t.Fatalf("nobody got %q, want error: denied", got)
@@ -99,16 +86,7 @@ func TestHaclientReachesTheSocketThroughTheDirectoryListenMakes(t *testing.T) {
 		t.Skipf("no group %s: %v", Group, err)
 	}
 	gid, _ := strconv.Atoi(g.Gid)
-	dir, err := os.MkdirTemp("", "pacer-sockdir-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer os.RemoveAll(dir)
-	os.Chmod(dir, 0o755)
-	exe, _ := os.Executable()
-	bin := filepath.Join(dir, "client")
-	data, _ := os.ReadFile(exe)
-	os.WriteFile(bin, data, 0o755)
+	dir, dialAs := clientAs(t)
 	path := filepath.Join(dir, "run", "pacerd.sock")
 	s, err := Listen(path, echo{}, quietLog())
 	if err != nil {
@@ -123,16 +101,37 @@ func TestHaclientReachesTheSocketThroughTheDirectoryListenMakes(t *testing.T) {
 		t.Fatalf("socket directory: group %d mode %v, want group %s (%d) mode 0750", sys.Gid, st.Mode().Perm(), Group, gid)
 	}
 	run := func(uid, gid uint32) string {
-		cmd := exec.Command(bin)
-		cmd.Env = append(os.Environ(), "PACER_TEST_DIAL="+path)
-		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: uid, Gid: gid}}
-		out, _ := cmd.CombinedOutput()
-		return strings.TrimSpace(string(out))
+		out, _ := dialAs(path, uid, gid)
+		return out
 	}
 	if got := run(65534, uint32(gid)); got != "ok: hello:" {
 		t.Fatalf("a haclient member got %q through the new directory", got)
 	}
 	if got := run(65534, 65534); !strings.Contains(got, "permission denied") {
 		t.Fatalf("nobody got %q, want the directory to keep it out", got)
+	}
+}
+
+// clientAs makes a directory other users can reach, holding a copy of the
+// test binary, and returns it with a function that runs that copy as
+// uid:gid to say hello on the socket at path (see TestMain).
+func clientAs(t *testing.T) (string, func(path string, uid, gid uint32) (string, error)) {
+	t.Helper()
+	dir, err := os.MkdirTemp("", "pacer-creds-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	os.Chmod(dir, 0o755)
+	exe, _ := os.Executable()
+	bin := filepath.Join(dir, "client")
+	data, _ := os.ReadFile(exe)
+	os.WriteFile(bin, data, 0o755)
+	return dir, func(path string, uid, gid uint32) (string, error) {
+		cmd := exec.Command(bin)
+		cmd.Env = append(os.Environ(), "PACER_TEST_DIAL="+path)
+		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: uid, Gid: gid}}
+		out, err := cmd.CombinedOutput()
+		return strings.TrimSpace(string(out)), err
 	}
 }
