@@ -711,13 +711,7 @@ func (c *cluster) rscSummary(r *Resource) string {
 		if !stop.required {
 			return ""
 		}
-		reason := stop.reason
-		if reason == "" && st != nil && st.node != nil && !st.runnable {
-			reason = st.reason
-		}
-		if reason == "" && st != nil && st.node == nil {
-			reason = "node availability"
-		}
+		reason := stopReason(stop, st)
 		return fmt.Sprintf("  * Stop       %-20s ( %s )%s", r.ID, cur.Name, withReason(reason, blocked))
 	}
 	failed := r.FailedOn[cur] && !r.failIgnored
@@ -951,6 +945,21 @@ func rolePrefix(r *Resource) string {
 func nextRolePrefix(r *Resource) string {
 	if rolePrefix(r) != "" {
 		return "Started "
+	}
+	return ""
+}
+
+// stopReason is why a resource stops where it runs: the stop's own
+// reason, else why its start elsewhere cannot run, else that it may run
+// nowhere.
+func stopReason(stop, st *action) string {
+	switch {
+	case stop.reason != "":
+		return stop.reason
+	case st != nil && st.node != nil && !st.runnable:
+		return st.reason
+	case st != nil && st.node == nil:
+		return "node availability"
 	}
 	return ""
 }

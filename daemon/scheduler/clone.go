@@ -1035,13 +1035,7 @@ func (c *cluster) roleSummary(r *Resource) string {
 		if stop == nil || !stop.required {
 			return ""
 		}
-		reason := stop.reason
-		if reason == "" && st != nil && st.node != nil && !st.runnable {
-			reason = st.reason
-		}
-		if reason == "" && st != nil && st.node == nil {
-			reason = "node availability"
-		}
+		reason := stopReason(stop, st)
 		return line("Stop", curRole+" "+cur.Name, withReason(reason, blocked))
 	}
 	failed := r.FailedOn[cur] && !r.failIgnored
