@@ -143,7 +143,7 @@ func BenchmarkMemory1000Resources(b *testing.B) {
 	}
 }
 
-func vmHWM(b *testing.B, dir, node string) int {
+func vmHWM(b testing.TB, dir, node string) int {
 	pid, _ := os.ReadFile(filepath.Join(dir, node, "pacerd.pid"))
 	st, err := os.ReadFile("/proc/" + strings.TrimSpace(string(pid)) + "/status")
 	if err != nil {

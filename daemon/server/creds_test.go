@@ -1,8 +1,9 @@
 package server
 
 import (
+	"context"
+	"errors"
 	"fmt"
-	"net"
 	"os"
 	"os/exec"
 	osuser "os/user"
@@ -11,7 +12,9 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
+	"pacer/share/client"
 	"pacer/share/protocol"
 )
 
@@ -19,20 +22,25 @@ import (
 // as another user.
 func TestMain(m *testing.M) {
 	if path := os.Getenv("PACER_TEST_DIAL"); path != "" {
-		c, err := net.Dial("unix", path)
+		// Through the shell's own client, with a request large enough
+		// (PACER_TEST_PAD bytes) that it cannot be sent whole to a server
+		// that refuses the peer.
+		c, err := client.Dial(path)
 		if err != nil {
 			fmt.Println("dial:", err)
 			os.Exit(0)
 		}
-		protocol.WriteFrame(c, &protocol.Request{V: 1, ID: 1, Op: "hello"})
-		var r protocol.Response
-		if err := protocol.ReadFrame(c, &r, 0); err != nil {
-			fmt.Println("read:", err)
-			os.Exit(0)
-		}
-		if r.Error != nil {
-			fmt.Println("error:", r.Error.Code)
-		} else {
+		pad, _ := strconv.Atoi(os.Getenv("PACER_TEST_PAD"))
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		r, err := c.Do(ctx, protocol.Request{Op: "hello", Name: strings.Repeat("x", pad)})
+		var perr *protocol.Error
+		switch {
+		case errors.As(err, &perr):
+			fmt.Println("error:", perr.Code)
+		case err != nil:
+			fmt.Println("failed:", err)
+		default:
 			fmt.Println("ok:", r.XML)
 		}
 		os.Exit(0)
@@ -63,6 +71,14 @@ func TestPeerCredentials(t *testing.T) {
 	}
 	if got := run(65534, 65534); got != "error: denied" {
 		t.Fatalf("nobody got %q, want error: denied", got)
+	}
+	// Also when the request is too large to be taken in before the
+	// server closes: the reason, not "broken pipe" or "connection reset".
+	os.Setenv("PACER_TEST_PAD", "4000000")
+	got := run(65534, 65534)
+	os.Unsetenv("PACER_TEST_PAD")
+	if got != "error: denied" {
+		t.Fatalf("nobody with a large request got %q, want error: denied", got)
 	}
 	if got := run(0, 0); got != "ok: hello:" {
 		t.Fatalf("root got %q", got)

@@ -18,6 +18,7 @@ import (
 	"slices"
 	"strconv"
 	"sync"
+	"time"
 
 	"golang.org/x/sys/unix"
 
@@ -47,6 +48,7 @@ type Server struct {
 	ctx     context.Context
 	cancel  context.CancelFunc
 	MaxSize int // frame limit; protocol.MaxFrame when 0
+	budget  *budget
 }
 
 // Listen creates the socket at path (mode 0660, group haclient when that
@@ -77,7 +79,7 @@ func Listen(path string, h Handler, log *slog.Logger) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("socket %s: %w", path, err)
 	}
-	s := &Server{ln: ln, h: h, log: log, gid: gid, conns: map[net.Conn]bool{}}
+	s := &Server{ln: ln, h: h, log: log, gid: gid, conns: map[net.Conn]bool{}, budget: newBudget(defaultBudget, budgetWait)}
 	if gid >= 0 {
 		_ = os.Chown(path, -1, gid)
 	}
@@ -169,13 +171,32 @@ func (s *Server) serve(c *net.UnixConn) {
 	who, user, ok := s.allowed(c)
 	if !ok {
 		s.log.Warn("socket client refused", "peer", who)
-		protocol.WriteFrame(c, &protocol.Response{Error: protocol.Errorf(protocol.CodeDenied,
-			"%s may not use pacerd: only root and members of group %s", who, Group)})
+		s.refuse(c, protocol.Errorf(protocol.CodeDenied,
+			"%s may not use pacerd: only root and members of group %s", who, Group))
 		return
 	}
 	for {
 		var req protocol.Request
-		err := protocol.ReadFrame(c, &req, s.MaxSize)
+		n, err := protocol.ReadFrameHeader(c, s.MaxSize)
+		var release func()
+		if err == nil {
+			if release, err = s.reserve(n); err != nil {
+				s.log.Warn("socket client request refused: no room", "peer", who, "bytes", n)
+				// Skip the body: the stream stays in step, and the client
+				// can try again once others are done.
+				if _, derr := io.CopyN(io.Discard, c, int64(n)); derr != nil {
+					return
+				}
+				if protocol.WriteFrame(c, &protocol.Response{Error: protocol.Errorf(protocol.CodeBusy, "%v", err)}) != nil {
+					return
+				}
+				continue
+			}
+			err = protocol.ReadFrameBody(c, n, &req)
+			if err != nil {
+				release()
+			}
+		}
 		switch {
 		case err == nil:
 		case errors.Is(err, io.EOF) || errors.Is(err, net.ErrClosed):
@@ -196,22 +217,47 @@ func (s *Server) serve(c *net.UnixConn) {
 			continue
 		}
 		if req.V > protocol.Version {
+			release()
 			protocol.WriteFrame(c, &protocol.Response{ID: req.ID, Error: protocol.Errorf(protocol.CodeVersion,
 				"protocol version %d not supported (pacerd speaks %d)", req.V, protocol.Version)})
 			continue
 		}
 		if req.Op == protocol.OpSubscribe {
+			release()
 			s.stream(c, req.ID)
 			return
 		}
 		req.User = user
 		resp := s.h.Handle(s.ctx, &req)
 		resp.ID = req.ID
+		// What a request costs (its frame, the decoded strings, what the
+		// handler parses from them) lives until it is answered.
+		req = protocol.Request{}
+		release()
 		if err := protocol.WriteFrame(c, resp); err != nil {
 			return
 		}
 	}
 }
+
+// refuse answers the client's first request with e and ends the
+// connection. The request is read first, and what follows drained for a
+// moment: a Unix socket closed with unread data resets its peer, which
+// would then see "connection reset by peer" instead of the reason.
+func (s *Server) refuse(c *net.UnixConn, e *protocol.Error) {
+	c.SetReadDeadline(time.Now().Add(refuseWait))
+	var req protocol.Request
+	_ = protocol.ReadFrame(c, &req, refuseFrame)
+	protocol.WriteFrame(c, &protocol.Response{ID: req.ID, Error: e})
+	c.CloseWrite()
+	io.Copy(io.Discard, io.LimitReader(c, protocol.MaxFrame+4))
+}
+
+// A refused client's first request is read only this far and this long.
+const (
+	refuseFrame = 64 << 10
+	refuseWait  = 2 * time.Second
+)
 
 func (s *Server) stream(c net.Conn, id uint64) {
 	ch, stop := s.h.Subscribe()

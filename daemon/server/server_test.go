@@ -7,6 +7,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -169,4 +170,60 @@ func (r *br) Read(p []byte) (int, error) {
 
 func quietLog() *slog.Logger {
 	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
+}
+
+// gate holds every "block" request until open is closed.
+type gate struct {
+	echo
+	open chan struct{}
+}
+
+func (g gate) Handle(ctx context.Context, req *protocol.Request) *protocol.Response {
+	if req.Op == "block" {
+		<-g.open
+	}
+	return g.echo.Handle(ctx, req)
+}
+
+func TestRequestsInFlightShareOneBudget(t *testing.T) {
+	g := gate{open: make(chan struct{})}
+	path := filepath.Join(t.TempDir(), "s.sock")
+	s, err := Listen(path, g, quietLog())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	s.budget = newBudget(1000, 200*time.Millisecond)
+	pad := strings.Repeat("x", 600)
+
+	a := dial(t, path)
+	if err := protocol.WriteFrame(a, &protocol.Request{V: 1, ID: 1, Op: "block", Name: pad}); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(50 * time.Millisecond) // a's frame is read and held
+
+	b := dial(t, path)
+	r := roundTrip(t, b, protocol.Request{V: 1, ID: 2, Op: "hello", Name: pad})
+	if r.Error == nil || r.Error.Code != protocol.CodeBusy {
+		t.Fatalf("a second large request while the first is in flight got %+v, want %s", r, protocol.CodeBusy)
+	}
+	// The refused body was skipped: the connection is still in step, and
+	// small requests still fit beside the large one.
+	if r := roundTrip(t, b, protocol.Request{V: 1, ID: 3, Op: "hello"}); r.Error != nil || r.ID != 3 || r.XML != "hello:" {
+		t.Fatalf("small request after a refusal: %+v", r)
+	}
+	// A request larger than the whole budget is refused at once.
+	if r := roundTrip(t, b, protocol.Request{V: 1, ID: 4, Op: "hello", Name: pad + pad}); r.Error == nil || r.Error.Code != protocol.CodeBusy {
+		t.Fatalf("a request over the budget got %+v", r)
+	}
+
+	close(g.open)
+	var ra protocol.Response
+	if err := protocol.ReadFrame(a, &ra, 0); err != nil || ra.ID != 1 || ra.Error != nil {
+		t.Fatalf("the held request: %+v %v", ra, err)
+	}
+	// Its room is given back once answered.
+	if r := roundTrip(t, b, protocol.Request{V: 1, ID: 5, Op: "hello", Name: pad}); r.Error != nil || r.ID != 5 {
+		t.Fatalf("a large request after the first was answered: %+v", r.Error)
+	}
 }

@@ -106,6 +106,9 @@ func (c *Client) Do(ctx context.Context, req protocol.Request) (*protocol.Respon
 	stop := context.AfterFunc(ctx, func() { c.conn.SetDeadline(time.Now()) })
 	defer stop()
 	if err := protocol.WriteFrame(c.conn, &req); err != nil {
+		if e := c.refusal(); e != nil {
+			return nil, e
+		}
 		return nil, c.ctxErr(ctx, fmt.Errorf("send %s: %w", req.Op, err))
 	}
 	var resp protocol.Response
@@ -113,7 +116,9 @@ func (c *Client) Do(ctx context.Context, req protocol.Request) (*protocol.Respon
 		if err := protocol.ReadFrame(c.conn, &resp, 0); err != nil {
 			return nil, c.ctxErr(ctx, fmt.Errorf("%s: read reply: %w", req.Op, err))
 		}
-		if resp.ID == req.ID {
+		// ID 0 answers no request: pacerd refusing the connection
+		// before it read one (denied, too large).
+		if resp.ID == req.ID || (resp.ID == 0 && resp.Error != nil) {
 			break
 		}
 	}
@@ -121,6 +126,19 @@ func (c *Client) Do(ctx context.Context, req protocol.Request) (*protocol.Respon
 		return &resp, resp.Error
 	}
 	return &resp, nil
+}
+
+// refusal reads the reason pacerd gave before it closed the connection
+// under a request that could not be sent whole (a refused user, a frame
+// too large), if it gave one.
+func (c *Client) refusal() *protocol.Error {
+	c.conn.SetReadDeadline(time.Now().Add(time.Second))
+	defer c.conn.SetReadDeadline(time.Time{})
+	var resp protocol.Response
+	if protocol.ReadFrame(c.conn, &resp, 0) != nil {
+		return nil
+	}
+	return resp.Error
 }
 
 func (c *Client) ctxErr(ctx context.Context, err error) error {

@@ -169,6 +169,7 @@ const (
 	CodeTimeout     = "timeout"     // the daemon gave up waiting
 	CodeFailed      = "failed"      // the operation ran and failed (fencing, agent)
 	CodeInternal    = "internal"
+	CodeBusy        = "busy" // the daemon's room for requests in flight is taken; retry later
 )
 
 // Error is a failed request. Current is the CIB version at the time of a
@@ -251,17 +252,33 @@ func WriteFrame(w io.Writer, v any) error {
 // fails with ErrFrameTooLarge without reading it; the caller should close
 // the connection since the stream is out of step.
 func ReadFrame(r io.Reader, v any, max int) error {
+	n, err := ReadFrameHeader(r, max)
+	if err != nil {
+		return err
+	}
+	return ReadFrameBody(r, n, v)
+}
+
+// ReadFrameHeader reads a frame's length, so that a reader can decide
+// whether it has room for the body before reading it. A length over max
+// (MaxFrame when 0) fails with ErrFrameTooLarge.
+func ReadFrameHeader(r io.Reader, max int) (int, error) {
 	if max <= 0 {
 		max = MaxFrame
 	}
 	var hdr [4]byte
 	if _, err := io.ReadFull(r, hdr[:]); err != nil {
-		return err
+		return 0, err
 	}
 	n := binary.BigEndian.Uint32(hdr[:])
 	if int64(n) > int64(max) {
-		return fmt.Errorf("frame of %d bytes (limit %d): %w", n, max, ErrFrameTooLarge)
+		return 0, fmt.Errorf("frame of %d bytes (limit %d): %w", n, max, ErrFrameTooLarge)
 	}
+	return int(n), nil
+}
+
+// ReadFrameBody reads the n bytes of JSON that follow a header into v.
+func ReadFrameBody(r io.Reader, n int, v any) error {
 	b := make([]byte, n)
 	if _, err := io.ReadFull(r, b); err != nil {
 		return fmt.Errorf("read frame body: %w", err)

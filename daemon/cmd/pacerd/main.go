@@ -3,6 +3,7 @@ package main
 
 import (
 	"os"
+	"runtime/debug"
 
 	"pacer/daemon"
 	"pacer/daemon/agenttools"
@@ -14,5 +15,14 @@ func main() {
 	if agenttools.Is(os.Args[0]) {
 		os.Exit(agenttools.Run(os.Args[0], os.Args[1:], os.Stdout, os.Stderr))
 	}
+	// The Go runtime lets the heap grow to twice what is live before it
+	// collects; after a burst of large requests that is hundreds of MB of
+	// garbage on a node whose live state is tens of MB. A soft limit makes
+	// the collector work harder near it instead (GOMEMLIMIT overrides).
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(softMemoryLimit)
+	}
 	os.Exit(daemon.Main(os.Args[1:]))
 }
+
+const softMemoryLimit = 192 << 20
