@@ -88,6 +88,17 @@ func TestMonitorFailureStandbyAndCleanup(t *testing.T) {
 	if got := c.dummyActive("m1"); len(got) != 1 {
 		t.Fatalf("m1 active on %v after cleanup", got)
 	}
+	// Cleanup reprobes: the probe that finds m1 running where it runs is
+	// recorded as m1's last failure (expected "not running", got "ok"),
+	// as Pacemaker records it, but it is no failed action: crm_mon lists
+	// none after a cleanup.
+	st, err := cl.Status(ctx(t, 5*time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(st.FailedActions) != 0 {
+		t.Errorf("failed actions after cleanup: %+v", st.FailedActions)
+	}
 }
 
 // Direct agent actions on another node, an admin's fencing request, and
