@@ -447,6 +447,12 @@ func (e *Executor) Forget(rsc string) {
 // Metadata returns an agent's meta-data, running the agent only the first
 // time.
 func (e *Executor) Metadata(agent string) (*AgentMeta, error) {
+	return e.MetadataContext(context.Background(), agent)
+}
+
+// MetadataContext is Metadata bounded by ctx: when it ends first, the
+// agent's process group is killed and the error wraps ctx's.
+func (e *Executor) MetadataContext(ctx context.Context, agent string) (*AgentMeta, error) {
 	a, err := ParseAgent(agent)
 	if err != nil {
 		return nil, err
@@ -458,7 +464,7 @@ func (e *Executor) Metadata(agent string) (*AgentMeta, error) {
 	if ok {
 		return m, nil
 	}
-	m, err = e.fetchMeta(a)
+	m, err = e.fetchMeta(ctx, a)
 	if err != nil {
 		return nil, err
 	}
@@ -468,7 +474,10 @@ func (e *Executor) Metadata(agent string) (*AgentMeta, error) {
 	return m, nil
 }
 
-func (e *Executor) fetchMeta(a Agent) (*AgentMeta, error) {
+// metaTimeout bounds an agent's meta-data when the caller sets no deadline.
+const metaTimeout = 30 * time.Second
+
+func (e *Executor) fetchMeta(ctx context.Context, a Agent) (*AgentMeta, error) {
 	switch a.Class {
 	case ClassSystemd:
 		return e.systemdMetaOf(a)
@@ -487,7 +496,14 @@ func (e *Executor) fetchMeta(a Agent) (*AgentMeta, error) {
 	if _, err := e.loc.Path(a); err != nil {
 		return nil, fmt.Errorf("meta-data: %w", err)
 	}
-	r := e.exec(nil, nil, Op{Agent: a.String(), Action: "meta-data", Timeout: 30 * time.Second}, int(e.callID.Add(1)))
+	timeout := metaTimeout
+	if d, ok := ctx.Deadline(); ok {
+		timeout = min(timeout, max(time.Until(d), time.Millisecond))
+	}
+	r := e.exec(ctx.Done(), ctx.Done(), Op{Agent: a.String(), Action: "meta-data", Timeout: timeout}, int(e.callID.Add(1)))
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("meta-data of %s: %w", a, err)
+	}
 	if r.Status != StatusDone || r.RC != OCFSuccess {
 		if r.Status == StatusNotInstalled {
 			return nil, fmt.Errorf("meta-data of %s: %s", a, r.ExitReason)

@@ -156,6 +156,15 @@ func reorder(args []string, valued map[string]bool) []string {
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
+	// Ctrl-C kills the agent's process group instead of leaving it behind.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return runCtx(ctx, args, stdout, stderr)
+}
+
+// runCtx is `ra run` until ctx ends: --timeout bounds the whole command,
+// the agent's meta-data (fetched to check the parameters) included.
+func runCtx(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	timeout := fs.Duration("timeout", 20*time.Second, "")
@@ -189,13 +198,6 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 		params[k] = v
 	}
-	if rc, ok := checkParams(agent, action, params, stderr); !ok {
-		return rc
-	}
-	rsc := *id
-	if rsc == "" {
-		rsc = agent.Type
-	}
 	level := slog.LevelWarn + 100 // the summary below says it all
 	if *verbose {
 		level = slog.LevelDebug
@@ -203,10 +205,19 @@ func run(args []string, stdout, stderr io.Writer) int {
 	ex := lrm.New(lrm.Config{Logger: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))})
 	defer ex.Close()
 
-	// Ctrl-C kills the agent's process group instead of leaving it behind.
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	r := ex.Exec(ctx, lrm.Op{Resource: rsc, Agent: agent.String(), Action: action, Timeout: *timeout,
+	deadline := time.Now().Add(*timeout)
+	metaCtx, cancel := context.WithDeadline(ctx, deadline)
+	defer cancel()
+	if rc, ok := checkParams(metaCtx, ex, agent, action, params, stderr); !ok {
+		return rc
+	}
+	rsc := *id
+	if rsc == "" {
+		rsc = agent.Type
+	}
+	// What is left of --timeout is the action's own timeout, so that it
+	// ends as a timeout ("Timed Out"), not as an interruption.
+	r := ex.Exec(ctx, lrm.Op{Resource: rsc, Agent: agent.String(), Action: action, Timeout: max(time.Until(deadline), time.Millisecond),
 		Interval: *interval, Depth: *depth, Params: params})
 	io.WriteString(stdout, r.Output)
 	if r.Stderr != "" {
@@ -242,7 +253,7 @@ var actionsNeedingConfig = map[string]bool{"start": true, "stop": true, "monitor
 // agent, naming it (Pacemaker's crm_resource leaves that to the agent,
 // whose message is often vaguer). Unknown names only warn: agents accept
 // parameters their meta-data forgets.
-func checkParams(agent lrm.Agent, action string, params map[string]string, stderr io.Writer) (int, bool) {
+func checkParams(ctx context.Context, ex *lrm.Executor, agent lrm.Agent, action string, params map[string]string, stderr io.Writer) (int, bool) {
 	if agent.Class != lrm.ClassOCF && agent.Class != lrm.ClassStonith {
 		if len(params) > 0 {
 			fmt.Fprintf(stderr, "pacer ra run: warning: %s agents take no parameters; ignored\n", agent.Class)
@@ -252,8 +263,16 @@ func checkParams(agent lrm.Agent, action string, params map[string]string, stder
 	if !actionsNeedingConfig[action] {
 		return 0, true
 	}
-	m, err := lrm.Metadata(agent.String())
+	m, err := ex.MetadataContext(ctx, agent.String())
 	if err != nil {
+		switch {
+		case errors.Is(err, context.DeadlineExceeded):
+			fmt.Fprintf(stderr, "pacer ra run: %s %s: --timeout reached while the agent's meta-data ran (killed)\n", agent, action)
+			return lrm.OCFErrGeneric, false
+		case errors.Is(err, context.Canceled):
+			fmt.Fprintf(stderr, "pacer ra run: %s %s: interrupted while the agent's meta-data ran (killed)\n", agent, action)
+			return lrm.OCFErrGeneric, false
+		}
 		if errors.Is(err, lrm.ErrUnknownAgent) {
 			fmt.Fprintf(stderr, "pacer ra run: %v\n", err)
 			return lrm.OCFErrInstalled, false

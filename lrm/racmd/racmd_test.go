@@ -2,11 +2,16 @@ package racmd
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"pacer/lrm"
 )
@@ -185,4 +190,69 @@ func TestComplete(t *testing.T) {
 			t.Errorf("Complete(%q) = %q, want %q", c.args, got, c.want)
 		}
 	}
+}
+
+// --timeout bounds the whole command: an agent whose meta-data hangs (it
+// is fetched to check the parameters) is killed, its whole process group,
+// when the timeout is reached, and so it is when the command is
+// interrupted (Ctrl-C) during the meta-data call.
+func TestRunTimeoutCoversMetadata(t *testing.T) {
+	t.Setenv("OCF_ROOT", testdata(t, "ocf"))
+	state := t.TempDir()
+	t.Setenv("PACER_TEST_STATE", state)
+	pidfile := filepath.Join(state, "SilentMeta.pid")
+
+	start := time.Now()
+	rc, out, errs := ra(t, "run", "ocf:pacertest:SilentMeta", "start", "--timeout", "500ms")
+	if took := time.Since(start); took > 10*time.Second {
+		t.Errorf("run --timeout 500ms took %s (meta-data has its own 30 s)", took)
+	}
+	if rc != lrm.OCFErrGeneric || !strings.Contains(errs, "--timeout reached") {
+		t.Errorf("rc %d\n%s%s", rc, out, errs)
+	}
+	groupGone(t, pidfile)
+
+	os.Remove(pidfile)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int)
+	var errb bytes.Buffer
+	go func() { done <- runCtx(ctx, []string{"ocf:pacertest:SilentMeta", "start", "--timeout", "60s"}, io.Discard, &errb) }()
+	for i := 0; ; i++ {
+		if _, err := os.Stat(pidfile); err == nil {
+			break
+		}
+		if i > 500 {
+			t.Fatal("the agent's meta-data never started")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	cancel() // what Ctrl-C does
+	select {
+	case rc := <-done:
+		if rc != lrm.OCFErrGeneric || !strings.Contains(errb.String(), "interrupted") {
+			t.Errorf("interrupted: rc %d %q", rc, errb.String())
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("an interrupted meta-data call did not end")
+	}
+	groupGone(t, pidfile)
+}
+
+// groupGone waits for the process group whose leader's pid is in pidfile
+// to be empty.
+func groupGone(t *testing.T, pidfile string) {
+	t.Helper()
+	b, err := os.ReadFile(pidfile)
+	if err != nil {
+		t.Fatalf("the agent wrote no pid: %v", err)
+	}
+	pgid, _ := strconv.Atoi(strings.TrimSpace(string(b)))
+	for i := 0; i < 500; i++ {
+		if syscall.Kill(-pgid, 0) != nil {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	syscall.Kill(-pgid, syscall.SIGKILL)
+	t.Errorf("process group %d of the agent outlived the command", pgid)
 }
