@@ -45,6 +45,7 @@ install: build
 	install -D -m 0755 bin/pacerd $(DESTDIR)$(PREFIX)/sbin/pacerd
 	install -D -m 0755 bin/pacer $(DESTDIR)$(PREFIX)/bin/pacer
 	install -D -m 0644 daemon/dist/pacerd.service $(DESTDIR)$(UNITDIR)/pacerd.service
+	install -D -m 0644 daemon/dist/pacerd-remote.service $(DESTDIR)$(UNITDIR)/pacerd-remote.service
 	install -d -m 0755 $(DESTDIR)$(PREFIX)/share/man/man8
 	install -m 0644 man/*.8 $(DESTDIR)$(PREFIX)/share/man/man8/
 	install -d -m 0750 $(DESTDIR)/etc/pacer

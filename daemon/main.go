@@ -15,6 +15,7 @@ import (
 	sddaemon "github.com/coreos/go-systemd/v22/daemon"
 
 	"pacer/daemon/config"
+	"pacer/daemon/remote"
 	"pacer/daemon/sandbox"
 	"pacer/share/keyfile"
 	"pacer/share/version"
@@ -28,6 +29,8 @@ func Main(args []string) int {
 			return sandbox.Main(args[1:], os.Stdout, os.Stderr)
 		case "keygen":
 			return keygen(args[1:], os.Stderr)
+		case "remote":
+			return remote.Main(args[1:], os.Stderr)
 		}
 	}
 	fs := flag.NewFlagSet("pacerd", flag.ContinueOnError)

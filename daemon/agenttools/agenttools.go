@@ -126,13 +126,12 @@ func crmNode(args []string, stdout, stderr io.Writer) int {
 			return 64
 		}
 	}
-	node := os.Getenv("PACER_NODE")
 	if want == "n" {
-		if node != "" {
+		if node := localNode(); node != "" {
 			fmt.Fprintln(stdout, node)
 			return 0
 		}
-		fmt.Fprintln(stderr, "crm_node: PACER_NODE is not set (run by pacerd's agents only)")
+		fmt.Fprintln(stderr, "crm_node: PACER_NODE is not set and pacerd did not say (run by pacerd's agents only)")
 		return 1
 	}
 	if want == "" {
@@ -164,6 +163,7 @@ func crmNode(args []string, stdout, stderr io.Writer) int {
 	}
 	switch want {
 	case "i":
+		node := localNode()
 		for _, m := range ms {
 			if m.Name == node {
 				fmt.Fprintln(stdout, m.ID)
@@ -287,7 +287,7 @@ func parseCrmAttribute(args []string) (*attrRequest, error) {
 		r.node = os.Getenv("OCF_RESKEY_CRM_meta_on_node")
 	}
 	if r.node == "" {
-		r.node = os.Getenv("PACER_NODE")
+		r.node = localNode()
 	}
 	if r.node == "" {
 		return nil, fmt.Errorf("no node (-N NODE)")
@@ -443,10 +443,10 @@ func attrdUpdater(args []string, stdout, stderr io.Writer) int {
 		return 0 // --refresh and the like
 	}
 	if node == "" {
-		node = os.Getenv("PACER_NODE")
+		node = localNode()
 	}
 	if node == "" {
-		fmt.Fprintln(stderr, "attrd_updater: PACER_NODE is not set (run by pacerd's agents only)")
+		fmt.Fprintln(stderr, "attrd_updater: PACER_NODE is not set and pacerd did not say (run by pacerd's agents only)")
 		return 69
 	}
 	cl, ctx, done, code := dial("attrd_updater", stderr)
@@ -476,6 +476,25 @@ func attrdUpdater(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// localNode is the name of the node the agent runs on: PACER_NODE, else
+// what the daemon answering PACER_SOCKET says. A remote node learns its
+// name only when the cluster connects (pacerd remote), so its agents ask.
+func localNode() string {
+	if n := os.Getenv("PACER_NODE"); n != "" {
+		return n
+	}
+	cl, ctx, done, _ := dial("crm_node", io.Discard)
+	if cl == nil {
+		return ""
+	}
+	defer done()
+	h, err := cl.Hello(ctx)
+	if err != nil {
+		return ""
+	}
+	return h.Node
 }
 
 // dial connects a tool to the pacerd that runs the agent (PACER_SOCKET),
