@@ -216,7 +216,9 @@ func TestRunTimeoutCoversMetadata(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan int)
 	var errb bytes.Buffer
-	go func() { done <- runCtx(ctx, []string{"ocf:pacertest:SilentMeta", "start", "--timeout", "60s"}, io.Discard, &errb) }()
+	go func() {
+		done <- runCtx(ctx, []string{"ocf:pacertest:SilentMeta", "start", "--timeout", "60s"}, io.Discard, &errb)
+	}()
 	for i := 0; ; i++ {
 		if _, err := os.Stat(pidfile); err == nil {
 			break

@@ -62,4 +62,3 @@ func TestOnlyTheSameKeyAndPurposeConnect(t *testing.T) {
 		t.Fatal("a 5-byte key was accepted")
 	}
 }
-
