@@ -22,6 +22,7 @@ import (
 	"pacer/daemon/controller"
 	"pacer/daemon/fencer"
 	"pacer/daemon/membership"
+	"pacer/daemon/peinput"
 	"pacer/daemon/server"
 	"pacer/lrm"
 	"pacer/share/cib"
@@ -48,6 +49,9 @@ type Node struct {
 	sched controller.Scheduler
 	view  func(doc *xmltree.Document, now time.Time) (*clusterview.Snapshot, error)
 	hub   *hub
+	// peInputs keeps the scheduler's inputs; only the controller's
+	// goroutine (saveSchedulerInput) touches it.
+	peInputs *peinput.Store
 
 	mu        sync.Mutex
 	doc       *xmltree.Document
@@ -451,6 +455,7 @@ func (n *Node) becomeDC() {
 	n.dcReady = true
 	c := controller.New(n.sched, (*dcHost)(n), n.log.With("component", "controller"), n.lastTID)
 	c.Recheck = n.recheckInterval
+	c.SaveInput = n.saveSchedulerInput
 	n.ctrl = c
 	n.mu.Unlock()
 	c.Start()

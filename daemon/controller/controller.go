@@ -55,6 +55,9 @@ type Controller struct {
 	// Recheck is cluster-recheck-interval: rerun even when nothing changed,
 	// so time-based rules and failure-timeout act.
 	Recheck func() time.Duration
+	// SaveInput, when set, keeps each run's input (Pacemaker's
+	// pe-input-N, pe-error-N when the run failed) and says where.
+	SaveInput func(doc *xmltree.Document, failed bool) string
 
 	kick   chan struct{}
 	abort  chan struct{}
@@ -223,8 +226,12 @@ func (c *Controller) runOnce() bool {
 	}
 	doc := c.host.CIB()
 	g, err := c.sched(doc, time.Now())
+	input := ""
+	if c.SaveInput != nil {
+		input = c.SaveInput(doc, err != nil)
+	}
 	if err != nil {
-		c.log.Error("scheduler failed; will retry", "err", err)
+		c.log.Error("scheduler failed; will retry", "err", err, "input", input)
 		select {
 		case <-c.ctx.Done():
 		case <-time.After(2 * time.Second):
@@ -249,7 +256,7 @@ func (c *Controller) runOnce() bool {
 	}
 	c.tid++
 	g.TransitionID = c.tid
-	c.log.Info("transition start", "transition", g.TransitionID, "actions", len(g.Actions))
+	c.log.Info("transition start", "transition", g.TransitionID, "actions", len(g.Actions), "input", input)
 	c.host.Transition(g.TransitionID, len(g.Actions), 0, true)
 	aborted, failed := c.execute(g)
 	c.log.Info("transition end", "transition", g.TransitionID, "aborted", aborted)

@@ -13,6 +13,7 @@ import (
 
 	"pacer/daemon/sandbox"
 	"pacer/share/client"
+	"pacer/share/xmltree"
 )
 
 func TestElectionReplicationAndReadBack(t *testing.T) {
@@ -50,6 +51,34 @@ func TestElectionReplicationAndReadBack(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+// The DC keeps each scheduler run's input as Pacemaker does, compressed
+// and numbered, readable by crm_simulate and pacer simulate.
+func TestDCKeepsSchedulerInputs(t *testing.T) {
+	c := startCluster(t, 2, false)
+	dc := c.oneDC(10*time.Second, "n1", "n2")
+	cl := c.dial(dc)
+	write(t, func() (client.Version, error) {
+		return cl.ReplaceConfiguration(ctx(t, 10*time.Second), config(t, false, dummy("kept")), client.Version{})
+	})
+	c.runningOnce(dc, "kept", 20*time.Second)
+	eventually(t, 10*time.Second, "an input with kept", func() error {
+		files, _ := filepath.Glob(filepath.Join(c.dir, dc, "state", "pengine", "pe-input-*.bz2"))
+		for _, f := range files {
+			doc, err := xmltree.ParseFile(f)
+			if err != nil {
+				return fmt.Errorf("%s: %v", f, err)
+			}
+			if doc.Root.FindID("kept") != nil {
+				return nil
+			}
+		}
+		return fmt.Errorf("none of %v holds kept", files)
+	})
+	if _, err := os.Stat(filepath.Join(c.dir, dc, "state", "pengine", "pe-input.last")); err != nil {
+		t.Error(err)
+	}
 }
 
 func seq(path string) int {

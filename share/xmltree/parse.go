@@ -2,6 +2,7 @@ package xmltree
 
 import (
 	"bytes"
+	"compress/bzip2"
 	"fmt"
 	"io"
 	"os"
@@ -34,6 +35,13 @@ func ParseFile(path string) (*Document, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
+	}
+	if bytes.HasPrefix(data, []byte("BZh")) {
+		// Pacemaker keeps the scheduler's inputs bzip2-compressed
+		// (pe-input-N.bz2), and its tools read them as they are.
+		if data, err = io.ReadAll(bzip2.NewReader(bytes.NewReader(data))); err != nil {
+			return nil, fmt.Errorf("%s: bzip2: %w", path, err)
+		}
 	}
 	// The buffer is ours and never written again, so the parser may
 	// share it instead of copying it.
