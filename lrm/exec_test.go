@@ -521,3 +521,28 @@ func TestMetadataNotCutByOutputCap(t *testing.T) {
 		t.Errorf("actions: %+v", m.Actions)
 	}
 }
+
+// A resource deleted while it runs is stopped with no parameters (the
+// configuration no longer has them): the stop uses those it last ran
+// with, so the agent finds what to stop instead of failing (which would
+// get the node fenced for a planned change).
+func TestStopWithoutParametersUsesThoseItRanWith(t *testing.T) {
+	needFile(t, filepath.Join(heartbeatDir, "Dummy"), "resource-agents")
+	e, _ := nodeExec(t, Config{})
+	state := filepath.Join(t.TempDir(), "custom.state")
+	r := e.Exec(context.Background(), Op{Resource: "gone", Agent: "ocf:heartbeat:Dummy", Action: "start",
+		Params: map[string]string{"state": state}})
+	if !r.OK() {
+		t.Fatal(r)
+	}
+	if _, err := os.Stat(state); err != nil {
+		t.Fatal(err)
+	}
+	r = e.Exec(context.Background(), Op{Resource: "gone", Agent: "ocf:heartbeat:Dummy", Action: "stop"})
+	if !r.OK() {
+		t.Fatal(r)
+	}
+	if _, err := os.Stat(state); err == nil {
+		t.Fatal("the stop without parameters left the resource running (its state file is still there)")
+	}
+}

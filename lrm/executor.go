@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -138,6 +139,7 @@ type Executor struct {
 	mu      sync.Mutex
 	locks   map[string]chan struct{}
 	history map[string]map[string]Result // rsc → op key → last result
+	params  map[string]map[string]string // rsc → parameters it last ran with
 	meta    map[string]*AgentMeta
 	rec     map[recKey]*recurring
 
@@ -188,6 +190,7 @@ func New(cfg Config) *Executor {
 		log:     cfg.Logger.With("component", "lrm"),
 		locks:   map[string]chan struct{}{},
 		history: map[string]map[string]Result{},
+		params:  map[string]map[string]string{},
 		meta:    map[string]*AgentMeta{},
 		rec:     map[recKey]*recurring{},
 	}
@@ -297,6 +300,7 @@ func (e *Executor) exec(abortQueue, killRun <-chan struct{}, op Op, callID int) 
 		}
 	}
 	res.QueueTime = time.Since(queued)
+	op = e.withRunParams(op)
 
 	switch a.Class {
 	case ClassSystemd:
@@ -318,7 +322,43 @@ func (e *Executor) exec(abortQueue, killRun <-chan struct{}, op Op, callID int) 
 		e.log.Debug("operation result", "op", res.Key(), "call", callID, "rc", res.RC, "exec_ms", res.ExecTime.Milliseconds())
 	}
 	e.record(res)
+	e.keepRunParams(op, res)
 	return res
+}
+
+// withRunParams gives a stop that comes without parameters those the
+// resource last ran with here. A resource deleted from the configuration
+// while running (an orphan) is stopped so, and most agents need their
+// parameters to find what to stop (Filesystem its device, IPaddr2 its
+// address): without them the stop fails and the node is fenced for a
+// planned change. Pacemaker's controller keeps them for the same reason.
+func (e *Executor) withRunParams(op Op) Op {
+	if op.Action != "stop" || len(op.Params) > 0 || op.Resource == "" {
+		return op
+	}
+	e.mu.Lock()
+	p := e.params[op.Resource]
+	e.mu.Unlock()
+	if p != nil {
+		op.Params = maps.Clone(p)
+		e.log.Info("stopping with the parameters it last ran with", "rsc", op.Resource)
+	}
+	return op
+}
+
+// keepRunParams remembers the parameters of an operation that ran the
+// resource here, for withRunParams.
+func (e *Executor) keepRunParams(op Op, res Result) {
+	if op.Resource == "" || len(op.Params) == 0 || res.Status != StatusDone {
+		return
+	}
+	switch op.Action {
+	case "stop", "meta-data", "metadata", "validate-all":
+		return
+	}
+	e.mu.Lock()
+	e.params[op.Resource] = maps.Clone(op.Params)
+	e.mu.Unlock()
 }
 
 // execScript runs an executable agent: ocf, lsb, or a fence agent.
