@@ -94,9 +94,10 @@ func logicalLines(data []byte) ([]numbered, error) {
 		line := sc.Text()
 		if cur.Len() == 0 {
 			start = n
-			if t := strings.TrimSpace(line); t == "" || strings.HasPrefix(t, "#") {
-				continue
-			}
+		}
+		// Blank and comment lines, also inside a continued line.
+		if t := strings.TrimSpace(line); t == "" || strings.HasPrefix(t, "#") {
+			continue
 		}
 		if i := strings.Index(line, "#"); i >= 0 && (i == 0 || line[i-1] == ' ' || line[i-1] == '\t') {
 			line = line[:i]
@@ -443,7 +444,11 @@ var hbScripts = map[string]hbScript{
 		return out, nil
 	})},
 	"IPv6addr": {"ocf:heartbeat:IPv6addr", required(1, func(a []string) ([]nv, error) {
-		parts := strings.Split(a[0], "/")
+		// The address's own "::" was taken for separators: put it back.
+		parts := strings.Split(strings.Join(a, "::"), "/")
+		if net.ParseIP(parts[0]) == nil {
+			return nil, fmt.Errorf("%q is not an IPv6 address", parts[0])
+		}
 		out := []nv{{"ipv6addr", parts[0]}}
 		if len(parts) > 1 {
 			out = append(out, nv{"cidr_netmask", parts[1]})
@@ -623,7 +628,9 @@ func (h *hb) resourceLine(where, node string, tokens []string) {
 		gid = h.id("group_" + members[0].ID())
 		h.add(h.group(gid, members, nil))
 		h.groups = append(h.groups, gid)
-		h.location(gid, node, "100")
+		if len(h.nodes) == 0 || h.nodeSet[node] {
+			h.location(gid, node, "100")
+		}
 	}
 	for _, ms := range drbds {
 		if gid == "" {
@@ -683,7 +690,7 @@ func (h *hb) settle() {
 	} else {
 		for _, r := range h.hbNodeRefs {
 			if !h.nodeSet[r.name] {
-				h.note(r.where, Approximated, "node %q is not a node of ha.cf: its group's preference points nowhere", r.name)
+				h.note(r.where, Approximated, "node %q is not a node of ha.cf: its group prefers no node", r.name)
 			}
 		}
 	}
