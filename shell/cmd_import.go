@@ -231,11 +231,56 @@ func (s *session) applyImport(ctx context.Context, imported *xmltree.Document) e
 		return err
 	}
 	cur := configuration(doc)
-	if rs := cur.Child("resources"); rs != nil && len(rs.Children) > 0 && !s.force {
-		return fmt.Errorf("the cluster has %d resource(s) already: --apply replaces the whole configuration (use --force, or `configure load update` with -o crm output)", len(rs.Children))
-	}
 	orig := doc.Root.Clone()
 	newCfg := imported.Root.Child("configuration").Clone()
+	// The cluster's own fence devices (a fresh cluster may have one) stay
+	// when the input brings none; any other resource means the cluster is
+	// in use, and replacing its configuration needs --force.
+	importedFencing := newCfg.Child("resources").Find(isFenceDevice) != nil
+	var kept []*xmltree.Element
+	if rs := cur.Child("resources"); rs != nil {
+		var others []string
+		for _, r := range rs.Children {
+			if isFenceDevice(r) && !importedFencing {
+				kept = append(kept, r)
+			} else if isResource(r) {
+				others = append(others, r.ID())
+			}
+		}
+		if len(others) > 0 && !s.force {
+			return fmt.Errorf("the cluster has %d resource(s) already (%s): --apply replaces the whole configuration (use --force, or `configure load update` with -o crm output)",
+				len(others), strings.Join(others, ", "))
+		}
+	}
+	keptIDs := map[string]bool{}
+	for _, r := range kept {
+		newCfg.Child("resources").Insert(0, r.Clone())
+		keptIDs[r.ID()] = true
+	}
+	if len(kept) > 0 {
+		// Their constraints and levels come along; fencing stays as the
+		// cluster had it instead of being disabled.
+		if cs := cur.Child("constraints"); cs != nil {
+			for _, c := range cs.Children {
+				if keptIDs[c.Attr("rsc")] {
+					newCfg.Child("constraints").Append(c.Clone())
+				}
+			}
+		}
+		if ft := cur.Child("fencing-topology"); ft != nil {
+			newCfg.Append(ft.Clone())
+		}
+		for _, set := range newCfg.Child("crm_config").Children {
+			for _, p := range set.Children {
+				if n := p.Attr("name"); n == "stonith-enabled" || n == "fencing-enabled" {
+					set.Remove(p)
+					break
+				}
+			}
+		}
+		fmt.Fprintf(s.stderr, "INFO: the input has no fence device: the cluster's own (%s) are kept, and fencing stays as the cluster has it\n",
+			strings.Join(keys(keptIDs), ", "))
+	}
 	members := map[string]bool{}
 	if n := cur.Child("nodes"); n != nil {
 		for _, e := range n.Children {
@@ -261,6 +306,10 @@ func (s *session) applyImport(ctx context.Context, imported *xmltree.Document) e
 		return errors.New("not applied (confirm, or use --yes)")
 	}
 	return s.commitDoc(ctx, doc, base, s.force)
+}
+
+func isFenceDevice(e *xmltree.Element) bool {
+	return e.Name == "primitive" && e.Attr("class") == "stonith"
 }
 
 // setProperty sets a cluster option in crm_config's first property set.
