@@ -402,3 +402,21 @@ func name(x string) string {
 	}
 	return d.Root.Attr("name")
 }
+
+// TestMappingsNameEveryType keeps the man page's table complete: every
+// rgmanager type and Heartbeat script the importers convert is in it.
+func TestMappingsNameEveryType(t *testing.T) {
+	for typ := range rgTypes {
+		if typ == "drbd" {
+			continue // reported, not converted
+		}
+		if !strings.Contains(Mappings, "\n  "+typ+" ") && !strings.Contains(Mappings, ", "+typ+" ") && !strings.Contains(Mappings, "  "+typ+",") {
+			t.Errorf("rgmanager type %s missing from Mappings", typ)
+		}
+	}
+	for name := range hbScripts {
+		if !strings.Contains(Mappings, name) {
+			t.Errorf("Heartbeat script %s missing from Mappings", name)
+		}
+	}
+}
