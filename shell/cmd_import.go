@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"strings"
 
-	"pacer/lrm"
 	"pacer/share/atomicfile"
 	"pacer/share/cib"
 	"pacer/share/xmltree"
@@ -66,20 +65,6 @@ func (s *session) importFlags(args []string) (*importFlags, error) {
 		return nil, usagef("output format %q: xml or crm", f.format)
 	}
 	return f, nil
-}
-
-// agentParams answers the importers' question about an agent's parameters
-// from its meta-data, when the agent is installed here.
-func agentParams(agent string) (map[string]bool, bool) {
-	m, err := lrm.Metadata(agent)
-	if err != nil || m == nil || m.Synthesized {
-		return nil, false
-	}
-	names := map[string]bool{}
-	for _, p := range m.Parameters {
-		names[p.Name] = true
-	}
-	return names, true
 }
 
 func (s *session) cmdImportHeartbeat(ctx context.Context, inv *cmdtree.Invocation) error {
@@ -153,7 +138,7 @@ func (s *session) cmdImportHeartbeat(ctx context.Context, inv *cmdtree.Invocatio
 			}
 		}
 	}
-	res, err := importer.Heartbeat(in, importer.Options{Params: agentParams})
+	res, err := importer.Heartbeat(in, importer.Options{Agent: importer.InstalledAgent})
 	if err != nil {
 		return err
 	}
@@ -177,7 +162,7 @@ func (s *session) cmdImportCMAN(ctx context.Context, inv *cmdtree.Invocation) er
 	if err != nil {
 		return fmt.Errorf("import cman: %w", err)
 	}
-	res, err := importer.CMAN(data, name, importer.Options{Params: agentParams})
+	res, err := importer.CMAN(data, name, importer.Options{Agent: importer.InstalledAgent})
 	if err != nil {
 		return err
 	}

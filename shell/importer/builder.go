@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 
+	"pacer/lrm"
 	"pacer/share/xmltree"
 )
 
@@ -63,10 +64,38 @@ type Result struct {
 
 // Options are what an importer asks of the machine it runs on.
 type Options struct {
-	// Params returns the parameter names an agent ("ocf:heartbeat:IPaddr2",
-	// "stonith:fence_ipmilan") accepts; ok is false when the agent is not
-	// installed here, and the parameters are then not checked.
-	Params func(agent string) (names map[string]bool, ok bool)
+	// Agent describes an agent ("ocf:heartbeat:IPaddr2",
+	// "stonith:fence_ipmilan"); ok is false when it is not installed here,
+	// and its parameters are then not checked.
+	Agent func(agent string) (info AgentInfo, ok bool)
+}
+
+// InstalledAgent answers from the meta-data of the agents installed on
+// this machine (what `pacer import` passes as Options.Agent).
+func InstalledAgent(agent string) (AgentInfo, bool) {
+	m, err := lrm.Metadata(agent)
+	if err != nil || m == nil || m.Synthesized {
+		return AgentInfo{}, false
+	}
+	info := AgentInfo{Params: map[string]bool{}, Timeouts: map[string]string{}}
+	for _, p := range m.Parameters {
+		info.Params[p.Name] = true
+	}
+	for _, a := range m.Actions {
+		// The first of several monitor variants.
+		if _, seen := info.Timeouts[a.Name]; !seen && a.Timeout != "" {
+			info.Timeouts[a.Name] = a.Timeout
+		}
+	}
+	return info, true
+}
+
+// AgentInfo is what the importers use of an agent's meta-data.
+type AgentInfo struct {
+	Params map[string]bool
+	// Timeouts the agent advises per action ("start": "90s"); empty when
+	// it advises none.
+	Timeouts map[string]string
 }
 
 // builder assembles a CIB and the notes about it.
@@ -252,7 +281,14 @@ func (b *builder) element(p *primitive) *xmltree.Element {
 		e.SetAttr("provider", provider)
 	}
 	e.SetAttr("type", typ)
-	b.checkParams(p)
+	info, installed := AgentInfo{}, false
+	if b.opts.Agent != nil {
+		info, installed = b.opts.Agent(p.agent)
+	}
+	b.checkParams(p, info, installed)
+	if installed {
+		p.ops = advisedOps(p.ops, info.Timeouts)
+	}
 	b.nvset(e, "instance_attributes", p.id, p.params)
 	b.nvset(e, "meta_attributes", p.id, p.meta)
 	if len(p.ops) > 0 {
@@ -271,15 +307,37 @@ func (b *builder) element(p *primitive) *xmltree.Element {
 	return e
 }
 
-func (b *builder) checkParams(p *primitive) {
-	if b.opts.Params == nil || len(p.params) == 0 {
+// advisedOps raises the operations' timeouts to what the agent advises
+// and adds start and stop operations where it advises more than
+// Pacemaker's default of 20s (a file system check, a database recovery).
+func advisedOps(ops []op, advised map[string]string) []op {
+	longer := func(a, b string) bool {
+		x, err1 := seconds(a)
+		y, err2 := seconds(b)
+		return err1 == nil && err2 == nil && x > y
+	}
+	for i := range ops {
+		if t := advised[ops[i].name]; t != "" && longer(t, ops[i].timeout) {
+			ops[i].timeout = t
+		}
+	}
+	for _, a := range []string{"start", "stop"} {
+		if t := advised[a]; t != "" && longer(t, "20s") {
+			ops = append(ops, op{name: a, interval: "0s", timeout: t})
+		}
+	}
+	return ops
+}
+
+func (b *builder) checkParams(p *primitive, info AgentInfo, installed bool) {
+	if b.opts.Agent == nil || len(p.params) == 0 {
 		return
 	}
 	class, _, _ := agentParts(p.agent)
 	if class == "lsb" || class == "systemd" || class == "service" {
 		return
 	}
-	names, ok := b.opts.Params(p.agent)
+	names, ok := info.Params, installed
 	if !ok {
 		if !b.checked[p.agent] {
 			b.checked[p.agent] = true

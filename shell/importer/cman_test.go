@@ -10,7 +10,7 @@ import (
 
 func cmanImport(t *testing.T, conf string) *Result {
 	t.Helper()
-	r, err := CMAN([]byte(conf), "cluster.conf", Options{Params: installedParams})
+	r, err := CMAN([]byte(conf), "cluster.conf", Options{Agent: InstalledAgent})
 	if err != nil {
 		t.Fatalf("import: %v", err)
 	}
@@ -45,7 +45,7 @@ func onFail(t *testing.T, r *Result, rsc string) string {
 // switches per node, NFS, web and database services with shared global
 // resources, failover domains of every kind, an exclusive service, a VM.
 func TestCMANRealistic(t *testing.T) {
-	r, err := CMAN(testdata(t, "cluster.conf"), "cluster.conf", Options{Params: installedParams})
+	r, err := CMAN(testdata(t, "cluster.conf"), "cluster.conf", Options{Agent: InstalledAgent})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,6 +105,21 @@ func TestCMANRealistic(t *testing.T) {
 		"db-reports": "ocf:heartbeat:mysql", "db-pg": "ocf:heartbeat:pgsql", "nfs-vg_nfs": "ocf:heartbeat:LVM-activate"} {
 		if e := find(r, rsc); e == nil || agentOf(e) != want {
 			t.Errorf("%s: want %s", rsc, want)
+		}
+	}
+	// Operation timeouts follow what the installed agent advises.
+	if info, ok := InstalledAgent("ocf:heartbeat:LVM-activate"); ok {
+		var start, mon string
+		for _, o := range find(r, "nfs-vg_nfs").Child("operations").Children {
+			switch o.Attr("name") {
+			case "start":
+				start = o.Attr("timeout")
+			case "monitor":
+				mon = o.Attr("timeout")
+			}
+		}
+		if start != info.Timeouts["start"] || mon != info.Timeouts["monitor"] {
+			t.Errorf("LVM-activate start timeout %q monitor %q, agent advises %q %q", start, mon, info.Timeouts["start"], info.Timeouts["monitor"])
 		}
 	}
 	if !hasNote(r, Info, "shared by services nfs, web") {

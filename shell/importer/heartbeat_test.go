@@ -18,7 +18,7 @@ func hbImport(t *testing.T, hacf, haresources, authkeys string) *Result {
 	if authkeys != "" {
 		in.Authkeys = []byte(authkeys)
 	}
-	r, err := Heartbeat(in, Options{Params: installedParams})
+	r, err := Heartbeat(in, Options{Agent: InstalledAgent})
 	if err != nil {
 		t.Fatalf("import: %v", err)
 	}
@@ -31,7 +31,7 @@ func TestHeartbeatRealistic(t *testing.T) {
 	r, err := Heartbeat(HeartbeatInput{
 		HaCf: testdata(t, "ha.cf"), Haresources: testdata(t, "haresources"), Authkeys: testdata(t, "authkeys"),
 		AuthkeysPerm: 0o600,
-	}, Options{Params: installedParams})
+	}, Options{Agent: InstalledAgent})
 	if err != nil {
 		t.Fatal(err)
 	}

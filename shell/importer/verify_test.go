@@ -8,24 +8,9 @@ import (
 	"strings"
 	"testing"
 
-	"pacer/lrm"
 	"pacer/share/cib"
 	"pacer/share/xmltree"
 )
-
-// installedParams checks parameters against the agents installed here,
-// as `pacer import` does.
-func installedParams(agent string) (map[string]bool, bool) {
-	m, err := lrm.Metadata(agent)
-	if err != nil || m == nil || m.Synthesized {
-		return nil, false
-	}
-	out := map[string]bool{}
-	for _, p := range m.Parameters {
-		out[p.Name] = true
-	}
-	return out, true
-}
 
 func testdata(t *testing.T, name string) []byte {
 	t.Helper()
