@@ -231,3 +231,45 @@ func TestImportApplyOnSandbox(t *testing.T) {
 	locate("svc", "n2")
 	checkOn("n2", "n1")
 }
+
+// TestImportCommand: the command's outputs and --apply on a CIB file.
+func TestImportCommand(t *testing.T) {
+	dir := t.TempDir()
+	conf := filepath.Join(dir, "cluster.conf")
+	os.WriteFile(conf, []byte(`<cluster name="c" config_version="1">
+  <clusternodes><clusternode name="x" nodeid="1"/><clusternode name="y" nodeid="2"/></clusternodes>
+  <rm><service name="s" autostart="0"><ip address="10.0.0.1"/><script name="a" file="/etc/init.d/a"/></service></rm>
+</cluster>`), 0o644)
+	r := run(t, "", "", "import", "cman", conf)
+	if r.code != 0 || !strings.HasPrefix(r.stdout, "<cib ") || !strings.Contains(r.stdout, `<group id="s">`) {
+		t.Fatalf("XML output: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if !strings.Contains(r.stderr, "no fencing device") || !strings.Contains(r.stderr, "stonith-enabled=false") {
+		t.Errorf("notes missing on stderr:\n%s", r.stderr)
+	}
+	r = run(t, "", "", "import", "cman", "-o", "crm", "--conf", filepath.Join(dir, "pacer.conf"), conf)
+	if r.code != 0 || !strings.Contains(r.stdout, "group s s-ip-10.0.0.1 s-a") || !strings.Contains(r.stdout, "target-role=Stopped") {
+		t.Fatalf("crm output: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if b, err := os.ReadFile(filepath.Join(dir, "pacer.conf")); err != nil || !strings.Contains(string(b), `cluster_name = "c"`) {
+		t.Errorf("--conf: %v %s", err, b)
+	}
+	if r := run(t, "", "", "import", "cman", filepath.Join(dir, "missing.conf")); r.code != 1 || !strings.Contains(r.stderr, "missing.conf") {
+		t.Errorf("missing file: exit %d %s", r.code, r.stderr)
+	}
+	// --apply on a CIB file: shown, confirmed, stored.
+	cib := filepath.Join(dir, "cib.xml")
+	os.WriteFile(cib, []byte(`<cib crm_feature_set="3.17.4" validate-with="pacemaker-3.9" epoch="1" num_updates="0" admin_epoch="0"><configuration><crm_config/><nodes><node id="1" uname="x"/><node id="2" uname="y"/></nodes><resources/><constraints/></configuration><status/></cib>`), 0o644)
+	if r := run(t, cib, "", "import", "cman", "--apply", conf); r.code == 0 || !strings.Contains(r.stderr, "not applied") {
+		t.Errorf("--apply without a terminal or --yes must refuse: exit %d\n%s", r.code, r.stderr)
+	}
+	if r := run(t, cib, "", "import", "cman", "--apply", "-y", conf); r.code != 0 {
+		t.Fatalf("--apply -y: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if show := run(t, cib, "", "configure", "show").stdout; !strings.Contains(show, "group s ") || !strings.Contains(show, "stonith-enabled=false") {
+		t.Errorf("after --apply:\n%s", show)
+	}
+	if r := run(t, cib, "", "import", "cman", "--apply", "-y", conf); r.code == 0 || !strings.Contains(r.stderr, "resource(s) already") {
+		t.Errorf("second --apply must refuse without --force: exit %d\n%s", r.code, r.stderr)
+	}
+}
