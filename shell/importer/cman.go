@@ -889,9 +889,9 @@ func (c *cm) service(s *xmltree.Element) error {
 	// before them.
 	var main []*xmltree.Element
 	type subtree struct {
-		root    member
-		members []*xmltree.Element
-		prev    string
+		root       member
+		members    []*xmltree.Element
+		prev, next string // the service's members started before and after it
 	}
 	var subs []*subtree
 	var cur *subtree
@@ -901,6 +901,11 @@ func (c *cm) service(s *xmltree.Element) error {
 			main = append(main, m.el)
 			prev = m.el.ID()
 			cur = nil
+			for _, st := range subs {
+				if st.next == "" {
+					st.next = prev
+				}
+			}
 			continue
 		}
 		if m.subtreeRoot {
@@ -954,6 +959,11 @@ func (c *cm) service(s *xmltree.Element) error {
 			first = st.prev
 		}
 		c.order("order-"+first+"-before-"+sid, "Mandatory", first, "start", sid, "start")
+		if st.next != "" {
+			// What rgmanager started after the subtree still starts after
+			// it, but is not restarted with it.
+			c.order("order-"+sid+"-before-"+st.next, "Optional", sid, "start", st.next, "start")
+		}
 	}
 	return nil
 }

@@ -435,3 +435,26 @@ func TestMappingsNameEveryType(t *testing.T) {
 		}
 	}
 }
+
+// TestCMANIndependentSubtreeInTheMiddle: a subtree between two resources
+// starts after the one before it (and restarts with it) and before the
+// one after it (which does not restart with it).
+func TestCMANIndependentSubtreeInTheMiddle(t *testing.T) {
+	r := cmanImport(t, `<cluster name="c"><clusternodes><clusternode name="a" nodeid="1"/></clusternodes>
+<rm><service name="s">
+  <script name="app" file="/etc/init.d/app"/>
+  <ip address="10.0.0.1" __independent_subtree="1"/>
+  <fs name="d" device="/dev/x" mountpoint="/d" fstype="ext4"/>
+</service></rm></cluster>`)
+	verifyBoth(t, r)
+	if got := members(t, r, "s"); !slices.Equal(got, []string{"s-d", "s-app"}) {
+		t.Errorf("service group %v", got)
+	}
+	orders := map[string]string{}
+	for _, o := range constraints(r, "rsc_order") {
+		orders[o.Attr("first")+" "+o.Attr("then")] = o.Attr("kind")
+	}
+	if orders["s-d s-s-ip-10.0.0.1"] != "Mandatory" || orders["s-s-ip-10.0.0.1 s-app"] != "Optional" {
+		t.Errorf("orders %v", orders)
+	}
+}

@@ -90,7 +90,9 @@ rgmanager <rm>:
   exclusive=1                  -INFINITY colocation of every other service with it
   depend=service:S             order S then this (depend_mode=soft: Optional)
   __independent_subtree=1      own group, colocated with the service, after its
-                               predecessor; =2 also on-fail=stop; __max_restarts,
+                               predecessor, before its successor (Optional order:
+                               its restarts leave the successor alone); =2 also
+                               on-fail=stop; __max_restarts,
                                __restart_expire_time: its migration-threshold,
                                failure-timeout
   failoverdomain               location per member: 100, or 100 per priority step
