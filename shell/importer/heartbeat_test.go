@@ -312,3 +312,35 @@ func TestHeartbeatErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestHeartbeatStonithPluginsAndDRBDAlone: each STONITH plugin with a fence
+// agent counterpart, and a line holding only a DRBD disk.
+func TestHeartbeatStonithPluginsAndDRBDAlone(t *testing.T) {
+	r := hbImport(t, `node a b
+stonith_host * apcmaster 10.0.0.5 apc apcpw
+stonith_host a wti_nps 10.0.0.6 pw
+stonith_host b apcmastersnmp 10.0.0.7 161 private
+stonith_host a ipmilan b 10.0.0.8 623 md5 admin root pw
+`, "a drbddisk::r5\n", "")
+	verifyBoth(t, r)
+	for rsc, want := range map[string]string{"fence-apcmaster": "stonith:fence_apc", "fence-wti_nps": "stonith:fence_wti",
+		"fence-apcmastersnmp": "stonith:fence_apc_snmp", "fence-ipmilan": "stonith:fence_ipmilan"} {
+		if e := find(r, rsc); e == nil || agentOf(e) != want {
+			t.Errorf("%s: want %s", rsc, want)
+		}
+	}
+	if param(t, r, "fence-ipmilan", "pcmk_host_list") != "b" || param(t, r, "fence-apcmastersnmp", "community") != "private" {
+		t.Error("plugin parameters")
+	}
+	if hasNote(r, Approximated, "has no parameter") {
+		t.Errorf("a parameter the installed agent does not know:\n%s", dumpNotes(r))
+	}
+	for _, l := range constraints(r, "rsc_location") {
+		if l.Attr("rsc") == "fence-apcmaster" {
+			t.Error("stonith_host * restricts the device")
+		}
+		if l.Attr("rsc") == "ms_drbd_r5" && (l.Attr("node") != "a" || l.Attr("role") != "Promoted") {
+			t.Errorf("DRBD alone on its line: %s", l)
+		}
+	}
+}
