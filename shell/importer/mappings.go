@@ -101,4 +101,6 @@ rgmanager <rm>:
                                resource-stickiness above the top score
   (all)                        rsc_defaults resource-stickiness=1: no rebalancing
 
+Recovery differs in one general way: rgmanager restarted a whole service (or independent subtree) when one of its resources failed; in a group only the failed resource and those after it restart. A nested __independent_subtree inside another is part of its enclosing subtree's group.
+
 Every converted resource gets a monitor operation (30s; fencing devices 60s). The CIB is validated before it is printed or applied.`
