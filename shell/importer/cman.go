@@ -1097,7 +1097,11 @@ func (c *cm) resource(svc, e, parent *xmltree.Element, gid, indep string, out *[
 	if v := def.Attr("__independent_subtree"); v == "1" || v == "2" {
 		if indep == "" {
 			indep, rootIndep = v, true
+		} else {
+			c.note(c.where(e), Approximated, "__independent_subtree inside another independent subtree: part of the enclosing subtree's group (its failures also restart what follows it there)")
 		}
+	} else if v != "" && v != "0" {
+		c.note(c.where(e), NotConverted, "__independent_subtree=%q is not 0, 1 or 2", v)
 	}
 	used := []string{"ref", "name", "__independent_subtree", "__max_restarts", "__restart_expire_time", "__enforce_timeouts"}
 	if def.Attr("__enforce_timeouts") == "1" {
