@@ -3,6 +3,9 @@ package importer
 import (
 	"fmt"
 	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -97,6 +100,24 @@ func TestCMANDomainPlacement(t *testing.T) {
 		if !ok {
 			t.Errorf("case %d: ordered=%v restricted=%v priorities %v up %v: started on %q, rgmanager would use %v\n%s",
 				iter, ordered, restricted, prio, up, got, want, strings.Join(res.Summary, "\n"))
+		}
+		// Pacemaker 3.0 itself, on a sample: the same CIB, the same answer.
+		if run, found := oracleRun(); found && iter < 10 {
+			f := filepath.Join(t.TempDir(), "cib.xml")
+			os.WriteFile(f, doc.Bytes(xmltree.Pretty), 0o644)
+			out, err := exec.Command(run, "crm_simulate", "-S", "-x", f).CombinedOutput()
+			if err != nil {
+				t.Fatalf("crm_simulate: %v\n%s", err, out)
+			}
+			pm := ""
+			for _, l := range strings.Split(string(out), "\n") {
+				if m := startRe.FindStringSubmatch(l); m != nil && m[1] == "s-ip-10.0.0.1" {
+					pm = m[2]
+				}
+			}
+			if pm == "" && len(want) != 0 || pm != "" && !slices.Contains(want, pm) {
+				t.Errorf("case %d: Pacemaker starts it on %q, rgmanager would use %v\n%s", iter, pm, want, out)
+			}
 		}
 	}
 }
