@@ -317,8 +317,8 @@ func importLevel(s *session) *cmdtree.Command {
 	const common = " Prints the whole CIB (XML) on standard output, crm text with -o crm, and what was approximated or not converted " +
 		"on standard error, with the pacer.conf settings the input implies (--conf FILE writes them). The CIB is checked like " +
 		"`cib verify` first. --apply loads it into the running cluster instead, after showing what the cluster would do " +
-		"(asked on a terminal, --yes otherwise); the cluster keeps its own nodes, and a cluster that has resources already " +
-		"is refused unless --force. Without fence devices in the input, fencing is disabled explicitly, with a warning."
+		"(asked on a terminal, --yes otherwise); the cluster keeps its own nodes (and its fence devices when the input has " +
+		"none), and a cluster that has other resources already is refused unless --force. Without fence devices in the input, fencing is disabled explicitly, with a warning."
 	return &cmdtree.Command{Name: "import", Short: "convert a Heartbeat or CMAN/rgmanager configuration into a CIB",
 		Sub: []*cmdtree.Command{
 			{Name: "heartbeat", Args: "[-o xml|crm] [--conf FILE] [--apply] [ha.cf] [haresources] [authkeys]",
