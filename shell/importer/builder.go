@@ -438,9 +438,6 @@ func (b *builder) finish(source string, haveFencing bool) *Result {
 		b.note(source, Approximated, "no fencing device in the input: fencing is disabled (stonith-enabled=false); "+
 			"a node that stops responding is then assumed down, and shared data may be corrupted. Configure a fence device and set stonith-enabled=true")
 	}
-	if len(b.cons.Children) == 0 {
-		// an empty constraints section is valid; keep it for crm_verify.
-	}
 	return &Result{CIB: b.doc, Conf: b.conf.render(), Notes: b.notes}
 }
 
