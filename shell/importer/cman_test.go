@@ -458,3 +458,23 @@ func TestCMANIndependentSubtreeInTheMiddle(t *testing.T) {
 		t.Errorf("orders %v", orders)
 	}
 }
+
+func TestCMANDepend(t *testing.T) {
+	r := cmanImport(t, `<cluster name="c"><clusternodes><clusternode name="a" nodeid="1"/><clusternode name="b" nodeid="2"/></clusternodes><rm>
+<service name="db"><ip address="10.0.0.1"/></service>
+<service name="app" depend="service:db"><ip address="10.0.0.2"/></service>
+<service name="cache" depend="service:db" depend_mode="soft"><ip address="10.0.0.3"/></service>
+<service name="lost" depend="service:nothere"><ip address="10.0.0.4"/></service>
+</rm></cluster>`)
+	verifyBoth(t, r)
+	kinds := map[string]string{}
+	for _, o := range constraints(r, "rsc_order") {
+		kinds[o.Attr("first")+" "+o.Attr("then")] = o.Attr("kind")
+	}
+	if kinds["db app"] != "Mandatory" || kinds["db cache"] != "Optional" || len(kinds) != 2 {
+		t.Errorf("depend orders %v", kinds)
+	}
+	if !hasNote(r, NotConverted, "depend=service:nothere") {
+		t.Errorf("a dependency on a missing service must be reported:\n%s", dumpNotes(r))
+	}
+}
