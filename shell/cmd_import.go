@@ -224,17 +224,26 @@ func (s *session) applyImport(ctx context.Context, imported *xmltree.Document) e
 	importedFencing := newCfg.Child("resources").Find(isFenceDevice) != nil
 	var kept []*xmltree.Element
 	if rs := cur.Child("resources"); rs != nil {
-		var others []string
+		var others, running []string
 		for _, r := range rs.Children {
 			if isFenceDevice(r) && !importedFencing {
 				kept = append(kept, r)
 			} else if isResource(r) {
 				others = append(others, r.ID())
+				if isRunning(doc, r.ID()) && !isFenceDevice(r) {
+					running = append(running, r.ID())
+				}
 			}
 		}
 		if len(others) > 0 && !s.force {
 			return fmt.Errorf("the cluster has %d resource(s) already (%s): --apply replaces the whole configuration (use --force, or `configure load update` with -o crm output)",
 				len(others), strings.Join(others, ", "))
+		}
+		// Even with --force: the cluster would stop them as orphans, and
+		// a stop that fails gets the node fenced. A planned change stops
+		// them first, with their definitions still there.
+		if len(running) > 0 {
+			return fmt.Errorf("resource(s) %s are running and would be removed: stop them first (pacer resource stop ...)", strings.Join(running, ", "))
 		}
 	}
 	keptIDs := map[string]bool{}
@@ -318,7 +327,8 @@ func importLevel(s *session) *cmdtree.Command {
 		"on standard error, with the pacer.conf settings the input implies (--conf FILE writes them). The CIB is checked like " +
 		"`cib verify` first. --apply loads it into the running cluster instead, after showing what the cluster would do " +
 		"(asked on a terminal, --yes otherwise); the cluster keeps its own nodes (and its fence devices when the input has " +
-		"none), and a cluster that has other resources already is refused unless --force. Without fence devices in the input, fencing is disabled explicitly, with a warning."
+		"none), and a cluster that has other resources already is refused unless --force (resources still running are " +
+		"never removed: stop them first). Without fence devices in the input, fencing is disabled explicitly, with a warning."
 	return &cmdtree.Command{Name: "import", Short: "convert a Heartbeat or CMAN/rgmanager configuration into a CIB",
 		Sub: []*cmdtree.Command{
 			{Name: "heartbeat", Args: "[-o xml|crm] [--conf FILE] [--apply] [ha.cf] [haresources] [authkeys]",

@@ -214,10 +214,14 @@ func TestImportApplyOnSandbox(t *testing.T) {
 	if r := pacer("", "import", "cman", "--apply", "-y", conf); r.code == 0 || !strings.Contains(r.stderr, "resource(s) already") || !strings.Contains(r.stderr, "group_IPaddr2_"+vip) {
 		t.Fatalf("--apply over existing resources without --force: exit %d\n%s", r.code, r.stderr)
 	}
-	// With --force the CMAN service replaces the Heartbeat group (stopped
-	// first: pacerd stops a deleted resource without the parameters it ran
-	// with, which fails for Filesystem and gets the node fenced); its
-	// domain prefers n1, and fencing is on with the sandbox's agent.
+	// With --force the CMAN service replaces the Heartbeat group, once that
+	// is stopped (running resources are never removed: pacerd would stop
+	// them as orphans, without the parameters they ran with, which fails
+	// for Filesystem and gets the node fenced); its domain prefers n1, and
+	// fencing is on with the sandbox's agent.
+	if r := pacer("", "--force", "import", "cman", "--apply", "-y", conf); r.code == 0 || !strings.Contains(r.stderr, "are running and would be removed: stop them first") {
+		t.Fatalf("--apply --force over running resources: exit %d\n%s", r.code, r.stderr)
+	}
 	must("-w", "resource", "stop", group)
 	must("-w", "--force", "import", "cman", "--apply", "-y", conf)
 	locate("svc", "n1")
