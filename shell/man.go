@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"pacer/shell/cmdtree"
+	"pacer/shell/importer"
 )
 
 // manPage is everything in pacer(8) that is not the command tree.
@@ -51,7 +52,7 @@ func manPage(now time.Time) cmdtree.ManPage {
 		ExitStatus: "0 on success; 1 when a command failed (the error is printed on standard error, naming the command); " +
 			"2 for a usage error. \"cib verify\" and \"configure verify\" exit 1 when the configuration has errors. " +
 			"\"ra\", \"simulate\" and \"sandbox\" pass on the exit status of what they run.",
-		Extra:   [][2]string{{"JSON output", jsonSchemas}},
+		Extra:   [][2]string{{"JSON output", jsonSchemas}, {"Migrating from Heartbeat and CMAN", importer.Mappings}},
 		SeeAlso: "pacerd(8), pacer-mon(8), pacer-ra(8), crm(8), crm_mon(8), crm_verify(8)",
 	}
 }

@@ -193,7 +193,7 @@ func buildTree(s *session) *cmdtree.Tree {
 		}}
 
 	root := &C{Name: "pacer", Sub: []*C{
-		configure, resource, node, ra, cibLevel, cluster, stonith,
+		configure, resource, node, ra, cibLevel, cluster, stonith, importLevel(s),
 		{Name: "status", Args: "[-o json] [--all]", Short: "show the cluster status like crm_mon -1",
 			Long: "The layout is crm_mon's one-shot output. With CIB_file the status is computed from the file by the scheduler, with no daemon. --all adds node attributes, fail counts and tickets.",
 			Run:  s.cmdStatus, Complete: completeWords("-o", "json", "--all")},
