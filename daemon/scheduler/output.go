@@ -114,11 +114,13 @@ func (c *cluster) scoreLines() []string {
 		switch r.Kind {
 		case Group:
 			for _, n := range c.nodes {
-				out = append(out, fmt.Sprintf("pcmk__group_assign: %s allocation score on %s: %s", r.ID, n.Name, groupScore(r, n)))
+				if v, ok := r.shown.get(n); ok {
+					out = append(out, fmt.Sprintf("pcmk__group_assign: %s allocation score on %s: %s", r.ID, n.Name, v))
+				}
 			}
 			for _, m := range r.Children {
 				for _, n := range c.nodes {
-					v, ok := m.Allowed.get(n)
+					v, ok := m.shown.get(n)
 					if !ok {
 						continue
 					}
@@ -143,12 +145,6 @@ func (c *cluster) scoreLines() []string {
 	return out
 }
 
-func groupScore(g *Resource, n *Node) string {
-	if len(g.Children) == 0 {
-		return "0"
-	}
-	return g.Children[0].Allowed.at(n).String()
-}
 
 // buildGraph turns the required, runnable actions into a transition graph.
 func (c *cluster) buildGraph(id int) *graph.Graph {

@@ -80,6 +80,10 @@ func (c *cluster) baseScores(r *Resource) scores {
 	}
 	exclusive := map[*Node]bool{}
 	hasExclusive := false
+	// A location of a group gives its first member the constraint's
+	// scores; later members only learn which nodes it names (score 0):
+	// they follow the first member through the group's colocation.
+	later := laterGroupMember(r)
 	for _, l := range c.locationsOf(r) {
 		if l.Role != "" && l.Role != "Started" && !(r.Parent != nil && r.Parent.Promotable) {
 			continue
@@ -98,8 +102,12 @@ func (c *cluster) baseScores(r *Resource) scores {
 			if l.Discovery == "exclusive" {
 				exclusive[n] = true
 			}
-			s.set(n, score.Add(s.at(n), l.Score))
-			c.contribute(r, n, l.Score, "location "+l.ID)
+			sc := l.Score
+			if later[l.Rsc] {
+				sc = 0
+			}
+			s.set(n, score.Add(s.at(n), sc))
+			c.contribute(r, n, sc, "location "+l.ID)
 			continue
 		}
 		for _, n := range c.nodes {
@@ -121,6 +129,9 @@ func (c *cluster) baseScores(r *Resource) scores {
 				}
 				if l.Discovery == "exclusive" {
 					exclusive[n] = true
+				}
+				if later[l.Rsc] {
+					sc = 0
 				}
 				s.set(n, score.Add(s.at(n), sc))
 				c.contribute(r, n, sc, "location "+l.ID)
@@ -182,6 +193,20 @@ func (c *cluster) baseScores(r *Resource) scores {
 		c.contribute(r, n, score.MinusInfinity, "agent not installed")
 	}
 	return s
+}
+
+// laterGroupMember is the groups r is a member of but not the first one.
+func laterGroupMember(r *Resource) map[*Resource]bool {
+	var out map[*Resource]bool
+	for x := r; x.Parent != nil; x = x.Parent {
+		if g := x.Parent; g.Kind == Group && len(g.Children) > 0 && g.Children[0] != x {
+			if out == nil {
+				out = map[*Resource]bool{}
+			}
+			out[g] = true
+		}
+	}
+	return out
 }
 
 func itoa(n int) string { return score.Score(n).String() }
@@ -323,6 +348,14 @@ func (c *cluster) assign(r *Resource) {
 	switch r.Kind {
 	case Group:
 		r.assigning = true
+		if c.showScores {
+			// crm_simulate shows a group's scores and its members' as
+			// they are when the group's assignment begins
+			r.shown = c.baseScores(r)
+			for _, m := range r.Children {
+				m.shown = m.Allowed.copy()
+			}
+		}
 		for _, ch := range r.Children {
 			c.assign(ch)
 		}
@@ -394,12 +427,10 @@ func (c *cluster) assign(r *Resource) {
 		}
 		return
 	}
+	// Nodes that cannot run anything keep their scores: they are
+	// passed over when the node is chosen (and count as unavailable when
+	// an optional colocation asks whether anywhere is left).
 	s := r.Allowed.copy()
-	for _, n := range c.nodes {
-		if v, ok := s.get(n); ok && !c.nodeUsable(r, n) && v > score.MinusInfinity {
-			s.set(n, score.MinusInfinity)
-		}
-	}
 	if c.disabled(r) {
 		for i, v := range s {
 			if v != noScore {
@@ -531,7 +562,7 @@ func (c *cluster) applyColocation(r *Resource, col *Colocation, s scores) {
 			work[i] = score.Add(v, col.Score)
 		}
 	}
-	if col.Score > score.MinusInfinity && !anyAvailable(work) {
+	if col.Score > score.MinusInfinity && !c.anyAvailable(work) {
 		// An optional colocation never leaves a resource nowhere to run.
 		return
 	}
@@ -593,7 +624,7 @@ func (c *cluster) mergeDependents(r *Resource, s scores, factor float64, seen ma
 		seen[d] = true
 		work = c.mergeDependents(d, work, f, seen)
 		seen[d] = false
-		if anyAvailable(work) || !anyAvailable(s) {
+		if c.anyAvailable(work) || !c.anyAvailable(s) {
 			s = work
 		}
 	}
@@ -638,9 +669,11 @@ func (c *cluster) addScaled(work scores, d *Resource, f float64, attr string) {
 	}
 }
 
-func anyAvailable(s scores) bool {
-	for _, v := range s {
-		if v >= 0 { // noScore is negative
+// anyAvailable reports whether some node that can run resources has a
+// non-negative score.
+func (c *cluster) anyAvailable(s scores) bool {
+	for i, v := range s {
+		if v >= 0 && c.nodes[i].canRun() { // noScore is negative
 			return true
 		}
 	}

@@ -96,6 +96,7 @@ func Run(doc *xmltree.Document, in Input) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	c.showScores = in.Scores
 	c.expandClones()
 	c.requireUnfencing() // clone instances too
 	c.withoutFencingDevices()

@@ -46,6 +46,8 @@ type Options struct {
 type cluster struct {
 	root   *xmltree.Element
 	now    time.Time
+	// showScores keeps what crm_simulate -s prints along the way
+	showScores bool
 	opts   Options
 	nodes  []*Node
 	byName map[string]*Node
