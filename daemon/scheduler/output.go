@@ -145,7 +145,6 @@ func (c *cluster) scoreLines() []string {
 	return out
 }
 
-
 // buildGraph turns the required, runnable actions into a transition graph.
 func (c *cluster) buildGraph(id int) *graph.Graph {
 	g := &graph.Graph{TransitionID: id, ClusterDelay: c.opts.ClusterDelay, FencingTimeout: c.opts.FencingTimeout}

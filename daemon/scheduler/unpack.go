@@ -44,14 +44,14 @@ type Options struct {
 
 // cluster is the working set of one scheduler run.
 type cluster struct {
-	root   *xmltree.Element
-	now    time.Time
+	root *xmltree.Element
+	now  time.Time
 	// showScores keeps what crm_simulate -s prints along the way
 	showScores bool
-	opts   Options
-	nodes  []*Node
-	byName map[string]*Node
-	byID   map[string]*Node
+	opts       Options
+	nodes      []*Node
+	byName     map[string]*Node
+	byID       map[string]*Node
 
 	resources []*Resource // top level, configuration order
 	all       map[string]*Resource
