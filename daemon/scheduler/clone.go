@@ -400,6 +400,28 @@ func unassign(inst *Resource) {
 	}
 }
 
+// cloneTable is a clone's own node scores: its locations, and the nodes
+// where an anonymous instance failed too often (which ban the clone).
+func (c *cluster) cloneTable(cl *Resource) scores {
+	if cl.Allowed != nil {
+		return cl.Allowed
+	}
+	s := c.baseScores(cl)
+	if cl.clone != nil && !cl.clone.unique {
+		for _, in := range cl.Children {
+			for _, p := range in.primitives() {
+				for _, n := range c.nodes {
+					if fc := p.failCount[n]; fc > 0 && fc >= p.MigrationThreshold && !p.failIgnored && s.has(n) {
+						s.set(n, score.MinusInfinity)
+					}
+				}
+			}
+		}
+	}
+	cl.Allowed = s
+	return s
+}
+
 // assignClone places a clone's instances.
 func (c *cluster) assignClone(cl *Resource) {
 	cl.assigning = true
@@ -409,6 +431,32 @@ func (c *cluster) assignClone(cl *Resource) {
 	// carries them in its scores.
 	for _, col := range c.colByDep[cl] {
 		c.assign(col.Prim.top())
+	}
+	// The clone's own scores take in the preferences of the resources
+	// that will follow it (never turning an allowed node negative).
+	table := c.cloneTable(cl)
+	for _, col := range c.colByPrim[cl] {
+		if col.dep != nil && c.hasInfluence(col) {
+			f := float32(col.Score) / float32(score.Infinity)
+			table = c.addColocatedScores(col.Dep, table, col, f, mergeRollback|mergeNonNegative, map[*Resource]bool{})
+		}
+	}
+	cl.Allowed = table
+	if c.showScores {
+		c.logScores("pcmk__clone_assign", cl, table)
+		for _, in := range cl.Children {
+			if in.Orphan {
+				continue
+			}
+			if in.Kind == Group {
+				c.logScores("pcmk__clone_assign", in, c.baseScores(in))
+				for _, m := range in.Children {
+					c.logScores("pcmk__clone_assign", m, m.Allowed)
+				}
+				continue
+			}
+			c.logScores("pcmk__clone_assign", in, in.Allowed)
+		}
 	}
 	var insts []*Resource
 	for _, in := range cl.Children {

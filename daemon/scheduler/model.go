@@ -130,7 +130,6 @@ type Resource struct {
 	NextRole  string
 	fixed     bool
 	final     scores
-	shown     scores // a group's and its members' scores as the group's assignment began (crm_simulate -s)
 	Why       []Contribution
 
 	// actions

@@ -351,9 +351,9 @@ func (c *cluster) assign(r *Resource) {
 		if c.showScores {
 			// crm_simulate shows a group's scores and its members' as
 			// they are when the group's assignment begins
-			r.shown = c.baseScores(r)
+			c.logScores("pcmk__group_assign", r, c.baseScores(r))
 			for _, m := range r.Children {
-				m.shown = m.Allowed.copy()
+				c.logScores("pcmk__group_assign", m, m.Allowed)
 			}
 		}
 		for _, ch := range r.Children {
@@ -373,7 +373,18 @@ func (c *cluster) assign(r *Resource) {
 		return
 	}
 	r.assigning = true
-	defer func() { r.assigning = false; r.assigned = true }()
+	r.final = nil
+	defer func() {
+		r.assigning = false
+		r.assigned = true
+		if c.showScores && !r.Orphan {
+			if r.final != nil {
+				c.logScores("pcmk__primitive_assign", r, r.final)
+			} else {
+				c.logScores("pcmk__primitive_assign", r, r.Allowed)
+			}
+		}
+	}()
 	// Primaries first; a mandatory colocation narrows where this resource
 	// may go at once, so primaries placed later see it.
 	mine := append([]*Colocation(nil), c.colByDep[r]...)

@@ -48,6 +48,7 @@ type cluster struct {
 	now  time.Time
 	// showScores keeps what crm_simulate -s prints along the way
 	showScores bool
+	scoreLog   []string
 	opts       Options
 	nodes      []*Node
 	byName     map[string]*Node

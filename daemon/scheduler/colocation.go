@@ -1,0 +1,169 @@
+package scheduler
+
+import "pacer/share/score"
+
+// Colocation's influence on where the primary goes (Pacemaker Explained,
+// "Colocation constraints" and "influence"): when a primary is assigned,
+// the node scores of the resources that will follow it are added to its
+// own, scaled by the colocation's score over INFINITY, and so on down the
+// chain of resources colocated with those. This file holds that merge;
+// the dependent's side (a placed primary narrowing where the dependent
+// may go) is applyColocation.
+
+// mergeFlags select how dependents' scores are merged.
+type mergeFlags uint8
+
+const (
+	// mergeRollback: if nothing is left available after adding the
+	// dependent's scores, keep the scores as they were.
+	mergeRollback mergeFlags = 1 << iota
+	// mergeNonNegative: the dependent may not make an allowed node
+	// negative; a positive node it would is marked and ends up at 1.
+	mergeNonNegative
+)
+
+// unusableMark is what a node scored by a non-negative merge is marked
+// with until the merge ends (far below -INFINITY, so it is never taken
+// for a real score).
+const unusableMark = score.Score(-100 * int64(score.Infinity))
+
+// hasInfluence: the dependent of col may pull its primary towards its own
+// preferred nodes when the colocation's influence is on (the default) or
+// the primary is not active anywhere yet.
+func (c *cluster) hasInfluence(col *Colocation) bool {
+	if col.Influence {
+		return true
+	}
+	for _, p := range col.Prim.primitives() {
+		if len(p.Running) > 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// scoreTable is the node scores a resource brings into a merge: a
+// primitive's own, a group's through its first member (the members
+// follow it), a clone's own table.
+func (c *cluster) scoreTable(r *Resource) scores {
+	switch r.Kind {
+	case Group:
+		if len(r.Children) == 0 {
+			return nil
+		}
+		return c.scoreTable(r.Children[0])
+	case Clone:
+		return c.cloneTable(r)
+	}
+	return r.Allowed
+}
+
+// addColocatedScores merges into nodes what src, the dependent of col,
+// thinks of them, scaled by factor, then what the resources colocated
+// with src think, each scaled once more by its own colocation's score.
+// It returns the merged scores (nodes itself is left as it was).
+func (c *cluster) addColocatedScores(src *Resource, nodes scores, col *Colocation, factor float32, flags mergeFlags, seen map[*Resource]bool) scores {
+	if seen[src] {
+		return nodes // a colocation loop
+	}
+	seen[src] = true
+	defer delete(seen, src)
+	if src.Kind == Group && len(src.Children) > 0 {
+		// the first member carries the group: the others follow it
+		// through the group's own colocations
+		return c.addColocatedScores(src.Children[0], nodes, col, factor, flags, seen)
+	}
+	work := nodes.copy()
+	c.addMatchingScores(work, src, col, factor, flags&mergeNonNegative != 0)
+	if c.anyAvailable(work) {
+		for _, next := range c.colByPrim[src] {
+			if next.dep == nil || !c.hasInfluence(next) {
+				continue
+			}
+			f := factor * float32(next.Score) / float32(score.Infinity)
+			work = c.addColocatedScores(next.Dep, work, next, f, 0, seen)
+		}
+	} else if flags&mergeRollback != 0 {
+		return nodes
+	}
+	if flags&mergeNonNegative != 0 {
+		for i, v := range work {
+			if v == unusableMark {
+				work[i] = 1
+			}
+		}
+	}
+	return work
+}
+
+// addMatchingScores adds to each node of work the best score src has on
+// an available node sharing the colocation's node attribute with it,
+// times factor.
+func (c *cluster) addMatchingScores(work scores, src *Resource, col *Colocation, factor float32, nonNegative bool) {
+	table := c.scoreTable(src)
+	for i, cur := range work {
+		if cur == noScore {
+			continue
+		}
+		n := c.nodes[i]
+		best := score.MinusInfinity
+		for j, v := range table {
+			if v == noScore || v <= best || !c.nodes[j].canRun() || !c.sameAttr(col.NodeAttribute, n, c.nodes[j]) {
+				continue
+			}
+			best = v
+		}
+		if factor < 0 && best < 0 && !allowedOnOne(c.scoreTable(col.Dep)) {
+			// Avoiding where an anti-colocated dependent cannot run is
+			// no reason to prefer a node, unless the dependent could
+			// run on one node at most.
+			continue
+		}
+		add := scaleScore(best, factor)
+		merged := score.Add(add, cur)
+		if nonNegative && merged < 0 {
+			if cur > 0 {
+				work[i] = unusableMark
+			}
+			if cur >= 0 {
+				continue
+			}
+		}
+		work[i] = merged
+	}
+}
+
+// scaleScore is s times factor, rounded half away from zero; a non-zero
+// score never scales to nothing. (Single precision, as Pacemaker
+// computes it: where a product lands near .5 the rounding depends on it.)
+func scaleScore(s score.Score, factor float32) score.Score {
+	f := factor * float32(s)
+	var v int64
+	if f < 0 {
+		v = int64(f - 0.5)
+	} else {
+		v = int64(f + 0.5)
+	}
+	if v == 0 && s != 0 {
+		if factor > 0 {
+			v = 1
+		} else if factor < 0 {
+			v = -1
+		}
+	}
+	return score.Clip(v)
+}
+
+// allowedOnOne reports whether at most one node has a non-negative score.
+func allowedOnOne(s scores) bool {
+	count := 0
+	for _, v := range s {
+		if v != noScore && v >= 0 {
+			count++
+			if count > 1 {
+				return false
+			}
+		}
+	}
+	return true
+}
