@@ -81,7 +81,7 @@ func (c *cluster) addColocatedScores(src *Resource, nodes scores, col *Colocatio
 				continue
 			}
 			f := factor * float32(next.Score) / float32(score.Infinity)
-			work = c.addColocatedScores(next.Dep, work, next, f, 0, seen)
+			work = c.addColocatedScores(next.Dep, work, next, f, mergeRollback, seen)
 		}
 	} else if flags&mergeRollback != 0 {
 		return nodes
@@ -166,4 +166,19 @@ func allowedOnOne(s scores) bool {
 		}
 	}
 	return true
+}
+
+// mergeWithThis adds to s the preferences of the resources colocated
+// with r (mandatory colocations or optional ones), each as
+// addColocatedScores merges it, left out when it would leave nowhere to
+// run.
+func (c *cluster) mergeWithThis(r *Resource, s scores, mandatory bool) scores {
+	for _, col := range c.colByPrim[r] {
+		if col.dep == nil || col.Score.IsInfinite() != mandatory || !c.hasInfluence(col) {
+			continue
+		}
+		f := float32(col.Score) / float32(score.Infinity)
+		s = c.addColocatedScores(col.Dep, s, col, f, mergeRollback, map[*Resource]bool{})
+	}
+	return s
 }

@@ -442,20 +442,24 @@ func (c *cluster) assign(r *Resource) {
 	// passed over when the node is chosen (and count as unavailable when
 	// an optional colocation asks whether anywhere is left).
 	s := r.Allowed.copy()
+	// Mandatory colocations first (those with primaries were applied
+	// above), so that as many as possible are satisfied: the preferences
+	// of the resources that must follow this one, then optional
+	// colocations with placed primaries and the preferences of those
+	// that would like to follow (each dropped when it would leave
+	// nowhere to run).
+	s = c.mergeWithThis(r, s, true)
+	for _, col := range c.colByDep[r] {
+		if !col.Score.IsInfinite() {
+			c.applyColocation(r, col, s)
+		}
+	}
+	s = c.mergeWithThis(r, s, false)
 	if c.disabled(r) {
 		for i, v := range s {
 			if v != noScore {
 				s[i] = score.MinusInfinity
 			}
-		}
-	}
-	// Mandatory colocations with placed primaries, then the preferences
-	// of resources that will follow this one, then optional colocations
-	// (which are dropped when they would leave nowhere to run).
-	s = c.mergeDependents(r, s, 1.0, map[*Resource]bool{r: true})
-	for _, col := range c.colByDep[r] {
-		if !col.Score.IsInfinite() {
-			c.applyColocation(r, col, s)
 		}
 	}
 	r.final = s
@@ -604,79 +608,6 @@ func (c *cluster) applyCloneColocation(r *Resource, col *Colocation, s scores) {
 			s[i] = score.Add(v, col.Score)
 			c.contribute(r, n, col.Score, src)
 		}
-	}
-}
-
-// mergeDependents adds the scaled preferences of resources colocated with r
-// (and, transitively, of those colocated with them) that are not placed
-// yet, so r goes where they can follow. A dependent whose preferences
-// would leave r nowhere to run is ignored.
-func (c *cluster) mergeDependents(r *Resource, s scores, factor float64, seen map[*Resource]bool) scores {
-	for _, col := range c.colByPrim[r] {
-		if col.dep == nil {
-			continue
-		}
-		d := col.dep
-		if seen[d] || d.assigned || !col.Influence || d.Kind != Primitive {
-			continue
-		}
-		if col.PrimRole == "Promoted" || col.PrimRole == "Unpromoted" || col.DepRole == "Promoted" || col.DepRole == "Unpromoted" {
-			continue
-		}
-		if !d.Managed || c.disabled(d) {
-			continue
-		}
-		f := factor * float64(col.Score) / float64(score.Infinity)
-		if f == 0 {
-			continue
-		}
-		work := s.copy()
-		c.addScaled(work, d, f, col.NodeAttribute)
-		seen[d] = true
-		work = c.mergeDependents(d, work, f, seen)
-		seen[d] = false
-		if c.anyAvailable(work) || !c.anyAvailable(s) {
-			s = work
-		}
-	}
-	return s
-}
-
-// addScaled adds d's own node scores times f into work.
-func (c *cluster) addScaled(work scores, d *Resource, f float64, attr string) {
-	for i, wv := range work {
-		if wv == noScore {
-			continue
-		}
-		n := c.nodes[i]
-		dv, ok := d.Allowed.get(n)
-		if attr != "" && attr != "#uname" {
-			ok = false
-			for j, v := range d.Allowed {
-				if v != noScore && c.sameAttr(attr, n, c.nodes[j]) && (!ok || v > dv) {
-					dv, ok = v, true
-				}
-			}
-		}
-		if !ok || dv == 0 {
-			continue
-		}
-		if f < 0 && dv < 0 {
-			// avoiding a node the dependent cannot use is no reason to prefer it
-			continue
-		}
-		var add score.Score
-		switch {
-		case dv.IsInfinite() && (f >= 1 || f <= -1):
-			if (dv > 0) == (f > 0) {
-				add = score.Infinity
-			} else {
-				add = score.MinusInfinity
-			}
-		default:
-			add = score.Clip(int64(float64(dv) * f))
-		}
-		work[i] = score.Add(wv, add)
 	}
 }
 
