@@ -552,6 +552,9 @@ func (c *cluster) assignClone(cl *Resource) {
 		setNextRole(in, role)
 	}
 	if cl.Promotable {
+		if c.showScores {
+			c.logPromotionScores(cl)
+		}
 		c.setPromotedRoles(cl, insts)
 	}
 }
