@@ -365,6 +365,9 @@ func (c *cluster) sortInstances(insts []*Resource) {
 		if a.nodes > 0 && b.nodes > 0 && a.nodes != b.nodes {
 			return a.nodes < b.nodes
 		}
+		if pa, pb := insts[i].promotionFirst, insts[j].promotionFirst; pa != pb {
+			return pa > pb
+		}
 		if (a.nodes > 0) != (b.nodes > 0) {
 			return a.nodes > 0
 		}
@@ -431,6 +434,9 @@ func (c *cluster) assignClone(cl *Resource) {
 	// carries them in its scores.
 	for _, col := range c.colByDep[cl] {
 		c.assign(col.Prim.top())
+	}
+	if cl.Promotable {
+		c.addPromotionScores(cl)
 	}
 	// The clone's own scores take in the preferences of the resources
 	// that will follow it (never turning an allowed node negative).

@@ -127,10 +127,13 @@ type Resource struct {
 	assigned  bool // assignment done (Assigned may be nil: stopped)
 	assigning bool
 	prefer    *Node // a clone instance takes this node only if it is among its best
-	NextRole  string
-	fixed     bool
-	final     scores
-	Why       []Contribution
+	// promotionFirst orders a promotable clone's instances for placement:
+	// the resource's priority, raised to its highest promotion score
+	promotionFirst score.Score
+	NextRole       string
+	fixed          bool
+	final          scores
+	Why            []Contribution
 
 	// actions
 	start                             *action

@@ -97,6 +97,7 @@ func (c *cluster) instancePromotionScore(cl, in *Resource, n *Node) (total score
 // resources, so that instances stay where they may be promoted.
 func (c *cluster) addPromotionScores(cl *Resource) {
 	for _, in := range cl.Children {
+		in.promotionFirst = in.Priority
 		if in.Orphan {
 			continue
 		}
@@ -109,8 +110,12 @@ func (c *cluster) addPromotionScores(cl *Resource) {
 			if !ok || !n.canRun() {
 				continue
 			}
-			if sc, _ := c.instancePromotionScore(cl, in, n); sc > 0 {
+			sc, _ := c.instancePromotionScore(cl, in, n)
+			if sc > 0 {
 				p.Allowed.set(n, score.Add(v, sc))
+			}
+			if sc > in.promotionFirst {
+				in.promotionFirst = sc
 			}
 		}
 	}
