@@ -461,6 +461,11 @@ func (c *cluster) unpackRscHistory(r *Resource, n *Node, le *xmltree.Element) {
 				return
 			}
 		}
+		if failOp.task == "stop" {
+			// a resource that failed to stop somewhere may not start
+			// there again (its score there is -INFINITY)
+			r.stopFailedOn = append(r.stopFailedOn, n)
+		}
 		if role != "Stopped" {
 			r.Failed = true
 			if r.FailedOn == nil {

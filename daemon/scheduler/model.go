@@ -109,6 +109,7 @@ type Resource struct {
 	banNodes          []*Node
 	banAll            bool
 	containerFailedOn []*Node
+	stopFailedOn      []*Node // where a stop failed
 	reloadOn          map[*Node]bool
 	partialOn         []*Node
 	partialTarget     *Node   // migrate_to done, migrate_from not yet

@@ -192,6 +192,12 @@ func (c *cluster) baseScores(r *Resource) scores {
 		s.set(n, score.MinusInfinity)
 		c.contribute(r, n, score.MinusInfinity, "agent not installed")
 	}
+	for _, n := range r.stopFailedOn {
+		if s.has(n) {
+			s.set(n, score.MinusInfinity)
+			c.contribute(r, n, score.MinusInfinity, "failed to stop there")
+		}
+	}
 	return s
 }
 
