@@ -192,6 +192,14 @@ func (c *cluster) baseScores(r *Resource) scores {
 		s.set(n, score.MinusInfinity)
 		c.contribute(r, n, score.MinusInfinity, "agent not installed")
 	}
+	if r.Kind == Primitive && (!r.Managed || r.Blocked) {
+		// an unmanaged (or blocked) resource is where it is
+		for _, n := range r.Running {
+			if s.has(n) || c.opts.Symmetric {
+				s.set(n, score.Add(s.at(n), score.Infinity))
+			}
+		}
+	}
 	for _, n := range r.stopFailedOn {
 		if s.has(n) {
 			s.set(n, score.MinusInfinity)
