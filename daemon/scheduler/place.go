@@ -618,11 +618,34 @@ func (c *cluster) applyCloneColocation(r *Resource, col *Colocation, s scores) {
 				s[i] = score.MinusInfinity
 				c.contribute(r, n, score.MinusInfinity, src)
 			}
+		case col.Score >= score.Infinity && (col.PrimRole == "Promoted" || col.PrimRole == "Unpromoted") && !(col.PrimRole == "Promoted" && col.DepRole == "Promoted"):
+			// with a role of a promotable clone, the dependent takes on
+			// the score the instance in that role was placed with
+			if add := c.roleInstanceScore(col, n); add != 0 {
+				s[i] = score.Add(v, add)
+				c.contribute(r, n, add, src)
+			}
 		case on && col.Score < score.Infinity:
 			s[i] = score.Add(v, col.Score)
 			c.contribute(r, n, col.Score, src)
 		}
 	}
+}
+
+// roleInstanceScore is the node score the first instance of a
+// colocation's primary in the colocation's role was placed on n with.
+func (c *cluster) roleInstanceScore(col *Colocation, n *Node) score.Score {
+	for _, in := range col.Prim.Children {
+		p := firstPrimitive(in)
+		if p == nil || p.Assigned == nil || p.NextRole != col.PrimRole || !c.sameAttr(col.NodeAttribute, p.Assigned, n) {
+			continue
+		}
+		if p.final == nil {
+			return p.Allowed.at(p.Assigned)
+		}
+		return p.final.at(p.Assigned)
+	}
+	return 0
 }
 
 // anyAvailable reports whether some node that can run resources has a
