@@ -388,6 +388,11 @@ func (c *cluster) banFullNodes(inst *Resource, count map[*Node]int, max int) {
 		if count[n] < max {
 			continue
 		}
+		if inst.Kind == Group {
+			if v, ok := inst.Allowed.get(n); ok && v > score.MinusInfinity {
+				inst.Allowed.set(n, score.MinusInfinity)
+			}
+		}
 		for _, p := range inst.primitives() {
 			if v, ok := p.Allowed.get(n); ok && v > score.MinusInfinity {
 				p.Allowed.set(n, score.MinusInfinity)
@@ -455,7 +460,7 @@ func (c *cluster) assignClone(cl *Resource) {
 				continue
 			}
 			if in.Kind == Group {
-				c.logScores("pcmk__clone_assign", in, c.baseScores(in))
+				c.logScores("pcmk__clone_assign", in, in.Allowed)
 				for _, m := range in.Children {
 					c.logScores("pcmk__clone_assign", m, m.Allowed)
 				}

@@ -236,7 +236,7 @@ func (c *cluster) nodeUsable(r *Resource, n *Node) bool {
 // place assigns every resource to a node (or none).
 func (c *cluster) place() {
 	for _, r := range c.allList {
-		if r.Kind == Primitive {
+		if r.Kind == Primitive || r.Kind == Group {
 			r.Allowed = c.baseScores(r)
 		}
 	}
@@ -365,7 +365,7 @@ func (c *cluster) assign(r *Resource) {
 		if c.showScores {
 			// crm_simulate shows a group's scores and its members' as
 			// they are when the group's assignment begins
-			c.logScores("pcmk__group_assign", r, c.baseScores(r))
+			c.logScores("pcmk__group_assign", r, r.Allowed)
 			for _, m := range r.Children {
 				c.logScores("pcmk__group_assign", m, m.Allowed)
 			}
