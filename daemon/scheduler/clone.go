@@ -381,11 +381,13 @@ func (c *cluster) sortInstances(insts []*Resource) {
 	})
 }
 
-// banFullNodes keeps an instance off the nodes that already hold
+// banUnavailable keeps an instance off the nodes that cannot run
+// resources, that its clone may not run on, or that already hold
 // clone-node-max instances.
-func (c *cluster) banFullNodes(inst *Resource, count map[*Node]int, max int) {
+func (c *cluster) banUnavailable(inst *Resource, count map[*Node]int, max int) {
+	cl := inst.cloneOf()
 	for _, n := range c.nodes {
-		if count[n] < max {
+		if count[n] < max && n.canRun() && (cl == nil || cl.Allowed == nil || cl.Allowed.at(n) > score.MinusInfinity && cl.Allowed.has(n)) {
 			continue
 		}
 		if inst.Kind == Group {
@@ -505,7 +507,7 @@ func (c *cluster) assignClone(cl *Resource) {
 	count := map[*Node]int{}
 	assigned := 0
 	place := func(in *Resource, prefer *Node) bool {
-		c.banFullNodes(in, count, s.nodeMax)
+		c.banUnavailable(in, count, s.nodeMax)
 		if p := firstPrimitive(in); p != nil {
 			p.prefer = prefer
 		}

@@ -20,6 +20,9 @@ const (
 	// mergeNonNegative: the dependent may not make an allowed node
 	// negative; a positive node it would is marked and ends up at 1.
 	mergeNonNegative
+	// mergeNested: a merge along the chain of another one (the marks of
+	// a non-negative merge stay until the outermost one ends)
+	mergeNested
 )
 
 // unusableMark is what a node scored by a non-negative merge is marked
@@ -81,12 +84,12 @@ func (c *cluster) addColocatedScores(src *Resource, nodes scores, col *Colocatio
 				continue
 			}
 			f := factor * float32(next.Score) / float32(score.Infinity)
-			work = c.addColocatedScores(next.Dep, work, next, f, mergeRollback, seen)
+			work = c.addColocatedScores(next.Dep, work, next, f, mergeRollback|flags&mergeNonNegative|mergeNested, seen)
 		}
 	} else if flags&mergeRollback != 0 {
 		return nodes
 	}
-	if flags&mergeNonNegative != 0 {
+	if flags&mergeNonNegative != 0 && flags&mergeNested == 0 {
 		for i, v := range work {
 			if v == unusableMark {
 				work[i] = 1
@@ -102,7 +105,9 @@ func (c *cluster) addColocatedScores(src *Resource, nodes scores, col *Colocatio
 func (c *cluster) addMatchingScores(work scores, src *Resource, col *Colocation, factor float32, nonNegative bool) {
 	table := c.scoreTable(src)
 	for i, cur := range work {
-		if cur == noScore {
+		if cur == noScore || cur == unusableMark {
+			// a node marked unusable by a non-negative merge stays
+			// marked until that merge ends
 			continue
 		}
 		n := c.nodes[i]
@@ -182,3 +187,4 @@ func (c *cluster) mergeWithThis(r *Resource, s scores, mandatory bool) scores {
 	}
 	return s
 }
+
