@@ -187,4 +187,3 @@ func (c *cluster) mergeWithThis(r *Resource, s scores, mandatory bool) scores {
 	}
 	return s
 }
-
