@@ -14,6 +14,7 @@ type Node struct {
 	Index    int // configuration order
 
 	Attrs map[string]string // permanent then transient attributes (transient win)
+	Base  score.Score       // the node's score attribute: every resource's score there starts from it
 	Util  map[string]int
 
 	HasState    bool // has a node_state entry

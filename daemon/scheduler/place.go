@@ -41,6 +41,14 @@ func (s scores) get(n *Node) (score.Score, bool) {
 	return s[n.Index], true
 }
 
+// orBase returns n's score, the node's own score when it has none.
+func (s scores) orBase(n *Node) score.Score {
+	if v, ok := s.get(n); ok {
+		return v
+	}
+	return n.Base
+}
+
 // at returns n's score, 0 when it has none.
 func (s scores) at(n *Node) score.Score {
 	v, _ := s.get(n)
@@ -74,8 +82,8 @@ func (r *Resource) chain() []*Resource {
 func (c *cluster) baseScores(r *Resource) scores {
 	s := newScores(len(c.nodes))
 	if c.opts.Symmetric {
-		for i := range s {
-			s[i] = 0
+		for i, n := range c.nodes {
+			s[i] = n.Base
 		}
 	}
 	exclusive := map[*Node]bool{}
@@ -106,7 +114,7 @@ func (c *cluster) baseScores(r *Resource) scores {
 			if later[l.Rsc] {
 				sc = 0
 			}
-			s.set(n, score.Add(s.at(n), sc))
+			s.set(n, score.Add(s.orBase(n), sc))
 			c.contribute(r, n, sc, "location "+l.ID)
 			continue
 		}
@@ -133,7 +141,7 @@ func (c *cluster) baseScores(r *Resource) scores {
 				if later[l.Rsc] {
 					sc = 0
 				}
-				s.set(n, score.Add(s.at(n), sc))
+				s.set(n, score.Add(s.orBase(n), sc))
 				c.contribute(r, n, sc, "location "+l.ID)
 			}
 		}

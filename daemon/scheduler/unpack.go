@@ -182,6 +182,8 @@ func (c *cluster) unpackNodes() {
 		if n.Name == "" {
 			n.Name = n.ID
 		}
+		// a node's own score is where every resource's score there starts
+		n.Base, _ = score.Lenient(ne.Attr("score"))
 		ctx := &ruleCtx{now: c.now, nodeAttrs: map[string]string{"#uname": n.Name, "#id": n.ID}}
 		merge(n.Attrs, unpackNVSets(ne, "instance_attributes", ctx, c.root))
 		for k, v := range unpackNVSets(ne, "utilization", ctx, c.root) {
