@@ -433,6 +433,15 @@ func (c *cluster) assign(r *Resource) {
 			}
 		}
 	}
+	if c.disabled(r) {
+		// it will be stopped: banned from every node before anything
+		// else is decided (and shown so)
+		for i, v := range r.Allowed {
+			if v != noScore {
+				r.Allowed[i] = score.MinusInfinity
+			}
+		}
+	}
 	for _, n := range r.Running {
 		if n.Maintenance {
 			r.Managed = false
