@@ -544,6 +544,11 @@ func (c *cluster) assignClone(cl *Resource) {
 		if in.assigned {
 			continue
 		}
+		if c.disabled(in) && assigned < s.max {
+			// assigned nowhere, as Pacemaker assigns it (banned everywhere)
+			place(in, nil)
+			continue
+		}
 		if assigned >= s.max || c.disabled(in) {
 			// beyond clone-max: stays (or becomes) stopped
 			for _, p := range in.primitives() {
