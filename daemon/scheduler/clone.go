@@ -387,7 +387,7 @@ func (c *cluster) sortInstances(insts []*Resource) {
 func (c *cluster) banUnavailable(inst *Resource, count map[*Node]int, max int) {
 	cl := inst.cloneOf()
 	for _, n := range c.nodes {
-		if count[n] < max && n.canRun() && (cl == nil || cl.Allowed == nil || cl.Allowed.at(n) > score.MinusInfinity && cl.Allowed.has(n)) {
+		if count[n] < max && n.canRun() && (cl == nil || cl.Allowed == nil || cl.Allowed.at(n) >= 0 && cl.Allowed.has(n)) {
 			continue
 		}
 		if inst.Kind == Group {
