@@ -342,22 +342,44 @@ func (c *cluster) canStay(inst *Resource) bool {
 	return ok && v >= 0
 }
 
-// sortInstances orders instances for placement: active ones first (those
-// active on fewer nodes first), those that can stay where they are before
-// those that cannot, then by their score there; otherwise by number.
-func (c *cluster) sortInstances(insts []*Resource) {
+// sortInstances orders instances for placement (Pacemaker Explained
+// does not say; crm_simulate shows it): of two active instances the one
+// active on fewer nodes first; one not active where it may no longer run
+// before one that is; the higher priority (a promotable instance's
+// highest promotion score); active before inactive; active on a node
+// that can run resources; active where the clone may run; active on a
+// node with fewer instances; not failed before failed; the higher score
+// on its current node from the clone's colocations; the lower number.
+func (c *cluster) sortInstances(cl *Resource, insts []*Resource) {
 	type key struct {
-		nodes int
-		stay  bool
-		cur   score.Score
+		nodes      int
+		disallowed bool
+		canRun     bool
+		parentOK   bool
+		crowd      int
+		failed     bool
+		coloc      score.Score
+	}
+	onNode := map[*Node]int{}
+	for _, in := range insts {
+		if n, _ := currentNode(in); n != nil {
+			onNode[n]++
+		}
 	}
 	keys := make(map[*Resource]key, len(insts))
 	for _, in := range insts {
 		n, count := currentNode(in)
-		k := key{nodes: count, stay: c.canStay(in)}
+		k := key{nodes: count}
 		if n != nil {
-			k.cur, _ = instanceScore(in, n)
+			if v, ok := instanceTable(in).get(n); !ok || v < 0 {
+				k.disallowed = true
+			}
+			k.canRun = n.canRun()
+			k.parentOK = cl.Allowed == nil || cl.Allowed.has(n)
+			k.crowd = onNode[n]
+			k.coloc = c.colocationOrderScore(cl, in, n)
 		}
+		k.failed = instanceFailed(in)
 		keys[in] = k
 	}
 	sort.SliceStable(insts, func(i, j int) bool {
@@ -365,20 +387,74 @@ func (c *cluster) sortInstances(insts []*Resource) {
 		if a.nodes > 0 && b.nodes > 0 && a.nodes != b.nodes {
 			return a.nodes < b.nodes
 		}
+		if a.disallowed != b.disallowed {
+			return b.disallowed
+		}
 		if pa, pb := insts[i].promotionFirst, insts[j].promotionFirst; pa != pb {
 			return pa > pb
 		}
 		if (a.nodes > 0) != (b.nodes > 0) {
 			return a.nodes > 0
 		}
-		if a.stay != b.stay {
-			return a.stay
+		if a.nodes == 0 {
+			return false
 		}
-		if a.nodes > 0 && a.cur != b.cur {
-			return a.cur > b.cur
+		if a.canRun != b.canRun {
+			return a.canRun
+		}
+		if a.parentOK != b.parentOK {
+			return a.parentOK
+		}
+		if !a.parentOK {
+			return false
+		}
+		if a.crowd != b.crowd {
+			return a.crowd < b.crowd
+		}
+		if a.failed != b.failed {
+			return b.failed
+		}
+		if a.coloc != b.coloc {
+			return a.coloc > b.coloc
 		}
 		return false
 	})
+}
+
+// instanceTable is the node scores an instance is placed by: a cloned
+// group instance's own, a primitive instance's.
+func instanceTable(in *Resource) scores {
+	return in.Allowed
+}
+
+// colocationOrderScore is what the clone's colocations make of an
+// instance's current node n: the primaries' and (non-negative) the
+// dependents' scores there, as each colocation scales them.
+func (c *cluster) colocationOrderScore(cl, in *Resource, n *Node) score.Score {
+	t := newScores(len(c.nodes))
+	t.set(n, n.Base)
+	for _, col := range c.colByDep[cl] {
+		f := float32(col.Score) / float32(score.Infinity)
+		t = c.addColocatedScores(col.Prim, t, col, f, 0, map[*Resource]bool{})
+	}
+	for _, col := range c.colByPrim[cl] {
+		if col.dep == nil || !(col.Influence || !in.isRunningAny()) {
+			continue
+		}
+		f := float32(col.Score) / float32(score.Infinity)
+		t = c.addColocatedScores(col.Dep, t, col, f, mergeNonNegative, map[*Resource]bool{})
+	}
+	return t.at(n)
+}
+
+// isRunningAny reports whether any primitive of r is active.
+func (r *Resource) isRunningAny() bool {
+	for _, p := range r.primitives() {
+		if len(p.Running) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // banUnavailable keeps an instance off the nodes that cannot run
@@ -418,11 +494,26 @@ func (c *cluster) cloneTable(cl *Resource) scores {
 	}
 	s := c.baseScores(cl)
 	if cl.clone != nil && !cl.clone.unique {
+		// an anonymous instance that failed too often on a node bans
+		// the whole clone there, every instance with it
+		var banned []*Node
 		for _, in := range cl.Children {
 			for _, p := range in.primitives() {
 				for _, n := range c.nodes {
-					if fc := p.failCount[n]; fc > 0 && fc >= p.MigrationThreshold && !p.failIgnored && s.has(n) {
-						s.set(n, score.MinusInfinity)
+					if fc := p.failCount[n]; fc > 0 && fc >= p.MigrationThreshold && !p.failIgnored {
+						banned = append(banned, n)
+					}
+				}
+			}
+		}
+		for _, n := range banned {
+			if s.has(n) {
+				s.set(n, score.MinusInfinity)
+			}
+			for _, in := range cl.Children {
+				for _, x := range append([]*Resource{in}, in.primitives()...) {
+					if x.Allowed.has(n) {
+						x.Allowed.set(n, score.MinusInfinity)
 					}
 				}
 			}
@@ -477,16 +568,6 @@ func (c *cluster) assignClone(cl *Resource) {
 			continue
 		}
 		insts = append(insts, in)
-		p := firstPrimitive(in)
-		if p == nil {
-			continue
-		}
-		for _, col := range c.colByDep[cl] {
-			if col.DepRole == "Promoted" || col.DepRole == "Unpromoted" {
-				continue // decides promotion, not placement
-			}
-			c.applyColocation(p, col, p.Allowed)
-		}
 	}
 	// Instances are placed one at a time, so the colocations of a cloned
 	// group's later members with other resources stay with the members.
@@ -503,7 +584,7 @@ func (c *cluster) assignClone(cl *Resource) {
 	if available > 0 && s.max/available > 1 {
 		optimal = s.max / available
 	}
-	c.sortInstances(insts)
+	c.sortInstances(cl, insts)
 	count := map[*Node]int{}
 	assigned := 0
 	place := func(in *Resource, prefer *Node) bool {

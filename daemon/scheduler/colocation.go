@@ -187,3 +187,29 @@ func (c *cluster) mergeWithThis(r *Resource, s scores, mandatory bool) scores {
 	}
 	return s
 }
+
+// thisWith is the colocations r is the dependent of: its own and, for
+// the first primitive of a clone instance, the clone's (those that
+// decide placement; the role ones decide promotion).
+func (c *cluster) thisWith(r *Resource) []*Colocation {
+	out := append([]*Colocation(nil), c.colByDep[r]...)
+	cl := r.cloneOf()
+	if cl == nil {
+		return out
+	}
+	for in := r; in.Parent != nil; in = in.Parent {
+		if in.Parent == cl {
+			if firstPrimitive(in) != r {
+				return out
+			}
+			break
+		}
+	}
+	for _, col := range c.colByDep[cl] {
+		if col.DepRole == "Promoted" || col.DepRole == "Unpromoted" {
+			continue
+		}
+		out = append(out, col)
+	}
+	return out
+}

@@ -409,7 +409,7 @@ func (c *cluster) assign(r *Resource) {
 	}()
 	// Primaries first; a mandatory colocation narrows where this resource
 	// may go at once, so primaries placed later see it.
-	mine := append([]*Colocation(nil), c.colByDep[r]...)
+	mine := c.thisWith(r)
 	// A group goes where all of its members may go: the first member
 	// carries the mandatory colocations of the later ones with resources
 	// outside the group.
@@ -480,7 +480,7 @@ func (c *cluster) assign(r *Resource) {
 	// that would like to follow (each dropped when it would leave
 	// nowhere to run).
 	s = c.mergeWithThis(r, s, true)
-	for _, col := range c.colByDep[r] {
+	for _, col := range c.thisWith(r) {
 		if !col.Score.IsInfinite() {
 			c.applyColocation(r, col, s)
 		}
