@@ -435,14 +435,14 @@ func (c *cluster) colocationOrderScore(cl, in *Resource, n *Node) score.Score {
 	t.set(n, n.Base)
 	for _, col := range c.colByDep[cl] {
 		f := float32(col.Score) / float32(score.Infinity)
-		t = c.addColocatedScores(col.Prim, t, col, f, 0, map[*Resource]bool{})
+		t = c.addColocatedScores(col.Prim, t, col, f, 0, nil)
 	}
 	for _, col := range c.colByPrim[cl] {
 		if col.dep == nil || !(col.Influence || !in.isRunningAny()) {
 			continue
 		}
 		f := float32(col.Score) / float32(score.Infinity)
-		t = c.addColocatedScores(col.Dep, t, col, f, mergeNonNegative, map[*Resource]bool{})
+		t = c.addColocatedScores(col.Dep, t, col, f, mergeNonNegative, nil)
 	}
 	return t.at(n)
 }
@@ -542,7 +542,7 @@ func (c *cluster) assignClone(cl *Resource) {
 	for _, col := range c.colByPrim[cl] {
 		if col.dep != nil && c.hasInfluence(col) {
 			f := float32(col.Score) / float32(score.Infinity)
-			table = c.addColocatedScores(col.Dep, table, col, f, mergeRollback|mergeNonNegative, map[*Resource]bool{})
+			table = c.addColocatedScores(col.Dep, table, col, f, mergeRollback|mergeNonNegative, nil)
 		}
 	}
 	cl.Allowed = table

@@ -65,16 +65,20 @@ func (c *cluster) scoreTable(r *Resource) scores {
 // thinks of them, scaled by factor, then what the resources colocated
 // with src think, each scaled once more by its own colocation's score.
 // It returns the merged scores (nodes itself is left as it was).
-func (c *cluster) addColocatedScores(src *Resource, nodes scores, col *Colocation, factor float32, flags mergeFlags, seen map[*Resource]bool) scores {
-	if seen[src] {
-		return nodes // a colocation loop
+//
+// along is the resources whose merge this one is part of (a colocation
+// loop ends where it would merge one of them again).
+func (c *cluster) addColocatedScores(src *Resource, nodes scores, col *Colocation, factor float32, flags mergeFlags, along []*Resource) scores {
+	for _, x := range along {
+		if x == src {
+			return nodes // a colocation loop
+		}
 	}
-	seen[src] = true
-	defer delete(seen, src)
+	along = append(along, src)
 	if src.Kind == Group && len(src.Children) > 0 {
 		// the first member carries the group: the others follow it
 		// through the group's own colocations
-		return c.addColocatedScores(src.Children[0], nodes, col, factor, flags, seen)
+		return c.addColocatedScores(src.Children[0], nodes, col, factor, flags, along[:len(along)-1])
 	}
 	work := nodes.copy()
 	c.addMatchingScores(work, src, col, factor, flags&mergeNonNegative != 0)
@@ -84,7 +88,7 @@ func (c *cluster) addColocatedScores(src *Resource, nodes scores, col *Colocatio
 				continue
 			}
 			f := factor * float32(next.Score) / float32(score.Infinity)
-			work = c.addColocatedScores(next.Dep, work, next, f, mergeRollback|flags&mergeNonNegative|mergeNested, seen)
+			work = c.addColocatedScores(next.Dep, work, next, f, mergeRollback|flags&mergeNonNegative|mergeNested, along)
 		}
 	} else if flags&mergeRollback != 0 {
 		return nodes
@@ -178,12 +182,13 @@ func allowedOnOne(s scores) bool {
 // addColocatedScores merges it, left out when it would leave nowhere to
 // run.
 func (c *cluster) mergeWithThis(r *Resource, s scores, mandatory bool) scores {
+	var stack [8]*Resource // the chains are short: no allocation for them
 	for _, col := range c.colByPrim[r] {
 		if col.dep == nil || col.Score.IsInfinite() != mandatory || !c.hasInfluence(col) {
 			continue
 		}
 		f := float32(col.Score) / float32(score.Infinity)
-		s = c.addColocatedScores(col.Dep, s, col, f, mergeRollback, map[*Resource]bool{})
+		s = c.addColocatedScores(col.Dep, s, col, f, mergeRollback, stack[:0])
 	}
 	return s
 }

@@ -63,7 +63,8 @@ func (s scores) has(n *Node) bool {
 func (s scores) set(n *Node, v score.Score) { s[n.Index] = v }
 
 func (c *cluster) contribute(r *Resource, n *Node, s score.Score, src string) {
-	if s == 0 {
+	if s == 0 || r.Kind != Primitive {
+		// a group's or clone's own scores are its members' reasons
 		return
 	}
 	r.Why = append(r.Why, Contribution{Node: n.Name, Score: s, Source: src})
@@ -86,12 +87,12 @@ func (c *cluster) baseScores(r *Resource) scores {
 			s[i] = n.Base
 		}
 	}
-	exclusive := map[*Node]bool{}
+	var exclusive map[*Node]bool // only locations with resource-discovery=exclusive fill it
 	hasExclusive := false
 	// A location of a group gives its first member the constraint's
 	// scores; later members only learn which nodes it names (score 0):
 	// they follow the first member through the group's colocation.
-	later := laterGroupMember(r)
+	later := laterMemberOf(r)
 	for _, l := range c.locationsOf(r) {
 		if l.Role != "" && l.Role != "Started" && !(r.Parent != nil && r.Parent.Promotable) {
 			continue
@@ -101,6 +102,9 @@ func (c *cluster) baseScores(r *Resource) scores {
 		}
 		if l.Discovery == "exclusive" {
 			hasExclusive = true
+			if exclusive == nil {
+				exclusive = map[*Node]bool{}
+			}
 		}
 		if l.Node != "" {
 			n := c.byName[l.Node]
@@ -111,7 +115,7 @@ func (c *cluster) baseScores(r *Resource) scores {
 				exclusive[n] = true
 			}
 			sc := l.Score
-			if later[l.Rsc] {
+			if later != nil && isSelfOrAncestor(l.Rsc, later) {
 				sc = 0
 			}
 			s.set(n, score.Add(s.orBase(n), sc))
@@ -138,7 +142,7 @@ func (c *cluster) baseScores(r *Resource) scores {
 				if l.Discovery == "exclusive" {
 					exclusive[n] = true
 				}
-				if later[l.Rsc] {
+				if later != nil && isSelfOrAncestor(l.Rsc, later) {
 					sc = 0
 				}
 				s.set(n, score.Add(s.orBase(n), sc))
@@ -217,18 +221,26 @@ func (c *cluster) baseScores(r *Resource) scores {
 	return s
 }
 
-// laterGroupMember is the groups r is a member of but not the first one.
-func laterGroupMember(r *Resource) map[*Resource]bool {
-	var out map[*Resource]bool
+// laterMemberOf is the innermost group r belongs to as a later member
+// (not through its first member), if any: a location of that group or
+// of anything containing it gives r score 0.
+func laterMemberOf(r *Resource) *Resource {
 	for x := r; x.Parent != nil; x = x.Parent {
 		if g := x.Parent; g.Kind == Group && len(g.Children) > 0 && g.Children[0] != x {
-			if out == nil {
-				out = map[*Resource]bool{}
-			}
-			out[g] = true
+			return g
 		}
 	}
-	return out
+	return nil
+}
+
+// isSelfOrAncestor reports whether a is r or contains it.
+func isSelfOrAncestor(a, r *Resource) bool {
+	for x := r; x != nil; x = x.Parent {
+		if x == a {
+			return true
+		}
+	}
+	return false
 }
 
 func itoa(n int) string { return score.Score(n).String() }

@@ -155,7 +155,7 @@ func (c *cluster) promotionPriorities(cl *Resource) map[*Resource]score.Score {
 			continue
 		}
 		f := float32(col.Score) / float32(score.Infinity)
-		t = c.addColocatedScores(col.Dep, t, col, f, mergeRollback|mergeNonNegative, map[*Resource]bool{})
+		t = c.addColocatedScores(col.Dep, t, col, f, mergeRollback|mergeNonNegative, nil)
 	}
 	if c.promotionTicketMissing(cl) {
 		for i, v := range t {
