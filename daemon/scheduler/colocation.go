@@ -188,7 +188,17 @@ func (c *cluster) mergeWithThis(r *Resource, s scores, mandatory bool) scores {
 			continue
 		}
 		f := float32(col.Score) / float32(score.Infinity)
-		s = c.addColocatedScores(col.Dep, s, col, f, mergeRollback, stack[:0])
+		merged := c.addColocatedScores(col.Dep, s, col, f, mergeRollback, stack[:0])
+		for i, v := range merged {
+			if before := s[i]; v != before && v != noScore && before != noScore {
+				delta := v
+				if !v.IsInfinite() && !before.IsInfinite() {
+					delta = v - before
+				}
+				c.contribute(r, c.nodes[i], delta, "what "+col.Dep.ID+" (colocated with it by "+col.ID+") prefers")
+			}
+		}
+		s = merged
 	}
 	return s
 }
