@@ -1,6 +1,9 @@
 package scheduler
 
-import "pacer/share/score"
+import (
+	"pacer/share/score"
+	"slices"
+)
 
 // Colocation's influence on where the primary goes (Pacemaker Explained,
 // "Colocation constraints" and "influence"): when a primary is assigned,
@@ -227,4 +230,159 @@ func (c *cluster) thisWith(r *Resource) []*Colocation {
 		out = append(out, col)
 	}
 	return out
+}
+
+// nodesLike returns the nodes sharing the node-attribute value with n.
+func (c *cluster) sameAttr(attr string, a, b *Node) bool {
+	if attr == "" || attr == "#uname" {
+		return a == b
+	}
+	va, oka := a.Attrs[attr]
+	vb, okb := b.Attrs[attr]
+	return oka && okb && va == vb
+}
+
+func (c *cluster) primNode(p *Resource) *Node {
+	if p.Kind == Group {
+		if len(p.Children) == 0 {
+			return nil
+		}
+		return p.Children[0].Assigned
+	}
+	if p.Kind == Clone {
+		return nil
+	}
+	return p.Assigned
+}
+
+func (c *cluster) applyColocation(r *Resource, col *Colocation, s scores) {
+	if col.Prim.Kind == Clone && (col.DepRole == "" || col.DepRole == "Started") {
+		c.applyCloneColocation(r, col, s)
+		return
+	}
+	if col.PrimRole == "Promoted" || col.PrimRole == "Unpromoted" || col.DepRole == "Promoted" || col.DepRole == "Unpromoted" {
+		if col.Prim.Kind != Clone {
+			// role-specific colocation with a non-promotable resource never matches
+		}
+		return
+	}
+	if col.Prim.Kind == Clone {
+		c.applyCloneColocation(r, col, s)
+		return
+	}
+	if p := firstPrimitive(col.Prim); p != nil && !p.assigned {
+		// A colocation loop: the primary is still being placed.
+		return
+	}
+	pn := c.primNode(col.Prim)
+	src := "colocation " + col.ID + " with " + col.Prim.ID
+	if col.Score >= score.Infinity {
+		// usually bans all nodes but one: room for their reasons at once
+		r.Why = slices.Grow(r.Why, len(s))
+		for i, v := range s {
+			if n := c.nodes[i]; v != noScore && (pn == nil || !c.sameAttr(col.NodeAttribute, n, pn)) {
+				if v != score.MinusInfinity {
+					s[i] = score.MinusInfinity
+					c.contribute(r, n, score.MinusInfinity, src)
+				}
+			}
+		}
+		return
+	}
+	if pn == nil {
+		return
+	}
+	work := s.copy()
+	for i, v := range work {
+		if v != noScore && c.sameAttr(col.NodeAttribute, c.nodes[i], pn) {
+			work[i] = score.Add(v, col.Score)
+		}
+	}
+	if col.Score > score.MinusInfinity && !c.anyAvailable(work) {
+		// An optional colocation never leaves a resource nowhere to run.
+		return
+	}
+	for i, v := range s {
+		if v != noScore && work[i] != v {
+			c.contribute(r, c.nodes[i], col.Score, src)
+		}
+		s[i] = work[i]
+	}
+}
+
+// applyCloneColocation: a primitive with a clone may run where an instance runs.
+func (c *cluster) applyCloneColocation(r *Resource, col *Colocation, s scores) {
+	src := "colocation " + col.ID + " with " + col.Prim.ID
+	for i, v := range s {
+		if v == noScore {
+			continue
+		}
+		n := c.nodes[i]
+		on := c.primaryOn(col, n)
+		switch {
+		case col.Score >= score.Infinity && !on:
+			if v != score.MinusInfinity {
+				s[i] = score.MinusInfinity
+				c.contribute(r, n, score.MinusInfinity, src)
+			}
+		case col.Score >= score.Infinity && (col.PrimRole == "Promoted" || col.PrimRole == "Unpromoted") && !(col.PrimRole == "Promoted" && col.DepRole == "Promoted"):
+			// with a role of a promotable clone, the dependent takes on
+			// the score the instance in that role was placed with
+			if add := c.roleInstanceScore(col, n); add != 0 {
+				s[i] = score.Add(v, add)
+				c.contribute(r, n, add, src)
+			}
+		case on && col.Score < score.Infinity:
+			s[i] = score.Add(v, col.Score)
+			c.contribute(r, n, col.Score, src)
+		}
+	}
+}
+
+// roleInstanceScore is the node score the first instance of a
+// colocation's primary in the colocation's role was placed on n with.
+func (c *cluster) roleInstanceScore(col *Colocation, n *Node) score.Score {
+	for _, in := range col.Prim.Children {
+		p := firstPrimitive(in)
+		if p == nil || p.Assigned == nil || p.NextRole != col.PrimRole || !c.sameAttr(col.NodeAttribute, p.Assigned, n) {
+			continue
+		}
+		if p.final == nil {
+			return p.Allowed.at(p.Assigned)
+		}
+		return p.final.at(p.Assigned)
+	}
+	return 0
+}
+
+// anyAvailable reports whether some node that can run resources has a
+// non-negative score.
+func (c *cluster) anyAvailable(s scores) bool {
+	for i, v := range s {
+		if v >= 0 && c.nodes[i].canRun() { // noScore is negative
+			return true
+		}
+	}
+	return false
+}
+
+// primaryOn reports whether a colocation's primary (in its role) is
+// placed on n.
+func (c *cluster) primaryOn(col *Colocation, n *Node) bool {
+	for _, p := range col.Prim.primitives() {
+		if p.Assigned == nil || !c.sameAttr(col.NodeAttribute, p.Assigned, n) {
+			continue
+		}
+		if p.Blocked && p.FailedOn[p.Assigned] {
+			continue // a failed instance left blocked is no place to be
+		}
+		if col.PrimRole == "Promoted" && p.NextRole != "Promoted" {
+			continue
+		}
+		if col.PrimRole == "Unpromoted" && p.NextRole == "Promoted" {
+			continue
+		}
+		return true
+	}
+	return false
 }

@@ -1,0 +1,16 @@
+package scheduler
+
+func (c *cluster) ticketsOf(r *Resource) []*TicketDep {
+	if len(c.tickets) == 0 {
+		return nil
+	}
+	var out []*TicketDep
+	for _, t := range c.tickets {
+		for x := r; x != nil; x = x.Parent {
+			if t.Rsc == x {
+				out = append(out, t)
+			}
+		}
+	}
+	return out
+}
