@@ -1,5 +1,8 @@
 package scheduler
 
+// Groups (Pacemaker Explained, "Groups"): their assignment, member by
+// member, and the pseudo actions that mark a group started or stopped.
+
 // finishPseudo marks group pseudo actions needed when a member acts.
 func (c *cluster) finishPseudo() {
 	for _, r := range c.allList {
@@ -30,5 +33,28 @@ func (c *cluster) finishPseudo() {
 		if !g.gRunning.runnable {
 			g.gRunning.required = false
 		}
+	}
+}
+
+// assignGroup assigns a group's members in order (Pacemaker Explained,
+// "Groups"): each member after the first is colocated with the one
+// before it, so the first member carries the group's preferences.
+func (c *cluster) assignGroup(r *Resource) {
+	r.assigning = true
+	if c.showScores {
+		// crm_simulate shows a group's scores and its members' as
+		// they are when the group's assignment begins
+		c.logScores("pcmk__group_assign", r, r.Allowed)
+		for _, m := range r.Children {
+			c.logScores("pcmk__group_assign", m, m.Allowed)
+		}
+	}
+	for _, ch := range r.Children {
+		c.assign(ch)
+	}
+	r.assigning = false
+	r.assigned = true
+	if len(r.Children) > 0 {
+		r.Assigned = r.Children[0].Assigned
 	}
 }

@@ -1,5 +1,12 @@
 package scheduler
 
+// Where a resource's scores start (Pacemaker Explained, "Location
+// constraints", "Resource stickiness", "Failure handling"): the cluster's
+// symmetry and each node's own score, location constraints and their
+// rules (a group's location: full for its first member, 0 for the
+// others), stickiness where it runs, bans for too many failures, a
+// failed stop, a missing agent, node health, shutdown locks.
+
 import (
 	"pacer/share/options"
 	"pacer/share/score"

@@ -1,7 +1,12 @@
 package scheduler
 
+// Probes (Pacemaker Explained, "Resource discovery"), recurring monitors,
+// and the actions around fencing and shutdown that never change the
+// Transition Summary but belong in the graph.
+
 import "slices"
 
+// probeAllowed reports whether r may be probed on n (resource-discovery).
 func (c *cluster) probeAllowed(r *Resource, n *Node) bool {
 	if !n.Online || n.Unclean || n.Pending || n.Shutdown {
 		return false

@@ -1,5 +1,7 @@
 package scheduler
 
+// Node score tables: what a resource thinks of each node.
+
 import (
 	"math"
 	"pacer/share/score"

@@ -1,5 +1,9 @@
 package scheduler
 
+// Tickets (Pacemaker Explained, "Multi-site clusters and tickets"): the
+// rsc_ticket dependencies of a resource and its parents.
+
+// ticketsOf is the ticket dependencies of r and of its parents.
 func (c *cluster) ticketsOf(r *Resource) []*TicketDep {
 	if len(c.tickets) == 0 {
 		return nil

@@ -1,5 +1,9 @@
 package scheduler
 
+// Unfencing (Pacemaker Explained, "Unfencing"): devices that provide it
+// unfence each node before resources that require it are probed or
+// started there.
+
 // unfencing: a fencing device that provides unfencing (fence_scsi and the
 // like) must unfence each node before it is probed or started there.
 func (c *cluster) unfencing() {

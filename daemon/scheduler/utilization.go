@@ -1,7 +1,13 @@
 package scheduler
 
+// Utilization and placement-strategy (Pacemaker Explained, "Utilization
+// and Placement Strategy"): whether a node has room for a resource (with
+// what must follow it), and the room left for choosing among equals.
+
 import "pacer/share/score"
 
+// fits reports whether n has room for r (whole: with the resources that
+// must follow it).
 func (c *cluster) fits(r *Resource, n *Node, whole bool) bool {
 	if c.opts.PlacementStrategy == "default" || c.opts.PlacementStrategy == "" {
 		return true
