@@ -138,7 +138,18 @@ func (c *cluster) baseScores(r *Resource) scores {
 		s.set(n, score.MinusInfinity)
 		c.contribute(r, n, score.MinusInfinity, "agent not installed")
 	}
-	if r.Kind == Primitive && (!r.Managed || r.Blocked) {
+	onMaintenance := false
+	for _, n := range r.Running {
+		onMaintenance = onMaintenance || n.Maintenance
+	}
+	if r.Kind == Primitive && len(r.Running) > 1 && r.MultipleActive == "stop_only" {
+		// active on several nodes and to be stopped only: banned from
+		// every node
+		for i := range s {
+			s[i] = score.MinusInfinity
+		}
+	}
+	if r.Kind == Primitive && (!r.Managed || r.Blocked || onMaintenance) {
 		// an unmanaged (or blocked) resource is where it is
 		for _, n := range r.Running {
 			if s.has(n) || c.opts.Symmetric {

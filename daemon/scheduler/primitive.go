@@ -196,6 +196,22 @@ func (c *cluster) assignPrimitive(r *Resource) {
 	}
 	// Unmanaged resources stay where they are.
 	if !r.Managed || r.Blocked {
+		if c.showScores {
+			// what its colocations make of its scores all the same
+			s := r.Allowed.copy()
+			for _, col := range mine {
+				if col.Score.IsInfinite() {
+					c.applyColocation(r, col, s)
+				}
+			}
+			s = c.mergeWithThis(r, s, true)
+			for _, col := range c.thisWith(r) {
+				if !col.Score.IsInfinite() {
+					c.applyColocation(r, col, s)
+				}
+			}
+			r.final = c.mergeWithThis(r, s, false)
+		}
 		if len(r.Running) > 0 {
 			r.Assigned = r.Running[0]
 			c.assignedCount[r.Assigned]++
