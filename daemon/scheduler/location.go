@@ -112,6 +112,15 @@ func (c *cluster) baseScores(r *Resource) scores {
 			c.contribute(r, n, n.Health, "node health")
 		}
 	}
+	if r.Kind == Primitive && c.ticketDenied(r) {
+		// a ticket it lacks bans it everywhere (its clone or group
+		// keeps its own scores)
+		for i, v := range s {
+			if v != noScore {
+				s[i] = score.MinusInfinity
+			}
+		}
+	}
 	if r.banAll {
 		for i, v := range s {
 			if v != noScore {

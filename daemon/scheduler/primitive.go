@@ -35,23 +35,7 @@ func (c *cluster) disabled(r *Resource) bool {
 			return true
 		}
 	}
-	for _, t := range c.ticketsOf(r) {
-		if t.Role == "Promoted" && t.LossPolicy != "stop" {
-			continue // limits promotion only (setPromotedRoles)
-		}
-		st := c.ticketState[t.Ticket]
-		granted := st != nil && st.Granted
-		standby := st != nil && st.Standby
-		if !granted || standby {
-			// freeze keeps running resources where they are when the
-			// ticket is revoked; standby always hands over gracefully.
-			if t.LossPolicy == "freeze" && !granted && len(r.Running) > 0 {
-				continue
-			}
-			return true
-		}
-	}
-	return false
+	return c.ticketDenied(r)
 }
 
 func (r *Resource) stopOnFailOf() bool { return r.stopOnFail }

@@ -18,3 +18,27 @@ func (c *cluster) ticketsOf(r *Resource) []*TicketDep {
 	}
 	return out
 }
+
+// ticketDenied reports whether a ticket r depends on keeps it from
+// running: not granted or in standby (loss-policy=freeze leaves running
+// resources where they are when the ticket is revoked). A ticket for the
+// Promoted role only limits promotion, unless its loss-policy is stop.
+func (c *cluster) ticketDenied(r *Resource) bool {
+	for _, t := range c.ticketsOf(r) {
+		if t.Role == "Promoted" && t.LossPolicy != "stop" {
+			continue // limits promotion only (setPromotedRoles)
+		}
+		st := c.ticketState[t.Ticket]
+		granted := st != nil && st.Granted
+		standby := st != nil && st.Standby
+		if !granted || standby {
+			// freeze keeps running resources where they are when the
+			// ticket is revoked; standby always hands over gracefully.
+			if t.LossPolicy == "freeze" && !granted && r.isRunningAny() {
+				continue
+			}
+			return true
+		}
+	}
+	return false
+}
