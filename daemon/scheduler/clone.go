@@ -472,10 +472,72 @@ func (c *cluster) banUnavailable(inst *Resource, count map[*Node]int, max int) {
 	}
 }
 
-func unassign(inst *Resource) {
-	inst.assigned, inst.Assigned = false, nil
+func (c *cluster) unassign(inst *Resource) {
 	for _, p := range inst.primitives() {
+		if p.Assigned != nil {
+			c.assignedCount[p.Assigned]--
+			if !p.fixed {
+				c.releaseCapacity(p, p.Assigned)
+			}
+		}
 		p.assigned, p.Assigned, p.prefer = false, nil, nil
+	}
+	inst.assigned, inst.Assigned = false, nil
+}
+
+// assignEarly tries to assign an active instance to its current node
+// before the others are placed, so instances do not shuffle. When it
+// would rather go elsewhere, one instance is reserved for that node and
+// it tries again, as often as there are nodes for the clone; a node
+// that gets reserved instances prefers those active there.
+func (c *cluster) assignEarly(in *Resource, cur *Node, count map[*Node]int, max, available int) bool {
+	type saved struct {
+		r *Resource
+		s scores
+	}
+	var backup []saved
+	for _, x := range append([]*Resource{in}, in.primitives()...) {
+		if x.Allowed != nil {
+			backup = append(backup, saved{x, x.Allowed.copy()})
+		}
+	}
+	restore := func() {
+		for _, b := range backup {
+			copy(b.r.Allowed, b.s)
+		}
+	}
+	scratch := make(map[*Node]int, len(count))
+	for n, k := range count {
+		scratch[n] = k
+	}
+	for reserved := 0; ; {
+		c.banUnavailable(in, scratch, max)
+		p := firstPrimitive(in)
+		if p != nil {
+			p.prefer = cur
+		}
+		c.assign(in)
+		if p != nil {
+			p.prefer = nil
+		}
+		n := in.Assigned
+		if in.Kind == Group && len(in.Children) > 0 {
+			n = in.Children[0].Assigned
+			in.Assigned = n
+		}
+		if n == cur {
+			count[cur]++
+			return true
+		}
+		restore()
+		c.unassign(in)
+		if n == nil {
+			return false
+		}
+		if reserved++; reserved >= available {
+			return false
+		}
+		scratch[n]++
 	}
 }
 
@@ -610,8 +672,8 @@ func (c *cluster) assignClone(cl *Resource) {
 			// a failed instance is recovered wherever is best
 			continue
 		}
-		if !place(in, cur) {
-			unassign(in)
+		if c.assignEarly(in, cur, count, s.nodeMax, available) {
+			assigned++
 		}
 	}
 	for _, in := range insts {

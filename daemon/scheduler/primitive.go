@@ -95,14 +95,13 @@ func (c *cluster) choose(r *Resource, s scores) *Node {
 	})
 	best := cands[0]
 	if r.prefer != nil {
-		// A clone instance's first try: its current node, wherever it
-		// may run at all, so instances do not shuffle between nodes.
+		// A clone instance's first try: its current node, if that is
+		// among the best.
 		for _, n := range cands {
-			if n == r.prefer {
+			if n == r.prefer && s.at(n) == s.at(best) {
 				return n
 			}
 		}
-		return nil
 	}
 	if cur != nil && s.at(cur) == s.at(best) && cur != best && (c.assignedCount[cur] == c.assignedCount[best] || c.opts.PlacementStrategy == "minimal") {
 		for _, n := range cands {

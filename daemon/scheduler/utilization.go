@@ -74,3 +74,10 @@ func (c *cluster) groupNeed(r *Resource) map[string]int {
 	add(r)
 	return need
 }
+
+// releaseCapacity gives back what r used on n (an assignment undone).
+func (c *cluster) releaseCapacity(r *Resource, n *Node) {
+	for k, v := range r.Util {
+		c.usage[n][k] -= v
+	}
+}
