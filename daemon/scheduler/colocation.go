@@ -186,7 +186,7 @@ func allowedOnOne(s scores) bool {
 // run.
 func (c *cluster) mergeWithThis(r *Resource, s scores, mandatory bool) scores {
 	var stack [8]*Resource // the chains are short: no allocation for them
-	for _, col := range c.colByPrim[r] {
+	for _, col := range c.withThis(r) {
 		if col.dep == nil || col.Score.IsInfinite() != mandatory || !c.hasInfluence(col) {
 			continue
 		}
@@ -385,4 +385,24 @@ func (c *cluster) primaryOn(col *Colocation, n *Node) bool {
 		return true
 	}
 	return false
+}
+
+// withThis is the colocations r is the primary of: its own and, for the
+// first primitive of a clone instance, the clone's (the instance takes
+// in what the clone's dependents prefer).
+func (c *cluster) withThis(r *Resource) []*Colocation {
+	own := c.colByPrim[r]
+	cl := r.cloneOf()
+	if cl == nil || len(c.colByPrim[cl]) == 0 {
+		return own
+	}
+	for in := r; in.Parent != nil; in = in.Parent {
+		if in.Parent == cl {
+			if firstPrimitive(in) != r {
+				return own
+			}
+			break
+		}
+	}
+	return append(append([]*Colocation(nil), own...), c.colByPrim[cl]...)
 }
