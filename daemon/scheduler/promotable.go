@@ -172,8 +172,12 @@ func (c *cluster) promotionPriorities(cl *Resource) map[*Resource]score.Score {
 		p := firstPrimitive(in)
 		v, ok := prio[in]
 		switch {
-		case p != nil && !p.Managed && p.Role == "Promoted":
+		case p != nil && (!p.Managed || p.Blocked) && p.Role == "Promoted" && p.Assigned != nil:
+			// left as it is: promoted it stays
 			final[in] = score.Infinity
+		case p != nil && (!p.Managed || p.Blocked) && p.Assigned != nil:
+			// left as it is: never promoted
+			final[in] = score.MinusInfinity
 		case !ok:
 			final[in] = score.MinusInfinity
 		case v < 0:
