@@ -86,7 +86,7 @@ func (c *cluster) addColocatedScores(src *Resource, nodes scores, col *Colocatio
 	work := nodes.copy()
 	c.addMatchingScores(work, src, col, factor, flags&mergeNonNegative != 0)
 	if c.anyAvailable(work) {
-		for _, next := range c.colByPrim[src] {
+		for _, next := range c.withThis(src) {
 			if next.dep == nil || !c.hasInfluence(next) {
 				continue
 			}
@@ -387,22 +387,42 @@ func (c *cluster) primaryOn(col *Colocation, n *Node) bool {
 	return false
 }
 
-// withThis is the colocations r is the primary of: its own and, for the
-// first primitive of a clone instance, the clone's (the instance takes
-// in what the clone's dependents prefer).
+// withThis is the colocations r is the primary of, as a primitive
+// takes them in when it is assigned: its own; for a group's last member
+// the group's (the members before it reach them through the group's
+// own colocations); for the last primitive of a clone instance, the
+// clone's too.
 func (c *cluster) withThis(r *Resource) []*Colocation {
 	own := c.colByPrim[r]
-	cl := r.cloneOf()
-	if cl == nil || len(c.colByPrim[cl]) == 0 {
+	g := r.Parent
+	if g == nil || g.Kind != Group || len(g.Children) < 2 {
+		if cl := r.cloneOf(); cl != nil && len(c.colByPrim[cl]) > 0 && (g == nil || g == cl || g.Kind != Group || g.Children[len(g.Children)-1] == r) {
+			return append(append([]*Colocation(nil), own...), c.colByPrim[cl]...)
+		}
 		return own
 	}
-	for in := r; in.Parent != nil; in = in.Parent {
-		if in.Parent == cl {
-			if firstPrimitive(in) != r {
-				return own
+	first, last := g.Children[0], g.Children[len(g.Children)-1]
+	var out []*Colocation
+	switch r {
+	case first:
+		// "R with group" is keyed on the first member: the last takes it
+		for _, col := range own {
+			if col.Prim != g {
+				out = append(out, col)
 			}
-			break
 		}
+	case last:
+		out = append(out, own...)
+		for _, col := range c.colByPrim[first] {
+			if col.Prim == g {
+				out = append(out, col)
+			}
+		}
+		if cl := r.cloneOf(); cl != nil {
+			out = append(out, c.colByPrim[cl]...)
+		}
+	default:
+		return own
 	}
-	return append(append([]*Colocation(nil), own...), c.colByPrim[cl]...)
+	return out
 }
