@@ -210,11 +210,12 @@ func (c *cluster) mergeWithThis(r *Resource, s scores, mandatory bool) scores {
 // the first primitive of a clone instance, the clone's (those that
 // decide placement; the role ones decide promotion).
 func (c *cluster) thisWith(r *Resource) []*Colocation {
-	out := append([]*Colocation(nil), c.colByDep[r]...)
+	out := c.colByDep[r]
 	cl := r.cloneOf()
 	if cl == nil {
-		return out
+		return out[:len(out):len(out)] // appending to it copies
 	}
+	out = append([]*Colocation(nil), out...)
 	for in := r; in.Parent != nil; in = in.Parent {
 		if in.Parent == cl {
 			if firstPrimitive(in) != r {
@@ -393,6 +394,13 @@ func (c *cluster) primaryOn(col *Colocation, n *Node) bool {
 // own colocations); for the last primitive of a clone instance, the
 // clone's too.
 func (c *cluster) withThis(r *Resource) []*Colocation {
+	if !r.withThisKnown {
+		r.withThisCols, r.withThisKnown = c.withThisOf(r), true
+	}
+	return r.withThisCols
+}
+
+func (c *cluster) withThisOf(r *Resource) []*Colocation {
 	own := c.colByPrim[r]
 	g := r.Parent
 	if g == nil || g.Kind != Group || len(g.Children) < 2 {

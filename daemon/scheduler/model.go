@@ -124,11 +124,13 @@ type Resource struct {
 	failCount         map[*Node]int
 
 	// placement
-	Allowed   scores
-	Assigned  *Node
-	assigned  bool // assignment done (Assigned may be nil: stopped)
-	assigning bool
-	prefer    *Node // a clone instance takes this node only if it is among its best
+	Allowed       scores
+	Assigned      *Node
+	assigned      bool // assignment done (Assigned may be nil: stopped)
+	assigning     bool
+	prefer        *Node         // a clone instance takes this node only if it is among its best
+	withThisCols  []*Colocation // what it takes in when assigned (withThis)
+	withThisKnown bool
 	// promotionFirst orders a promotable clone's instances for placement:
 	// the resource's priority, raised to its highest promotion score
 	promotionFirst score.Score
