@@ -240,6 +240,10 @@ func (c *cluster) promotedColocationScore(cl, in *Resource, n *Node) score.Score
 		}
 		pn := c.primNode(col.Prim)
 		if pn == nil {
+			if col.Score >= score.Infinity && col.DepRole == "Promoted" {
+				// it must be promoted with a primary that will not run
+				total = score.Add(total, score.MinusInfinity)
+			}
 			continue
 		}
 		if col.PrimRole != "" && col.PrimRole != "Started" && firstPrimitive(col.Prim).NextRole != col.PrimRole {
