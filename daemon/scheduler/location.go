@@ -92,7 +92,7 @@ func (c *cluster) baseScores(r *Resource) scores {
 		}
 	}
 	// Stickiness keeps a healthy resource where it is.
-	if r.Managed && len(r.Running) == 1 {
+	if r.Managed && len(r.Running) == 1 && !c.ticketFrozen(r) {
 		n := r.Running[0]
 		if v, ok := s.get(n); ok || c.opts.Symmetric {
 			s.set(n, score.Add(v, r.Stickiness))

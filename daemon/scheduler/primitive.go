@@ -177,8 +177,9 @@ func (c *cluster) assignPrimitive(r *Resource) {
 	if len(r.Running) > 1 && r.MultipleActive == "stop_only" {
 		return
 	}
-	// Unmanaged resources stay where they are.
-	if !r.Managed || r.Blocked {
+	// Unmanaged resources stay where they are, and so do those a revoked
+	// ticket freezes.
+	if !r.Managed || r.Blocked || c.ticketFrozen(r) {
 		if c.showScores {
 			// what its colocations make of its scores all the same
 			s := r.Allowed.copy()

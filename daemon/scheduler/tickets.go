@@ -42,3 +42,18 @@ func (c *cluster) ticketDenied(r *Resource) bool {
 	}
 	return false
 }
+
+// ticketFrozen reports whether r is frozen by a revoked ticket
+// (loss-policy=freeze) while active: the cluster leaves it as it is,
+// unmanaged.
+func (c *cluster) ticketFrozen(r *Resource) bool {
+	for _, t := range c.ticketsOf(r) {
+		if t.LossPolicy != "freeze" || t.Role == "Promoted" {
+			continue
+		}
+		if st := c.ticketState[t.Ticket]; (st == nil || !st.Granted) && r.isRunningAny() {
+			return true
+		}
+	}
+	return false
+}
