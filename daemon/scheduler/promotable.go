@@ -80,7 +80,8 @@ func (c *cluster) instancePromotionScore(cl, in *Resource, n *Node) (total score
 		if p.histID != "" {
 			names = []string{"master-" + p.histID}
 		}
-		if cl.clone != nil && !cl.clone.unique && p.instOf != nil && p.histID == "" {
+		if cl.clone != nil && !cl.clone.unique && p.instOf != nil {
+			// an anonymous instance also reads its primitive's name
 			names = append(names, "master-"+p.instOf.ID)
 		}
 		for _, name := range names {
