@@ -464,6 +464,16 @@ func TestStatusScoresWhyOffline(t *testing.T) {
 	if r.code != 0 || !strings.Contains(r.stdout, "UMgroup01 is running on srv01") || !strings.Contains(r.stdout, "location location-grp01-1") {
 		t.Fatalf("why: %+v", r)
 	}
+	// why shows the very allocation scores crm_simulate -s prints
+	scores := run(t, p, "", "resource", "scores", "UmVIPcheck")
+	if !strings.Contains(r.stdout, "pcmk__primitive_assign: UmVIPcheck allocation score on srv01: ") {
+		t.Fatalf("why shows no allocation scores: %s", r.stdout)
+	}
+	for _, l := range strings.Split(r.stdout, "\n") {
+		if l = strings.TrimSpace(l); strings.HasPrefix(l, "pcmk__primitive_assign: UmVIPcheck ") && !strings.Contains(scores.stdout, l) {
+			t.Errorf("why says %q, resource scores says:\n%s", l, scores.stdout)
+		}
+	}
 	// A resource about to start says where (simple2: rsc1 starts on node1;
 	// promoted-1: the instances of the stopped clone rsc1 start on both).
 	for file, want := range map[string]string{"simple2": "rsc1 is not running; the cluster will run it on node1.",

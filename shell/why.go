@@ -19,6 +19,7 @@ type explanation struct {
 	WillRunOn  []string `json:"will_run_on"`
 	Actions    []string `json:"actions,omitempty"`
 	Reasons    []reason `json:"reasons,omitempty"`
+	Scores     []string `json:"scores,omitempty"` // the allocation scores, as crm_simulate -s prints them
 	Notes      []string `json:"notes,omitempty"`
 	nodeFilter string
 }
@@ -78,6 +79,16 @@ func explain(doc *xmltree.Document, res *scheduler.Result, r *xmltree.Element, n
 				src += " (of " + rid + ")"
 			}
 			e.Reasons = append(e.Reasons, reason{c.Node, c.Score.String(), src})
+		}
+	}
+	for _, l := range res.Scores {
+		for _, rid := range ids {
+			if strings.Contains(l, " "+rid+" allocation score on ") || strings.HasPrefix(l, rid+" promotion score") || strings.HasPrefix(l, rid+":") {
+				if node == "" || strings.Contains(l, " on "+node+":") {
+					e.Scores = append(e.Scores, l)
+				}
+				break
+			}
 		}
 	}
 	// What else decides, in words.
@@ -193,6 +204,12 @@ func (e *explanation) text() string {
 		b.WriteString("Scores by node (what raised or lowered them):\n")
 		for _, r := range e.Reasons {
 			fmt.Fprintf(&b, "  %-12s %10s  %s\n", r.Node, r.Score, r.Source)
+		}
+	}
+	if len(e.Scores) > 0 {
+		b.WriteString("Allocation scores (crm_simulate -s):\n")
+		for _, l := range e.Scores {
+			fmt.Fprintf(&b, "  %s\n", l)
 		}
 	}
 	if len(e.Notes) > 0 {

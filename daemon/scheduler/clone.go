@@ -12,7 +12,6 @@ package scheduler
 // role locations and role colocations.
 
 import (
-	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -87,12 +86,6 @@ func (r *Resource) cloneOf() *Resource {
 		}
 	}
 	return nil
-}
-
-// promotable reports whether r is (in) an instance of a promotable clone.
-func (r *Resource) promotable() bool {
-	cl := r.cloneOf()
-	return cl != nil && cl.Promotable
 }
 
 // slotActive reports whether any member of an instance slot is active,
@@ -342,22 +335,44 @@ func (c *cluster) canStay(inst *Resource) bool {
 	return ok && v >= 0
 }
 
-// sortInstances orders instances for placement: active ones first (those
-// active on fewer nodes first), those that can stay where they are before
-// those that cannot, then by their score there; otherwise by number.
-func (c *cluster) sortInstances(insts []*Resource) {
+// sortInstances orders instances for placement (Pacemaker Explained
+// does not say; crm_simulate shows it): of two active instances the one
+// active on fewer nodes first; one not active where it may no longer run
+// before one that is; the higher priority (a promotable instance's
+// highest promotion score); active before inactive; active on a node
+// that can run resources; active where the clone may run; active on a
+// node with fewer instances; not failed before failed; the higher score
+// on its current node from the clone's colocations; the lower number.
+func (c *cluster) sortInstances(cl *Resource, insts []*Resource) {
 	type key struct {
-		nodes int
-		stay  bool
-		cur   score.Score
+		nodes      int
+		disallowed bool
+		canRun     bool
+		parentOK   bool
+		crowd      int
+		failed     bool
+		coloc      score.Score
+	}
+	onNode := map[*Node]int{}
+	for _, in := range insts {
+		if n, _ := currentNode(in); n != nil {
+			onNode[n]++
+		}
 	}
 	keys := make(map[*Resource]key, len(insts))
 	for _, in := range insts {
 		n, count := currentNode(in)
-		k := key{nodes: count, stay: c.canStay(in)}
+		k := key{nodes: count}
 		if n != nil {
-			k.cur, _ = instanceScore(in, n)
+			if v, ok := instanceTable(in).get(n); !ok || v < 0 {
+				k.disallowed = true
+			}
+			k.canRun = n.canRun()
+			k.parentOK = cl.Allowed == nil || cl.Allowed.has(n)
+			k.crowd = onNode[n]
+			k.coloc = c.colocationOrderScore(cl, in, n)
 		}
+		k.failed = instanceFailed(in)
 		keys[in] = k
 	}
 	sort.SliceStable(insts, func(i, j int) bool {
@@ -365,25 +380,89 @@ func (c *cluster) sortInstances(insts []*Resource) {
 		if a.nodes > 0 && b.nodes > 0 && a.nodes != b.nodes {
 			return a.nodes < b.nodes
 		}
+		if a.disallowed != b.disallowed {
+			return b.disallowed
+		}
+		if pa, pb := insts[i].promotionFirst, insts[j].promotionFirst; pa != pb {
+			return pa > pb
+		}
 		if (a.nodes > 0) != (b.nodes > 0) {
 			return a.nodes > 0
 		}
-		if a.stay != b.stay {
-			return a.stay
+		if a.nodes == 0 {
+			return false
 		}
-		if a.nodes > 0 && a.cur != b.cur {
-			return a.cur > b.cur
+		if a.canRun != b.canRun {
+			return a.canRun
+		}
+		if a.parentOK != b.parentOK {
+			return a.parentOK
+		}
+		if !a.parentOK {
+			return false
+		}
+		if a.crowd != b.crowd {
+			return a.crowd < b.crowd
+		}
+		if a.failed != b.failed {
+			return b.failed
+		}
+		if a.coloc != b.coloc {
+			return a.coloc > b.coloc
 		}
 		return false
 	})
 }
 
-// banFullNodes keeps an instance off the nodes that already hold
-// clone-node-max instances.
-func (c *cluster) banFullNodes(inst *Resource, count map[*Node]int, max int) {
-	for _, n := range c.nodes {
-		if count[n] < max {
+// instanceTable is the node scores an instance is placed by: a cloned
+// group instance's own, a primitive instance's.
+func instanceTable(in *Resource) scores {
+	return in.Allowed
+}
+
+// colocationOrderScore is what the clone's colocations make of an
+// instance's current node n: the primaries' and (non-negative) the
+// dependents' scores there, as each colocation scales them.
+func (c *cluster) colocationOrderScore(cl, in *Resource, n *Node) score.Score {
+	t := newScores(len(c.nodes))
+	t.set(n, n.Base)
+	for _, col := range c.colByDep[cl] {
+		f := float32(col.Score) / float32(score.Infinity)
+		t = c.addColocatedScores(col.Prim, t, col, f, 0, nil)
+	}
+	for _, col := range c.colByPrim[cl] {
+		if col.dep == nil || !(col.Influence || !in.isRunningAny()) {
 			continue
+		}
+		f := float32(col.Score) / float32(score.Infinity)
+		t = c.addColocatedScores(col.Dep, t, col, f, mergeNonNegative, nil)
+	}
+	return t.at(n)
+}
+
+// isRunningAny reports whether any primitive of r is active.
+func (r *Resource) isRunningAny() bool {
+	for _, p := range r.primitives() {
+		if len(p.Running) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// banUnavailable keeps an instance off the nodes that cannot run
+// resources, that its clone may not run on, or that already hold
+// clone-node-max instances.
+func (c *cluster) banUnavailable(inst *Resource, count map[*Node]int, max int) {
+	cl := inst.cloneOf()
+	for _, n := range c.nodes {
+		if count[n] < max && n.canRun() && (cl == nil || cl.Allowed == nil || cl.Allowed.at(n) >= 0 && cl.Allowed.has(n)) {
+			continue
+		}
+		if inst.Kind == Group {
+			if v, ok := inst.Allowed.get(n); ok && v > score.MinusInfinity {
+				inst.Allowed.set(n, score.MinusInfinity)
+			}
 		}
 		for _, p := range inst.primitives() {
 			if v, ok := p.Allowed.get(n); ok && v > score.MinusInfinity {
@@ -393,11 +472,110 @@ func (c *cluster) banFullNodes(inst *Resource, count map[*Node]int, max int) {
 	}
 }
 
-func unassign(inst *Resource) {
-	inst.assigned, inst.Assigned = false, nil
+func (c *cluster) unassign(inst *Resource) {
 	for _, p := range inst.primitives() {
+		if p.Assigned != nil {
+			c.assignedCount[p.Assigned]--
+			if !p.fixed {
+				c.releaseCapacity(p, p.Assigned)
+			}
+		}
 		p.assigned, p.Assigned, p.prefer = false, nil, nil
 	}
+	inst.assigned, inst.Assigned = false, nil
+}
+
+// assignEarly tries to assign an active instance to its current node
+// before the others are placed, so instances do not shuffle. When it
+// would rather go elsewhere, one instance is reserved for that node and
+// it tries again, as often as there are nodes for the clone; a node
+// that gets reserved instances prefers those active there.
+func (c *cluster) assignEarly(in *Resource, cur *Node, count map[*Node]int, max, available int) bool {
+	type saved struct {
+		r *Resource
+		s scores
+	}
+	var backup []saved
+	for _, x := range append([]*Resource{in}, in.primitives()...) {
+		if x.Allowed != nil {
+			backup = append(backup, saved{x, x.Allowed.copy()})
+		}
+	}
+	restore := func() {
+		for _, b := range backup {
+			copy(b.r.Allowed, b.s)
+		}
+	}
+	scratch := make(map[*Node]int, len(count))
+	for n, k := range count {
+		scratch[n] = k
+	}
+	for reserved := 0; ; {
+		c.banUnavailable(in, scratch, max)
+		p := firstPrimitive(in)
+		if p != nil {
+			p.prefer = cur
+		}
+		c.assign(in)
+		if p != nil {
+			p.prefer = nil
+		}
+		n := in.Assigned
+		if in.Kind == Group && len(in.Children) > 0 {
+			n = in.Children[0].Assigned
+			in.Assigned = n
+		}
+		if n == cur {
+			count[cur]++
+			return true
+		}
+		restore()
+		c.unassign(in)
+		if n == nil {
+			return false
+		}
+		if reserved++; reserved >= available {
+			return false
+		}
+		scratch[n]++
+	}
+}
+
+// cloneTable is a clone's own node scores: its locations, and the nodes
+// where an anonymous instance failed too often (which ban the clone).
+func (c *cluster) cloneTable(cl *Resource) scores {
+	if cl.Allowed != nil {
+		return cl.Allowed
+	}
+	s := c.baseScores(cl)
+	if cl.clone != nil && !cl.clone.unique {
+		// an anonymous instance that failed too often on a node bans
+		// the whole clone there, every instance with it
+		var banned []*Node
+		for _, in := range cl.Children {
+			for _, p := range in.primitives() {
+				for _, n := range c.nodes {
+					if fc := p.failCount[n]; fc > 0 && fc >= p.MigrationThreshold && !p.failIgnored {
+						banned = append(banned, n)
+					}
+				}
+			}
+		}
+		for _, n := range banned {
+			if s.has(n) {
+				s.set(n, score.MinusInfinity)
+			}
+			for _, in := range cl.Children {
+				for _, x := range append([]*Resource{in}, in.primitives()...) {
+					if x.Allowed.has(n) {
+						x.Allowed.set(n, score.MinusInfinity)
+					}
+				}
+			}
+		}
+	}
+	cl.Allowed = s
+	return s
 }
 
 // assignClone places a clone's instances.
@@ -410,22 +588,41 @@ func (c *cluster) assignClone(cl *Resource) {
 	for _, col := range c.colByDep[cl] {
 		c.assign(col.Prim.top())
 	}
+	if cl.Promotable {
+		c.addPromotionScores(cl)
+	}
+	// The clone's own scores take in the preferences of the resources
+	// that will follow it (never turning an allowed node negative).
+	table := c.cloneTable(cl)
+	for _, col := range c.colByPrim[cl] {
+		if col.dep != nil && c.hasInfluence(col) {
+			f := float32(col.Score) / float32(score.Infinity)
+			table = c.addColocatedScores(col.Dep, table, col, f, mergeRollback|mergeNonNegative, nil)
+		}
+	}
+	cl.Allowed = table
+	if c.showScores {
+		c.logScores("pcmk__clone_assign", cl, table)
+		for _, in := range cl.Children {
+			if in.Orphan {
+				continue
+			}
+			if in.Kind == Group {
+				c.logScores("pcmk__clone_assign", in, in.Allowed)
+				for _, m := range in.Children {
+					c.logScores("pcmk__clone_assign", m, m.Allowed)
+				}
+				continue
+			}
+			c.logScores("pcmk__clone_assign", in, in.Allowed)
+		}
+	}
 	var insts []*Resource
 	for _, in := range cl.Children {
 		if in.Orphan {
 			continue
 		}
 		insts = append(insts, in)
-		p := firstPrimitive(in)
-		if p == nil {
-			continue
-		}
-		for _, col := range c.colByDep[cl] {
-			if col.DepRole == "Promoted" || col.DepRole == "Unpromoted" {
-				continue // decides promotion, not placement
-			}
-			c.applyColocation(p, col, p.Allowed)
-		}
 	}
 	// Instances are placed one at a time, so the colocations of a cloned
 	// group's later members with other resources stay with the members.
@@ -442,11 +639,11 @@ func (c *cluster) assignClone(cl *Resource) {
 	if available > 0 && s.max/available > 1 {
 		optimal = s.max / available
 	}
-	c.sortInstances(insts)
+	c.sortInstances(cl, insts)
 	count := map[*Node]int{}
 	assigned := 0
 	place := func(in *Resource, prefer *Node) bool {
-		c.banFullNodes(in, count, s.nodeMax)
+		c.banUnavailable(in, count, s.nodeMax)
 		if p := firstPrimitive(in); p != nil {
 			p.prefer = prefer
 		}
@@ -475,12 +672,17 @@ func (c *cluster) assignClone(cl *Resource) {
 			// a failed instance is recovered wherever is best
 			continue
 		}
-		if !place(in, cur) {
-			unassign(in)
+		if c.assignEarly(in, cur, count, s.nodeMax, available) {
+			assigned++
 		}
 	}
 	for _, in := range insts {
 		if in.assigned {
+			continue
+		}
+		if c.disabled(in) && assigned < s.max {
+			// assigned nowhere, as Pacemaker assigns it (banned everywhere)
+			place(in, nil)
 			continue
 		}
 		if assigned >= s.max || c.disabled(in) {
@@ -504,6 +706,9 @@ func (c *cluster) assignClone(cl *Resource) {
 		setNextRole(in, role)
 	}
 	if cl.Promotable {
+		if c.showScores {
+			c.logPromotionScores(cl)
+		}
 		c.setPromotedRoles(cl, insts)
 	}
 }
@@ -521,329 +726,6 @@ func setNextRole(in *Resource, role string) {
 	in.NextRole = role
 	for _, p := range in.primitives() {
 		p.NextRole = role
-	}
-}
-
-// promotionScore is an instance's promotion score on n: the master-<rsc>
-// node attribute its agent sets (a globally-unique instance's own name
-// first), summed over a cloned group's members; ok is false when no
-// member has one.
-func (c *cluster) promotionScore(in *Resource, n *Node, unique bool) (score.Score, bool) {
-	var total score.Score
-	found := false
-	for _, p := range in.primitives() {
-		// the name the history knows the instance by, then its own,
-		// then (anonymous) the primitive's
-		names := []string{"master-" + p.ID}
-		if p.histID != "" {
-			names = []string{"master-" + p.histID, "master-" + p.ID}
-		}
-		if !unique {
-			names = append(names, "master-"+p.instOf.ID)
-		}
-		for _, name := range names {
-			if v, ok := n.Attrs[name]; ok {
-				sc, _ := score.Lenient(v)
-				total = score.Add(total, sc)
-				found = true
-				break
-			}
-		}
-	}
-	return total, found
-}
-
-// roleLocationScore sums the clone's location constraints for the
-// Promoted role on n.
-func (c *cluster) roleLocationScore(cl *Resource, in *Resource, n *Node) score.Score {
-	var total score.Score
-	for _, l := range c.locationsOf(in) {
-		if l.Role != "Promoted" && l.Role != "" {
-			continue
-		}
-		if l.Node != "" {
-			if l.Node == n.Name && l.Role == "Promoted" {
-				total = score.Add(total, l.Score)
-			}
-			continue
-		}
-		p := firstPrimitive(in)
-		for _, rule := range l.Rules {
-			if l.Role == "" && normRole(rule.Attr("role")) != "Promoted" {
-				continue
-			}
-			ctx := &ruleCtx{now: c.now, nodeAttrs: n.Attrs, rscParams: p.Params, rscMeta: p.Meta}
-			if !evalRule(rule, ctx, c.root) {
-				continue
-			}
-			if sc, ok := ruleScore(rule, n.Attrs); ok {
-				total = score.Add(total, sc)
-			}
-		}
-	}
-	return total
-}
-
-// roleColocationScore is what the colocations of the clone's Promoted
-// role say about promoting on n: "ms:Promoted with X" follows X; "Y with
-// ms:Promoted" brings Y's own preferences (Y is placed later).
-func (c *cluster) roleColocationScore(cl *Resource, n *Node) score.Score {
-	var total score.Score
-	for _, col := range c.colByDep[cl] {
-		if col.DepRole == "Unpromoted" {
-			// the unpromoted instances go with the primary: promote
-			// elsewhere
-			if c.primaryOn(col, n) && col.Score > 0 {
-				total = score.Add(total, -col.Score)
-			}
-			continue
-		}
-		if col.DepRole != "Promoted" {
-			continue
-		}
-		on := c.primaryOn(col, n)
-		switch {
-		case col.Score >= score.Infinity && !on:
-			total = score.Add(total, score.MinusInfinity)
-		case col.Score >= score.Infinity && on:
-			// with the primary is where it must be promoted, even when
-			// nothing else gives it a promotion score
-			total = score.Add(total, score.Infinity)
-		case col.Score <= score.MinusInfinity && on:
-			total = score.Add(total, score.MinusInfinity)
-		case on && !col.Score.IsInfinite():
-			total = score.Add(total, col.Score)
-		}
-	}
-	for _, col := range c.colByPrim[cl] {
-		if col.PrimRole != "Promoted" || !col.Influence || col.dep == nil || col.dep.Kind != Primitive {
-			continue
-		}
-		d := col.dep
-		if d.assigned {
-			if d.Assigned == nil {
-				continue
-			}
-			if c.sameAttr(col.NodeAttribute, d.Assigned, n) {
-				total = score.Add(total, col.Score)
-			} else if col.Score >= score.Infinity {
-				total = score.Add(total, score.MinusInfinity)
-			}
-			continue
-		}
-		if dv, ok := d.Allowed.get(n); ok && dv != 0 {
-			f := float64(col.Score) / float64(score.Infinity)
-			if dv.IsInfinite() && f >= 1 {
-				total = score.Add(total, dv)
-			} else if !dv.IsInfinite() {
-				total = score.Add(total, score.Clip(int64(float64(dv)*f)))
-			}
-		}
-	}
-	return total
-}
-
-// primaryOn reports whether a colocation's primary (in its role) is
-// placed on n.
-func (c *cluster) primaryOn(col *Colocation, n *Node) bool {
-	for _, p := range col.Prim.primitives() {
-		if p.Assigned == nil || !c.sameAttr(col.NodeAttribute, p.Assigned, n) {
-			continue
-		}
-		if p.Blocked && p.FailedOn[p.Assigned] {
-			continue // a failed instance left blocked is no place to be
-		}
-		if col.PrimRole == "Promoted" && p.NextRole != "Promoted" {
-			continue
-		}
-		if col.PrimRole == "Unpromoted" && p.NextRole == "Promoted" {
-			continue
-		}
-		return true
-	}
-	return false
-}
-
-// setPromotedRoles picks the instances to promote: the ones with the
-// highest promotion priority (score attribute, else -1, plus Promoted
-// role locations and colocations), at most promoted-max in all and
-// promoted-node-max per node, never one with a negative priority.
-func (c *cluster) setPromotedRoles(cl *Resource, insts []*Resource) {
-	s := cl.clone
-	type cand struct {
-		in       *Resource
-		prio     score.Score
-		promoted bool
-		order    int
-	}
-	var cands []cand
-	for i, in := range insts {
-		n := in.Assigned
-		if n == nil {
-			continue
-		}
-		prio, ok := c.promotionScore(in, n, s.unique)
-		if !ok {
-			prio = -1
-		}
-		for _, p := range in.primitives() {
-			if p.demoteOnFail && p.runningOn(n) {
-				prio = score.MinusInfinity // demoted where it failed
-			}
-		}
-		prio = score.Add(prio, c.roleLocationScore(cl, in, n))
-		prio = score.Add(prio, c.roleColocationScore(cl, n))
-		p := firstPrimitive(in)
-		cands = append(cands, cand{in: in, prio: prio, promoted: p != nil && p.Role == "Promoted" && p.runningOn(n), order: i})
-	}
-	sort.SliceStable(cands, func(i, j int) bool {
-		a, b := cands[i], cands[j]
-		if a.prio != b.prio {
-			return a.prio > b.prio
-		}
-		if a.promoted != b.promoted {
-			return a.promoted
-		}
-		return a.order < b.order
-	})
-	max := s.promotedMax
-	if cl.TargetRole == "Unpromoted" || c.noQuorumBlocks() && c.opts.NoQuorumPolicy == "demote" {
-		max = 0
-	}
-	// A ticket for the Promoted role: without it nothing is promoted,
-	// except that loss-policy=freeze leaves promoted instances be.
-	frozen := false
-	for _, t := range c.ticketsOf(cl) {
-		st := c.ticketState[t.Ticket]
-		if t.Role != "Promoted" || (st != nil && st.Granted && !st.Standby) {
-			continue
-		}
-		if t.LossPolicy == "freeze" && (st == nil || !st.Granted) {
-			frozen = true
-		} else {
-			max = 0
-		}
-	}
-	if frozen {
-		for _, k := range cands {
-			if k.promoted && max > 0 {
-				setNextRole(k.in, "Promoted")
-			}
-		}
-		return
-	}
-	perNode := map[*Node]int{}
-	promoted := 0
-	for _, in := range insts {
-		// A promoted instance that can neither be demoted nor stopped
-		// (on a lost node that will not be fenced) stays promoted and
-		// counts against promoted-max.
-		p := firstPrimitive(in)
-		if in.Assigned != nil || p == nil || p.Role != "Promoted" {
-			continue
-		}
-		for _, n := range p.Running {
-			if n.Unclean && !n.Fence {
-				promoted++
-				break
-			}
-		}
-	}
-	for _, k := range cands {
-		if promoted >= max || k.prio < 0 || perNode[k.in.Assigned] >= s.promotedNodeMax {
-			continue
-		}
-		if k.in.TargetRole == "Unpromoted" {
-			continue
-		}
-		setNextRole(k.in, "Promoted")
-		perNode[k.in.Assigned]++
-		promoted++
-	}
-}
-
-// promotablePseudoActions adds a promotable clone's promote/promoted and
-// demote/demoted pseudo actions.
-func (c *cluster) promotablePseudoActions(cl *Resource) {
-	for _, a := range []**action{&cl.gPromote, &cl.gPromoted, &cl.gDemote, &cl.gDemoted} {
-		task := map[**action]string{&cl.gPromote: "promote", &cl.gPromoted: "promoted", &cl.gDemote: "demote", &cl.gDemoted: "demoted"}[a]
-		*a = c.newAction(cl, task, nil)
-		(*a).pseudo = true
-	}
-}
-
-// roleActions creates a promotable instance's demote (where it is
-// promoted now) and promote (where it will be promoted).
-func (c *cluster) roleActions(r *Resource) {
-	var cur *Node
-	if r.Role == "Promoted" && len(r.Running) > 0 {
-		cur = r.Running[0]
-	}
-	if cur != nil {
-		d := c.newAction(r, "demote", cur)
-		r.demote = d
-		switch {
-		case cur.Fence:
-			d.pseudo, d.implied = true, true
-			c.addOrder(c.fenceOps[cur], d, fImpliesThen|fRunnableLeft)
-		case cur.Unclean || !cur.Online:
-			d.runnable = false
-		}
-		if !r.Managed {
-			d.runnable = false
-		}
-		// a promoted instance stops only once demoted
-		if s := r.stops[cur]; s != nil {
-			c.addOrder(d, s, fImpliesFirst)
-		}
-		if r.NextRole != "Promoted" || r.Assigned != cur {
-			c.markRequired(d, "")
-		}
-		if r.Assigned == cur {
-			c.cancelMonitors(r, cur, d, func(op *Op) bool { return op.Role == "Promoted" })
-		}
-	}
-	if r.NextRole == "Promoted" && r.Assigned != nil && r.start != nil {
-		p := c.newAction(r, "promote", r.Assigned)
-		r.promote = p
-		c.addOrder(r.start, p, fImpliesThen|fRunnableLeft)
-		if r.demote != nil {
-			c.addOrder(r.demote, p, 0)
-		}
-		if !r.Managed {
-			p.runnable = false
-		}
-		if cur != r.Assigned {
-			c.markRequired(p, "")
-			if r.runningOn(r.Assigned) {
-				c.cancelMonitors(r, r.Assigned, p, func(op *Op) bool { return op.Role != "Promoted" })
-			}
-		}
-	}
-}
-
-// cancelMonitors cancels, before a role change, the recurring monitors
-// of the old role that run on n: they would report the new role as a
-// failure. They go only if the role change does (finishClonePseudo).
-func (c *cluster) cancelMonitors(r *Resource, n *Node, change *action, oldRole func(*Op) bool) {
-	h := r.history[n]
-	if h == nil {
-		return
-	}
-	ivs := make([]time.Duration, 0, len(h.monitors))
-	for iv := range h.monitors {
-		ivs = append(ivs, iv)
-	}
-	slices.Sort(ivs)
-	for _, iv := range ivs {
-		op := r.findOp("monitor", iv)
-		if op == nil || !oldRole(op) {
-			continue
-		}
-		a := c.newAction(r, "cancel", n)
-		a.interval = iv
-		c.addOrder(a, change, 0)
-		r.cancels = append(r.cancels, roleCancel{a, change})
 	}
 }
 
@@ -1190,14 +1072,4 @@ func (c *cluster) probesFor(r *Resource, n *Node) bool {
 		pick = free
 	}
 	return pick == r
-}
-
-// monitorForRole reports whether a recurring monitor op applies to the
-// role r will have: a promotable instance runs its Promoted monitors
-// when promoted and its other ones otherwise.
-func monitorForRole(r *Resource, op *Op) bool {
-	if r.promotable() && r.NextRole == "Promoted" {
-		return op.Role == "Promoted"
-	}
-	return op.Role == "" || op.Role == "Started" || op.Role == "Unpromoted"
 }

@@ -1,6 +1,7 @@
 package scheduler
 
 import (
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -347,6 +348,11 @@ func (c *cluster) unpackRscHistory(r *Resource, n *Node, le *xmltree.Element) {
 		h.failures = append(h.failures, op)
 		failOp = op
 		failed = true
+		if op.task == "stop" {
+			// a resource that failed to stop somewhere may not start
+			// there again (its score there is -INFINITY)
+			r.stopFailedOn = append(r.stopFailedOn, n)
+		}
 		if rc == 4 || rc == 5 || op.status == 7 {
 			// a hard error: this node can never run it (unless the
 			// failure is ignored and the agent itself did run)
@@ -419,6 +425,10 @@ func (c *cluster) unpackRscHistory(r *Resource, n *Node, le *xmltree.Element) {
 		}
 		if hardFail && of != "ignore" {
 			r.banNodes = append(r.banNodes, hardNode)
+		}
+		if of == "ignore" || of == "restart-container" {
+			// an ignored failure bans nothing
+			r.stopFailedOn = slices.DeleteFunc(r.stopFailedOn, func(x *Node) bool { return x == n })
 		}
 		switch of {
 		case "restart-container":

@@ -14,6 +14,7 @@ type Node struct {
 	Index    int // configuration order
 
 	Attrs map[string]string // permanent then transient attributes (transient win)
+	Base  score.Score       // the node's score attribute: every resource's score there starts from it
 	Util  map[string]int
 
 	HasState    bool // has a node_state entry
@@ -109,6 +110,7 @@ type Resource struct {
 	banNodes          []*Node
 	banAll            bool
 	containerFailedOn []*Node
+	stopFailedOn      []*Node // where a stop failed
 	reloadOn          map[*Node]bool
 	partialOn         []*Node
 	partialTarget     *Node   // migrate_to done, migrate_from not yet
@@ -122,15 +124,20 @@ type Resource struct {
 	failCount         map[*Node]int
 
 	// placement
-	Allowed   scores
-	Assigned  *Node
-	assigned  bool // assignment done (Assigned may be nil: stopped)
-	assigning bool
-	prefer    *Node // a clone instance takes this node only if it is among its best
-	NextRole  string
-	fixed     bool
-	final     scores
-	Why       []Contribution
+	Allowed       scores
+	Assigned      *Node
+	assigned      bool // assignment done (Assigned may be nil: stopped)
+	assigning     bool
+	prefer        *Node         // a clone instance takes this node only if it is among its best
+	withThisCols  []*Colocation // what it takes in when assigned (withThis)
+	withThisKnown bool
+	// promotionFirst orders a promotable clone's instances for placement:
+	// the resource's priority, raised to its highest promotion score
+	promotionFirst score.Score
+	NextRole       string
+	fixed          bool
+	final          scores
+	Why            []Contribution
 
 	// actions
 	start                             *action

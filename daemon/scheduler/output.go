@@ -106,48 +106,20 @@ func rscStatus(r *Resource) RscStatus {
 
 // scoreLines renders allocation scores like crm_simulate -s.
 func (c *cluster) scoreLines() []string {
-	var out []string
-	for _, r := range c.allList {
-		if r.inCollective() || r.Orphan {
-			continue
-		}
-		switch r.Kind {
-		case Group:
-			for _, n := range c.nodes {
-				out = append(out, fmt.Sprintf("pcmk__group_assign: %s allocation score on %s: %s", r.ID, n.Name, groupScore(r, n)))
-			}
-			for _, m := range r.Children {
-				for _, n := range c.nodes {
-					v, ok := m.Allowed.get(n)
-					if !ok {
-						continue
-					}
-					out = append(out, fmt.Sprintf("pcmk__group_assign: %s allocation score on %s: %s", m.ID, n.Name, v))
-				}
-			}
-		case Primitive:
-			s := r.final
-			if s == nil {
-				s = r.Allowed
-			}
-			for _, n := range c.nodes {
-				v, ok := s.get(n)
-				if !ok {
-					continue
-				}
-				out = append(out, fmt.Sprintf("pcmk__primitive_assign: %s allocation score on %s: %s", r.ID, n.Name, v))
-			}
-		}
-	}
+	out := append([]string(nil), c.scoreLog...)
 	sort.Strings(out)
 	return out
 }
 
-func groupScore(g *Resource, n *Node) string {
-	if len(g.Children) == 0 {
-		return "0"
+// logScores keeps the node scores of r as crm_simulate -s prints them at
+// step fn of the assignment (pcmk__primitive_assign, ...): every node
+// that has a score.
+func (c *cluster) logScores(fn string, r *Resource, s scores) {
+	for _, n := range c.nodes {
+		if v, ok := s.get(n); ok {
+			c.scoreLog = append(c.scoreLog, fn+": "+r.ID+" allocation score on "+n.Name+": "+v.String())
+		}
 	}
-	return g.Children[0].Allowed.at(n).String()
 }
 
 // buildGraph turns the required, runnable actions into a transition graph.

@@ -17,25 +17,31 @@
 //     operation history into current role, failures and on-fail, fail
 //     counts, and the constraints with sets, tags and templates expanded.
 //
-//   - place.go: node scores (locations and rules, stickiness, failures,
-//     health, tickets, target-role) and the assignment of each resource in
-//     Pacemaker's order, with colocations applied both ways (mandatory
-//     ones first, then the preferences of resources that will follow,
-//     then optional ones) and utilization.
+//   - assign.go, scores.go, location.go, colocation.go, utilization.go,
+//     tickets.go: assignment in Pacemaker's order, each resource's node
+//     scores from locations and rules, stickiness, failures, health,
+//     tickets and target-role, moved by colocations both ways (a primary
+//     takes in what its dependents prefer, scaled and rolled back when it
+//     would leave nowhere to run; a dependent follows its placed
+//     primaries) and limited by utilization; per variant:
+//     primitive.go, group.go, clone.go (instances: history mapped to
+//     instance numbers, instance order, per-node limits) and
+//     promotable.go (promotion scores and roles).
 //
 //   - decide.go: restarts and reloads for changed definitions (op digests).
 //
-//   - actions.go, extras.go: start/stop actions per resource, group pseudo
-//     actions, orderings with their implications (required, runnable) and
-//     the reasons they carry, fencing, probes and monitors; then the
-//     Transition Summary lines.
+//   - actions.go, probes.go, unfencing.go, group.go: start/stop actions
+//     per resource, group pseudo actions, orderings with their
+//     implications (required, runnable) and the reasons they carry,
+//     fencing, unfencing, probes and monitors; then the Transition
+//     Summary lines.
 //
-//   - clone.go, notify.go, migrate.go: clones as instances (rsc:N):
-//     history mapped to instance numbers, placement per instance,
-//     promotion of promotable ones, notifications; live migration.
+//   - clone.go, notify.go, migrate.go: clone actions and orderings
+//     (interleave), notifications; live migration.
 //
-//   - output.go, format.go, view.go: the graph, scores, crm_simulate
-//     layout and the status snapshot for pacer status/mon.
+//   - output.go, format.go, view.go: the graph, the allocation scores
+//     as crm_simulate -s prints them, crm_simulate's layout and the
+//     status snapshot for pacer status/mon.
 package scheduler
 
 import (
@@ -96,6 +102,7 @@ func Run(doc *xmltree.Document, in Input) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	c.showScores = in.Scores
 	c.expandClones()
 	c.requireUnfencing() // clone instances too
 	c.withoutFencingDevices()

@@ -44,12 +44,15 @@ type Options struct {
 
 // cluster is the working set of one scheduler run.
 type cluster struct {
-	root   *xmltree.Element
-	now    time.Time
-	opts   Options
-	nodes  []*Node
-	byName map[string]*Node
-	byID   map[string]*Node
+	root *xmltree.Element
+	now  time.Time
+	// showScores keeps what crm_simulate -s prints along the way
+	showScores bool
+	scoreLog   []string
+	opts       Options
+	nodes      []*Node
+	byName     map[string]*Node
+	byID       map[string]*Node
 
 	resources []*Resource // top level, configuration order
 	all       map[string]*Resource
@@ -179,6 +182,8 @@ func (c *cluster) unpackNodes() {
 		if n.Name == "" {
 			n.Name = n.ID
 		}
+		// a node's own score is where every resource's score there starts
+		n.Base, _ = score.Lenient(ne.Attr("score"))
 		ctx := &ruleCtx{now: c.now, nodeAttrs: map[string]string{"#uname": n.Name, "#id": n.ID}}
 		merge(n.Attrs, unpackNVSets(ne, "instance_attributes", ctx, c.root))
 		for k, v := range unpackNVSets(ne, "utilization", ctx, c.root) {

@@ -10,6 +10,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"pacer/daemon/scheduler"
@@ -20,6 +21,26 @@ import (
 // returns the exit status: 0 on success, 2 for bad usage, 1 for bad input.
 func Main(args []string, stdout, stderr io.Writer) int {
 	return run(args, stdout, stderr, os.Getenv, time.Now)
+}
+
+// expandShortFlags spells crm_simulate's grouped short options ("-sSQ")
+// one by one, as the flag package reads them.
+func expandShortFlags(args []string) []string {
+	out := make([]string, 0, len(args))
+	for i, a := range args {
+		if a == "--" {
+			out = append(out, args[i:]...)
+			break
+		}
+		if len(a) > 2 && a[0] == '-' && a[1] != '-' && strings.Trim(a[1:], "sSQ") == "" {
+			for _, f := range a[1:] {
+				out = append(out, "-"+string(f))
+			}
+			continue
+		}
+		out = append(out, a)
+	}
+	return out
 }
 
 func run(args []string, stdout, stderr io.Writer, getenv func(string) string, clock func() time.Time) int {
@@ -38,7 +59,7 @@ func run(args []string, stdout, stderr io.Writer, getenv func(string) string, cl
 		fmt.Fprintln(stderr, "usage: pacer simulate [-x FILE] [-t DATETIME] [-s] [-S] [-Q]")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
+	if err := fs.Parse(expandShortFlags(args)); err != nil {
 		return 2
 	}
 	if fs.NArg() > 0 {

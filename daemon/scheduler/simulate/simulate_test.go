@@ -91,6 +91,27 @@ func TestSimulateScoresOption(t *testing.T) {
 	}
 }
 
+// TestSimulateGroupedShortOptions: crm_simulate's "-sSQ" is "-s -S -Q":
+// the scores, then only the Transition Summary.
+func TestSimulateGroupedShortOptions(t *testing.T) {
+	p := write(t, strings.Replace(cib, "%s", "", 1))
+	rc, grouped, errs := simulate(t, nil, "-x", p, "-sSQ")
+	if rc != 0 {
+		t.Fatalf("-sSQ: exit %d: %s", rc, errs)
+	}
+	_, apart, _ := simulate(t, nil, "-x", p, "-s", "-S", "-Q")
+	if grouped != apart {
+		t.Errorf("-sSQ printed\n%s\nbut -s -S -Q printed\n%s", grouped, apart)
+	}
+	want := "pcmk__primitive_assign: a allocation score on n1: 0\nTransition Summary:\n  * Start      a                    ( n1 )\n"
+	if grouped != want {
+		t.Errorf("-sSQ printed\n%q\nwant\n%q", grouped, want)
+	}
+	if rc, _, _ := simulate(t, nil, "-x", p, "-sZ"); rc != 2 {
+		t.Errorf("-sZ (unknown option in a group): exit %d, want 2", rc)
+	}
+}
+
 func TestSimulateBadInputExitsNonZeroWithLocation(t *testing.T) {
 	p := write(t, "<cib><configuration>")
 	rc, out, errs := simulate(t, nil, "-x", p)
