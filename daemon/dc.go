@@ -2,6 +2,7 @@ package daemon
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -136,6 +137,14 @@ func (n *Node) fenceHistory() []clusterview.FencingEvent {
 // status is also written here, so that the controller's next run already
 // sees the node down.
 func (n *Node) fence(ctx context.Context, target, action, client string) error {
+	// Only a DC that a quorum follows may fence: the decision goes
+	// through the log first, and a DC cut off from its quorum cannot
+	// commit it.
+	d, _ := json.Marshal(fenceDecision{Target: target, Action: action, Client: client, DC: n.name, Time: time.Now()})
+	if _, err := n.clog.Apply(append([]byte{entryFence}, d...), 5*time.Second); err != nil {
+		n.log.Error("not fencing: the decision could not be committed", "target", target, "err", err)
+		return fmt.Errorf("fencing %s not authorised (no quorum behind this DC): %w", target, err)
+	}
 	n.log.Warn("fencing", "target", target, "action", action, "client", client)
 	r := n.fsvc.Fence(ctx, target, action, n.name, client)
 	n.mu.Lock()
@@ -501,7 +510,6 @@ func (n *Node) applyWrite(doc *xmltree.Document, req *protocol.Request, cur cib.
 		// Keep the newer version: the bump goes on from it.
 		nv.Epoch--
 		cib.WriteVersion(doc.Root, nv)
-		n.ver = nv
 		return true, true, nil
 	case protocol.OpSetNodeAttr, protocol.OpDeleteNodeAttr:
 		if req.Node == "" || req.Name == "" {

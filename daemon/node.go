@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -19,6 +20,7 @@ import (
 	"pacer/daemon/cibedit"
 	"pacer/daemon/cibstore"
 	"pacer/daemon/config"
+	"pacer/daemon/consensus"
 	"pacer/daemon/controller"
 	"pacer/daemon/fencer"
 	"pacer/daemon/membership"
@@ -27,6 +29,7 @@ import (
 	"pacer/share/cib"
 	"pacer/share/clusterview"
 	"pacer/share/keyfile"
+	"pacer/share/protocol"
 	"pacer/share/version"
 	"pacer/share/xmltree"
 	"pacer/stonith"
@@ -49,14 +52,19 @@ type Node struct {
 	view  func(doc *xmltree.Document, now time.Time) (*clusterview.Snapshot, error)
 	hub   *hub
 
-	mu        sync.Mutex
-	doc       *xmltree.Document
-	ver       cib.Version
-	dc        string
-	dcReady   bool // this node is DC and has synced the cluster
-	quorate   bool
-	quorum    membership.Quorum
-	members   []string
+	// clog is the replicated log: its leader is the DC, its state machine
+	// (fsm, replicated.go) the only writer of doc, ver, fsmVer and fsmData.
+	clog *consensus.Log
+
+	mu      sync.Mutex
+	doc     *xmltree.Document // the CIB as shown here (the disk copy until the log's arrives)
+	ver     cib.Version
+	fsmVer  cib.Version // the version the state machine holds ({} before the log had a CIB)
+	fsmData []byte      // that CIB as committed, for snapshots
+	dc      string
+	dcReady bool // this node is DC and has synced the cluster
+	quorate bool
+	members []string
 	ctrl      *controller.Controller
 	trans     clusterview.Transition
 	lastFence stonith.Entry
@@ -69,9 +77,7 @@ type Node struct {
 	memberUp      map[string]time.Time // members' process start times: a change is a restart
 	membersSeen   bool
 
-	writeMu  sync.Mutex // serializes the DC's commits
-	lastData []byte     // the CIB as of the last commit, for replication
-	lastVer  cib.Version
+	writeMu sync.Mutex // serializes the DC's proposals
 
 	localMu      sync.Mutex
 	local        *xmltree.Document        // this node's own operation history
@@ -90,7 +96,6 @@ type Node struct {
 	saveData []byte
 	saveVer  cib.Version
 	saveKick chan struct{}
-	replKick chan struct{}
 	memKick  chan struct{}
 	stopping chan struct{}
 	memReady chan struct{} // closed once n.mem is set: peers may talk before
@@ -100,13 +105,12 @@ type Node struct {
 // Start brings a node up: CIB from disk, membership, socket.
 func Start(cfg *config.Config, log *slog.Logger) (*Node, error) {
 	n := &Node{cfg: cfg, log: log, name: cfg.NodeName, started: time.Now(), hub: newHub(),
-		rpcWait: map[uint64]chan *wireMsg{}, saveKick: make(chan struct{}, 1), replKick: make(chan struct{}, 1),
+		rpcWait: map[uint64]chan *wireMsg{}, saveKick: make(chan struct{}, 1),
 		memKick: make(chan struct{}, 1), stopping: make(chan struct{}), memReady: make(chan struct{}), memberLRM: map[string]bool{}, memberUp: map[string]time.Time{}, stonithUp: map[string]chan struct{}{}, gone: map[string]chan struct{}{}}
 	n.alerts = &alerts.Sender{Version: version.String("pacerd"), Log: log.With("component", "alerts")}
 	var id [8]byte
 	rand.Read(id[:])
 	n.uuid = hex.EncodeToString(id[:])
-	n.quorum = membership.Quorum{Votes: cfg.Votes(), TwoNode: cfg.TwoNode, WaitForAll: *cfg.WaitForAll}
 	n.sched = defaultScheduler
 	n.view = defaultView
 	n.local = cibedit.Empty()
@@ -191,21 +195,58 @@ func Start(cfg *config.Config, log *slog.Logger) (*Node, error) {
 		return nil, err
 	}
 	close(n.memReady)
-	n.wg.Add(3)
+	n.clog, err = consensus.Start(consensus.Options{
+		Name: n.name, Dir: filepath.Join(cfg.StateDir, "consensus"), Key: key,
+		Bind: consensus.Addr(bind, cfg.RaftPort(cfg.Self())), Advertise: raftAdvertise(cfg, adv),
+		Voters: raftVoters(cfg), FSM: (*fsm)(n), Logger: log.With("component", "consensus"),
+		ElectionTimeout: cfg.Consensus.ElectionTimeout.Duration,
+		OnLeader:        func(string) { n.kickMembership() },
+	})
+	if err != nil {
+		n.mem.Shutdown()
+		n.srv.Close()
+		return nil, err
+	}
+	n.wg.Add(2)
 	go n.membershipLoop()
 	go n.saveLoop()
-	go n.replicateLoop()
 	return n, nil
 }
 
 // Stop leaves the cluster. With clean set the node first tells the DC it
 // is shutting down, so it is not fenced.
+//
+// A DC stopping cleanly first runs its own shutdown transition like any
+// node, then hands the log's lead to another voter and tells the new DC it
+// is leaving, so that it is not taken for lost.
 func (n *Node) Stop(clean bool) {
 	if clean {
 		n.shutdownResources()
-		n.mu.Lock()
-		dc := n.dc
-		n.mu.Unlock()
+		if n.clog.IsLeader() {
+			n.mu.Lock()
+			ctrl := n.ctrl
+			n.mu.Unlock()
+			if ctrl != nil {
+				// Let what is under way finish: its results are this
+				// DC's to record.
+				select {
+				case <-ctrl.Idle():
+				case <-time.After(10 * time.Second):
+				}
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			if err := n.clog.TransferLeadership(ctx); err != nil {
+				n.log.Warn("could not hand the DC role over", "err", err)
+			}
+			cancel()
+			for deadline := time.Now().Add(3 * time.Second); time.Now().Before(deadline); {
+				if l := n.clog.Leader(); l != "" && l != n.name {
+					break
+				}
+				time.Sleep(20 * time.Millisecond)
+			}
+		}
+		dc := n.clog.Leader()
 		if dc != "" && dc != n.name {
 			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 			n.rpc(ctx, dc, &wireMsg{T: msgShutdown}, 3*time.Second)
@@ -220,6 +261,7 @@ func (n *Node) Stop(clean bool) {
 		ctrl.Stop()
 	}
 	close(n.stopping)
+	n.clog.Shutdown()
 	if clean {
 		n.mem.Leave(2 * time.Second)
 	} else {
@@ -229,6 +271,27 @@ func (n *Node) Stop(clean bool) {
 	n.wg.Wait()
 	n.flushSave()
 	n.lrm.Close()
+}
+
+// raftVoters are the configured nodes at their logs' addresses.
+func raftVoters(cfg *config.Config) []consensus.Server {
+	var out []consensus.Server
+	for i := range cfg.Nodes {
+		nd := &cfg.Nodes[i]
+		host := nd.Addr
+		if host == "" {
+			host = "127.0.0.1"
+		}
+		out = append(out, consensus.Server{Name: nd.Name, Addr: consensus.Addr(host, cfg.RaftPort(nd))})
+	}
+	return out
+}
+
+func raftAdvertise(cfg *config.Config, adv string) string {
+	if adv == "" {
+		adv = "127.0.0.1"
+	}
+	return consensus.Addr(adv, cfg.RaftPort(cfg.Self()))
 }
 
 func (n *Node) kickMembership() {
@@ -276,10 +339,14 @@ func (n *Node) refreshMembership() {
 	for i, m := range alive {
 		names[i] = m.Name
 	}
-	dc := membership.Elect(alive)
+	// The DC is the log's leader; a partition has quorum when a leader
+	// that a quorum of voters follows is known (a leader cut off from its
+	// quorum steps down within its lease, a follower forgets it within the
+	// election timeout).
+	dc := n.clog.Leader()
+	quorate := dc != ""
 
 	n.mu.Lock()
-	quorate := n.quorum.Update(len(alive))
 	oldDC, oldQ, oldMembers := n.dc, n.quorate, slices.Clone(n.members)
 	// A member whose process start time changed restarted faster than
 	// failure detection noticed: it left and joined again.
@@ -325,7 +392,7 @@ func (n *Node) refreshMembership() {
 		n.emit(clusterview.Event{Time: now, Kind: clusterview.EventDCElected, Node: dc, Message: "DC is " + dc})
 	}
 	if quorate != oldQ {
-		n.log.Info("quorum changed", "quorate", quorate, "members", len(alive), "votes", n.quorum.Votes)
+		n.log.Info("quorum changed", "quorate", quorate, "members", len(alive), "voters", len(n.clog.Voters()))
 		msg := "partition lost quorum"
 		if quorate {
 			msg = "partition has quorum"
@@ -385,37 +452,29 @@ func (n *Node) setQuorumAttrs(doc *xmltree.Document) bool {
 	return changed
 }
 
-// becomeDC takes over: wait (dc-deadtime) for the configured nodes at
-// first start, collect every member's CIB and operation history, keep the
-// highest CIB, then start the controller.
+// becomeDC takes over as the log's new leader: first apply everything the
+// log holds (the last DC's committed changes), then wait (dc-deadtime) for
+// the configured nodes at first start, collect every member's operation
+// history, then start the controller.
 func (n *Node) becomeDC() {
 	n.log.Info("this node is now the DC")
+	if err := n.clog.Barrier(10 * time.Second); err != nil {
+		n.log.Warn("new DC could not catch up with the log", "err", err)
+		n.kickMembership()
+		return
+	}
 	n.mu.Lock()
 	seen := n.membersSeen
 	n.mu.Unlock()
 	if !seen && len(n.cfg.Nodes) > 1 {
 		deadline := time.Now().Add(n.dcDeadtime())
-		for time.Now().Before(deadline) && len(n.currentMembers()) < len(n.cfg.Nodes) {
+		for time.Now().Before(deadline) && len(n.currentMembers()) < len(n.cfg.Nodes) && n.clog.IsLeader() {
 			select {
 			case <-n.stopping:
 				return
 			case <-time.After(100 * time.Millisecond):
 			}
 			n.mem.TryJoin()
-		}
-		// Re-elect: a node that was late may be older.
-		n.mu.Lock()
-		n.membersSeen = true
-		n.mu.Unlock()
-		var alive []membership.Member
-		for _, m := range n.mem.Members() {
-			if n.configured(m.Name) {
-				alive = append(alive, m)
-			}
-		}
-		if membership.Elect(alive) != n.name {
-			n.kickMembership()
-			return
 		}
 	}
 	n.mu.Lock()
@@ -444,7 +503,7 @@ func (n *Node) becomeDC() {
 	})
 	n.mu.Lock()
 	n.memberLRM[n.name] = true
-	if n.dc != n.name {
+	if n.dc != n.name || !n.clog.IsLeader() {
 		n.mu.Unlock()
 		return
 	}
@@ -531,8 +590,11 @@ func (n *Node) syncMember(m string) {
 	if err == nil {
 		tv, verr := cib.ReadVersion(theirs.Root)
 		n.mu.Lock()
-		if verr == nil && tv.Newer(n.ver) {
-			n.log.Info("taking a newer CIB from a member", "node", m, "theirs", tv.String(), "ours", n.ver.String())
+		// Once the log holds a CIB every copy comes from it and none can
+		// be newer; before that (a new cluster, or one from before the
+		// log) the newest copy any node has on disk seeds it.
+		if verr == nil && n.fsmVer == (cib.Version{}) && tv.Newer(n.ver) {
+			n.log.Info("taking a newer CIB from a member to seed the log", "node", m, "theirs", tv.String(), "ours", n.ver.String())
 			n.doc, n.ver = theirs, tv
 			adopted = true
 			// Its status section is that member's view (after a partition,
@@ -610,48 +672,68 @@ func (n *Node) CIB() *xmltree.Document {
 	return &xmltree.Document{Prolog: n.doc.Prolog, Root: n.doc.Root.Clone(), Epilog: n.doc.Epilog}
 }
 
-// commit applies a change on the DC: edit under the lock, bump the version,
-// persist (synchronously for configuration changes: the caller acks only
-// once it is on disk), replicate, publish. edit returns whether it changed
-// anything and whether the configuration changed.
+// commit applies a change on the DC: edit a copy of the CIB the state
+// machine holds (under n.mu, which edit functions rely on), bump the
+// version, and propose the result through the log. It returns once a
+// quorum has the change on disk and this node applied it; a DC without
+// quorum gets no-quorum. edit returns whether it changed anything and
+// whether the configuration changed.
 func (n *Node) commit(client, user string, edit func(doc *xmltree.Document) (changed, config bool, err error)) (cib.Version, error) {
 	n.writeMu.Lock()
 	defer n.writeMu.Unlock()
+	if !n.clog.IsLeader() {
+		n.mu.Lock()
+		v := n.ver
+		n.mu.Unlock()
+		return v, errNotDC
+	}
 	n.mu.Lock()
-	changed, isConfig, err := edit(n.doc)
+	base := n.fsmVer
+	work := &xmltree.Document{Prolog: n.doc.Prolog, Root: n.doc.Root.Clone(), Epilog: n.doc.Epilog}
+	changed, isConfig, err := edit(work)
 	if err != nil || !changed {
 		v := n.ver
 		n.mu.Unlock()
 		return v, err
 	}
+	n.mu.Unlock()
+	ver, err := cib.ReadVersion(work.Root)
+	if err != nil {
+		return ver, fmt.Errorf("commit: %w", err)
+	}
 	if isConfig {
-		n.ver = n.ver.BumpConfig()
-		n.doc.Root.SetAttr("cib-last-written", time.Now().Format("Mon Jan _2 15:04:05 2006"))
-		n.doc.Root.SetAttr("update-origin", n.name)
+		ver = ver.BumpConfig()
+		work.Root.SetAttr("cib-last-written", time.Now().Format("Mon Jan _2 15:04:05 2006"))
+		work.Root.SetAttr("update-origin", n.name)
 		if client != "" {
-			n.doc.Root.SetAttr("update-client", client)
+			work.Root.SetAttr("update-client", client)
 		}
 		if user != "" {
-			n.doc.Root.SetAttr("update-user", user)
+			work.Root.SetAttr("update-user", user)
 		}
 	} else {
-		n.ver = n.ver.BumpStatus()
+		ver = ver.BumpStatus()
 	}
-	cib.WriteVersion(n.doc.Root, n.ver)
-	v := n.ver
-	data := n.doc.Bytes(xmltree.WriteOptions{})
-	n.lastData, n.lastVer = data, v
-	n.mu.Unlock()
-
-	n.persist(data, v, isConfig)
-	n.kickReplication()
-	if isConfig {
-		n.emit(clusterview.Event{Time: time.Now(), Kind: clusterview.EventCIBChanged, Node: n.name,
-			Message: "configuration changed to " + v.String() + " by " + client}, v)
-		n.triggerController("configuration changed")
+	cib.WriteVersion(work.Root, ver)
+	res, err := n.clog.Apply(cibEntry(base, work.Bytes(xmltree.WriteOptions{})), 10*time.Second)
+	if err != nil {
+		n.log.Warn("change not committed", "version", ver.String(), "err", err)
+		if errors.Is(err, consensus.ErrNotLeader) {
+			return base, errNotDC
+		}
+		return base, &protocol.Error{Code: protocol.CodeUnavailable, Message: "the change was not committed: " + err.Error()}
 	}
-	return v, nil
+	if e, ok := res.(error); ok {
+		return base, &protocol.Error{Code: protocol.CodeUnavailable, Message: "the change was not committed: " + e.Error()}
+	}
+	return ver, nil
 }
+
+// errNotDC: a write reached a node that no longer leads the log (it lost
+// its quorum, or a new DC was elected). Whether a change whose commit was
+// under way survives is decided by the log; the client should re-read.
+var errNotDC = &protocol.Error{Code: protocol.CodeNoQuorum,
+	Message: "not-dc: this node lost the DC role (no quorum behind it); the change was not acknowledged, re-read and retry"}
 
 // commitStatus is commit of a status-only change.
 func (n *Node) commitStatus(why string, edit func(doc *xmltree.Document) bool) {
@@ -729,85 +811,6 @@ func (n *Node) flushSave() {
 	}
 	n.saved = n.saveVer
 	n.saveData = nil
-}
-
-func (n *Node) kickReplication() {
-	select {
-	case n.replKick <- struct{}{}:
-	default:
-	}
-}
-
-// replicateLoop sends the newest CIB to every member after each change;
-// changes made while a send is under way are coalesced into the next.
-func (n *Node) replicateLoop() {
-	defer n.wg.Done()
-	for {
-		select {
-		case <-n.stopping:
-			return
-		case <-n.replKick:
-		}
-		n.mu.Lock()
-		isDC := n.dc == n.name
-		var data string
-		if n.lastVer == n.ver && n.lastData != nil {
-			data = string(n.lastData)
-		} else {
-			data = string(n.doc.Bytes(xmltree.WriteOptions{}))
-		}
-		v := n.ver
-		members := slices.Clone(n.members)
-		n.mu.Unlock()
-		if !isDC {
-			continue
-		}
-		var wg sync.WaitGroup
-		for _, m := range members {
-			if m == n.name {
-				continue
-			}
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				if err := n.send(m, &wireMsg{T: msgCIB, CIB: data, Version: v.String()}); err != nil {
-					n.log.Warn("replication failed", "node", m, "err", err)
-				}
-			}()
-		}
-		wg.Wait()
-	}
-}
-
-// receiveCIB (member) takes the DC's copy.
-func (n *Node) receiveCIB(m *wireMsg) {
-	doc, err := xmltree.ParseString(m.CIB)
-	if err != nil {
-		n.log.Error("DC sent an unreadable CIB", "from", m.From, "err", err)
-		return
-	}
-	v, err := cib.ReadVersion(doc.Root)
-	if err != nil {
-		n.log.Error("DC sent a CIB with a bad version", "from", m.From, "err", err)
-		return
-	}
-	n.mu.Lock()
-	if m.From != n.dc && !v.Newer(n.ver) {
-		n.mu.Unlock()
-		return
-	}
-	if v == n.ver {
-		n.mu.Unlock()
-		return
-	}
-	cfgChanged := v.AdminEpoch != n.ver.AdminEpoch || v.Epoch != n.ver.Epoch
-	n.doc, n.ver = doc, v
-	n.mu.Unlock()
-	n.persist([]byte(m.CIB), v, false)
-	if cfgChanged {
-		n.emit(clusterview.Event{Time: time.Now(), Kind: clusterview.EventCIBChanged, Node: m.From,
-			Message: "configuration changed to " + v.String()}, v)
-	}
 }
 
 func parseInterval(s string) (time.Duration, error) {

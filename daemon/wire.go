@@ -13,7 +13,6 @@ import (
 // Message kinds between nodes (over memberlist's encrypted reliable channel).
 const (
 	msgSync       = "sync"        // DC -> member: send me your CIB and your LRM history
-	msgCIB        = "cib"         // DC -> member: the new CIB
 	msgRequest    = "request"     // member -> DC: a client request only the DC can answer
 	msgExec       = "exec"        // DC -> node: run a graph action
 	msgOpResult   = "opresult"    // node -> DC: a recurring operation's result changed
@@ -142,8 +141,6 @@ func (n *Node) handleMsg(m *wireMsg) {
 	switch m.T {
 	case msgSync:
 		n.reply(m, &wireMsg{CIB: n.cibXML(), LRM: n.localLRM().String()})
-	case msgCIB:
-		n.receiveCIB(m)
 	case msgRequest:
 		if m.Req == nil {
 			n.log.Warn("dropping a forwarded request without a body", "from", m.From)
