@@ -56,15 +56,15 @@ type Node struct {
 	// (fsm, replicated.go) the only writer of doc, ver, fsmVer and fsmData.
 	clog *consensus.Log
 
-	mu      sync.Mutex
-	doc     *xmltree.Document // the CIB as shown here (the disk copy until the log's arrives)
-	ver     cib.Version
-	fsmVer  cib.Version // the version the state machine holds ({} before the log had a CIB)
-	fsmData []byte      // that CIB as committed, for snapshots
-	dc      string
-	dcReady bool // this node is DC and has synced the cluster
-	quorate bool
-	members []string
+	mu        sync.Mutex
+	doc       *xmltree.Document // the CIB as shown here (the disk copy until the log's arrives)
+	ver       cib.Version
+	fsmVer    cib.Version // the version the state machine holds ({} before the log had a CIB)
+	fsmData   []byte      // that CIB as committed, for snapshots
+	dc        string
+	dcReady   bool // this node is DC and has synced the cluster
+	quorate   bool
+	members   []string
 	ctrl      *controller.Controller
 	trans     clusterview.Transition
 	lastFence stonith.Entry
@@ -414,10 +414,13 @@ func (n *Node) refreshMembership() {
 		}
 		if len(left) > 0 || quorate != oldQ {
 			n.commitStatus("membership", func(doc *xmltree.Document) bool {
+				changed := false
 				for _, m := range left {
-					cibedit.SetMember(doc, m, false)
+					if cibedit.SetMember(doc, m, false) {
+						changed = true
+					}
 				}
-				return n.setQuorumAttrs(doc)
+				return n.setQuorumAttrs(doc) || changed
 			})
 			n.mu.Lock()
 			for _, m := range left {

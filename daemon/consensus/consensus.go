@@ -280,6 +280,11 @@ type logWriter struct{ l *slog.Logger }
 func (w *logWriter) Write(p []byte) (int, error) {
 	s := strings.TrimSpace(string(p))
 	switch {
+	case strings.Contains(s, "failed to heartbeat") || strings.Contains(s, "failed to appendEntries") ||
+		strings.Contains(s, "failed to make requestVote"):
+		// A peer that is down is retried every few hundred ms: the
+		// membership reports it once.
+		w.l.Debug("raft", "msg", s)
 	case strings.Contains(s, "[ERROR]"):
 		w.l.Error("raft", "msg", s)
 	case strings.Contains(s, "[WARN]"):
