@@ -298,9 +298,21 @@ func cutPrefix(s, p string) (string, bool) {
 // forwarded there.
 func (n *Node) handleAsDC(ctx context.Context, req *protocol.Request) *protocol.Response {
 	n.mu.Lock()
-	dc, ready := n.dc, n.dcReady
+	dc, ready, leaderless := n.dc, n.dcReady, n.leaderless
 	n.mu.Unlock()
+	// A DC just elected is taking over (catching up with the log,
+	// collecting the members' histories): wait for it rather than refuse.
+	for deadline := time.Now().Add(10 * time.Second); dc == n.name && !ready && time.Now().Before(deadline) && ctx.Err() == nil; {
+		time.Sleep(20 * time.Millisecond)
+		n.mu.Lock()
+		dc, ready, leaderless = n.dc, n.dcReady, n.leaderless
+		n.mu.Unlock()
+	}
 	if dc != n.name || !ready {
+		if dc == "" && !leaderless.IsZero() && time.Since(leaderless) > 2*n.cfg.Consensus.ElectionTimeout.Duration {
+			return errResp(protocol.CodeNoQuorum, "this partition has no quorum (no DC for %s): changes and fencing are refused",
+				time.Since(leaderless).Round(time.Second))
+		}
 		if dc == "" || dc == n.name {
 			return errResp(protocol.CodeUnavailable, "no DC is ready yet (election in progress); retry")
 		}
@@ -349,6 +361,25 @@ func (n *Node) handleAsDC(ctx context.Context, req *protocol.Request) *protocol.
 	case protocol.OpFence:
 		if r := n.needFullWrite(req); r != nil {
 			return r
+		}
+		if req.Node == n.name && req.Action != "on" {
+			// A DC fencing itself would not live to record it: it hands
+			// the DC role over and the new DC fences it.
+			tctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+			err := n.clog.TransferLeadership(tctx)
+			cancel()
+			if err != nil {
+				return errResp(protocol.CodeUnavailable, "fencing the DC %s: handing the DC role over: %v", n.name, err)
+			}
+			for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+				n.mu.Lock()
+				dc := n.dc
+				n.mu.Unlock()
+				if dc != "" && dc != n.name {
+					return n.handleAsDC(ctx, req)
+				}
+			}
+			return errResp(protocol.CodeUnavailable, "fencing the DC %s: no new DC took over", n.name)
 		}
 		// An empty action is the cluster's fencing-action: the fencer
 		// resolves it from the CIB.

@@ -56,18 +56,21 @@ type Node struct {
 	// (fsm, replicated.go) the only writer of doc, ver, fsmVer and fsmData.
 	clog *consensus.Log
 
-	mu        sync.Mutex
-	doc       *xmltree.Document // the CIB as shown here (the disk copy until the log's arrives)
-	ver       cib.Version
-	fsmVer    cib.Version // the version the state machine holds ({} before the log had a CIB)
-	fsmData   []byte      // that CIB as committed, for snapshots
-	dc        string
-	dcReady   bool // this node is DC and has synced the cluster
-	quorate   bool
-	members   []string
-	ctrl      *controller.Controller
-	trans     clusterview.Transition
-	lastFence stonith.Entry
+	mu      sync.Mutex
+	doc     *xmltree.Document // the CIB as shown here (the disk copy until the log's arrives)
+	ver     cib.Version
+	fsmVer  cib.Version // the version the state machine holds ({} before the log had a CIB)
+	fsmData []byte      // that CIB as committed, for snapshots
+	dc      string
+	dcReady bool // this node is DC and has synced the cluster
+	quorate bool
+	// leaderless is when this node last saw the log without a leader
+	// (zero while there is one).
+	leaderless time.Time
+	members    []string
+	ctrl       *controller.Controller
+	trans      clusterview.Transition
+	lastFence  stonith.Entry
 	// alerts runs the CIB's alert agents; alertProblems is what was last
 	// logged about their configuration.
 	alerts        *alerts.Sender
@@ -207,9 +210,10 @@ func Start(cfg *config.Config, log *slog.Logger) (*Node, error) {
 		n.srv.Close()
 		return nil, err
 	}
-	n.wg.Add(2)
+	n.wg.Add(3)
 	go n.membershipLoop()
 	go n.saveLoop()
+	go n.noQuorumLoop()
 	return n, nil
 }
 
@@ -364,6 +368,11 @@ func (n *Node) refreshMembership() {
 		}
 	}
 	n.dc, n.quorate, n.members = dc, quorate, names
+	if dc != "" {
+		n.leaderless = time.Time{}
+	} else if n.leaderless.IsZero() {
+		n.leaderless = time.Now()
+	}
 	if len(names) >= len(n.cfg.Nodes) {
 		n.membersSeen = true // no need for dc-deadtime any more
 	}

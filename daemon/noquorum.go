@@ -1,0 +1,123 @@
+package daemon
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"pacer/daemon/cibedit"
+	"pacer/share/graph"
+)
+
+// A partition without quorum has no DC: the log elects a leader only with
+// a quorum of voters behind it. Pacemaker's no-quorum-policy is then this
+// node's own business, applied to what runs here (Pacemaker Explained,
+// "Cluster Options"):
+//
+//	stop (default)  stop every resource here
+//	demote          demote promoted instances, stop the rest
+//	freeze, ignore  leave what runs alone (nothing new starts: no DC)
+//	fence, suicide  fence this node (self-fencing needs no quorum)
+//
+// The node runs the scheduler on its last copy of the CIB with
+// have-quorum="0" and its own operation history, and executes only the
+// stops and demotes the graph gives it, in the graph's order. It starts
+// nothing and fences no one else.
+
+// noQuorumLoop watches for the loss of quorum: no leader known for longer
+// than an election takes.
+func (n *Node) noQuorumLoop() {
+	defer n.wg.Done()
+	tick := time.NewTicker(250 * time.Millisecond)
+	defer tick.Stop()
+	var lost time.Time
+	selfFenced := false
+	grace := 2 * n.cfg.Consensus.ElectionTimeout.Duration
+	for {
+		select {
+		case <-n.stopping:
+			return
+		case <-tick.C:
+		}
+		if n.clog.Leader() != "" {
+			lost, selfFenced = time.Time{}, false
+			continue
+		}
+		if lost.IsZero() {
+			lost = time.Now()
+			continue
+		}
+		if time.Since(lost) < grace {
+			continue
+		}
+		policy, _ := n.property("no-quorum-policy")
+		switch strings.ToLower(policy) {
+		case "freeze", "ignore":
+			continue
+		case "fence", "suicide":
+			if !selfFenced {
+				selfFenced = true
+				n.log.Warn("no quorum and no-quorum-policy=" + policy + ": fencing this node")
+				ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+				r := n.fsvc.Fence(ctx, n.name, "", n.name, "pacer-no-quorum")
+				cancel()
+				if r.Err() == nil {
+					continue
+				}
+				n.log.Error("self-fencing failed; stopping what runs here instead", "err", r.Err())
+			}
+		}
+		n.stopWithoutQuorum(strings.EqualFold(policy, "demote"))
+	}
+}
+
+// stopWithoutQuorum runs one round of the local no-quorum transition.
+func (n *Node) stopWithoutQuorum(demote bool) {
+	if !n.anyActive() {
+		return
+	}
+	doc := n.CIB()
+	doc.Root.SetAttr("have-quorum", "0")
+	cibedit.ReplaceLRM(doc, n.name, n.localLRM())
+	g, err := n.sched(doc, time.Now())
+	if err != nil {
+		n.log.Error("no quorum: scheduler failed", "err", err)
+		return
+	}
+	mine := map[int]*graph.Action{}
+	for _, a := range g.Actions {
+		if a.Kind == graph.RscOp && a.Node == n.name && (a.Task == "stop" || a.Task == "demote") {
+			mine[a.ID] = a
+		}
+	}
+	if len(mine) == 0 {
+		return
+	}
+	n.log.Warn("no quorum: stopping what runs here (no-quorum-policy)", "actions", len(mine), "demote", demote)
+	// Run them in the graph's order: an action waits for the inputs that
+	// are among them (what other nodes would do is not this node's).
+	done := map[int]bool{}
+	for len(done) < len(mine) {
+		progress := false
+		for id, a := range mine {
+			if done[id] || !inputsDone(a, mine, done) {
+				continue
+			}
+			rec := n.execLocal(toWireAction(0, a, n.uuid))
+			n.log.Info("no quorum: local action", "action", a.Key, "rc", rec.RC)
+			done[id], progress = true, true
+		}
+		if !progress {
+			return
+		}
+	}
+}
+
+func inputsDone(a *graph.Action, set map[int]*graph.Action, done map[int]bool) bool {
+	for _, in := range a.Inputs {
+		if _, ok := set[in]; ok && !done[in] {
+			return false
+		}
+	}
+	return true
+}
