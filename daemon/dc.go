@@ -15,6 +15,7 @@ import (
 	"pacer/share/graph"
 	"pacer/share/protocol"
 	"pacer/share/xmltree"
+	"pacer/stonith"
 )
 
 // dcHost is the Node seen by its controller.
@@ -300,9 +301,10 @@ func (n *Node) handleAsDC(ctx context.Context, req *protocol.Request) *protocol.
 	n.mu.Lock()
 	dc, ready, leaderless := n.dc, n.dcReady, n.leaderless
 	n.mu.Unlock()
-	// A DC just elected is taking over (catching up with the log,
-	// collecting the members' histories): wait for it rather than refuse.
-	for deadline := time.Now().Add(10 * time.Second); dc == n.name && !ready && time.Now().Before(deadline) && ctx.Err() == nil; {
+	// A request forwarded to a DC just elected, which is taking over
+	// (catching up with the log, collecting the members' histories), waits
+	// for it rather than being refused; a local client is told to retry.
+	for deadline := time.Now().Add(5 * time.Second); req.Via != "" && dc == n.name && !ready && time.Now().Before(deadline) && ctx.Err() == nil; {
 		time.Sleep(20 * time.Millisecond)
 		n.mu.Lock()
 		dc, ready, leaderless = n.dc, n.dcReady, n.leaderless
@@ -320,7 +322,16 @@ func (n *Node) handleAsDC(ctx context.Context, req *protocol.Request) *protocol.
 		if req.TimeoutMS > 0 {
 			timeout = time.Duration(req.TimeoutMS)*time.Millisecond + 2*time.Second
 		}
+		asked := time.Now()
 		r, err := n.rpc(ctx, dc, &wireMsg{T: msgRequest, Req: req, User: req.User}, timeout)
+		if err != nil && req.Op == protocol.OpFence && req.Node == dc {
+			// Fencing the DC: it handed over and the new DC fenced it,
+			// so its answer cannot come; the shared history tells.
+			if e, ok := n.awaitFenced(ctx, req.Node, asked, 10*time.Second); ok {
+				v := e.View()
+				return &protocol.Response{Fencing: &v}
+			}
+		}
 		if err != nil {
 			return errResp(protocol.CodeUnavailable, "forwarding to the DC %s: %v", dc, err)
 		}
@@ -419,6 +430,16 @@ func (n *Node) handleAsDC(ctx context.Context, req *protocol.Request) *protocol.
 		}
 	}
 	return errResp(protocol.CodeBadRequest, "unknown operation %q", req.Op)
+}
+
+// awaitFenced waits for the fencing history to show node fenced since t.
+func (n *Node) awaitFenced(ctx context.Context, node string, t time.Time, d time.Duration) (stonith.Entry, bool) {
+	for deadline := time.Now().Add(d); time.Now().Before(deadline) && ctx.Err() == nil; time.Sleep(50 * time.Millisecond) {
+		if e, ok := n.fsvc.Fenced(node, t); ok {
+			return e, true
+		}
+	}
+	return stonith.Entry{}, false
 }
 
 // waitVersion waits until this node's CIB is at least v (or the time is up).

@@ -413,6 +413,7 @@ func (n *Node) refreshMembership() {
 	case dc == n.name && oldDC != n.name:
 		n.becomeDC()
 	case dc == n.name:
+		n.readdVoters(names)
 		for _, m := range names {
 			n.mu.Lock()
 			have := n.memberLRM[m]
@@ -440,6 +441,23 @@ func (n *Node) refreshMembership() {
 		}
 	case oldDC == n.name:
 		n.loseDC()
+	}
+}
+
+// readdVoters (DC) makes configured members that are back voters of the
+// log again (after a two_node survivor carried on alone).
+func (n *Node) readdVoters(alive []string) {
+	voters := n.clog.Voters()
+	for _, s := range raftVoters(n.cfg) {
+		if slices.Contains(alive, s.Name) && !slices.Contains(voters, s.Name) {
+			go func() {
+				if err := n.clog.AddVoter(s.Name, s.Addr); err != nil {
+					n.log.Warn("could not make a returning node a voter again", "node", s.Name, "err", err)
+					return
+				}
+				n.log.Info("node is a voter of the log again", "node", s.Name)
+			}()
+		}
 	}
 }
 

@@ -2,6 +2,7 @@ package daemon
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 
@@ -48,6 +49,10 @@ func (n *Node) noQuorumLoop() {
 			continue
 		}
 		if time.Since(lost) < grace {
+			continue
+		}
+		if n.twoNodeRace() {
+			lost = time.Time{}
 			continue
 		}
 		policy, _ := n.property("no-quorum-policy")
@@ -119,5 +124,55 @@ func inputsDone(a *graph.Action, set map[int]*graph.Action, done map[int]bool) b
 			return false
 		}
 	}
+	return true
+}
+
+// twoNodeRace is votequorum's two_node in terms of the log: a two-node
+// cluster has no majority once one node is gone, so the survivor fences
+// its peer (both race when the link between them fails; the fencing device
+// lets one win) and, once the peer is confirmed off, carries on as the
+// only voter of the log. With wait_for_all it does so only if both nodes
+// were seen together since it started. The peer, when it comes back, is
+// made a voter again by the DC (refreshMembership). It reports whether
+// this node now leads alone.
+func (n *Node) twoNodeRace() bool {
+	if !n.cfg.TwoNode || len(n.cfg.Nodes) != 2 {
+		return false
+	}
+	var peer string
+	for _, nd := range n.cfg.Nodes {
+		if nd.Name != n.name {
+			peer = nd.Name
+		}
+	}
+	if slices.Contains(n.currentMembers(), peer) {
+		return false // the peer is there: an election, not a loss
+	}
+	voters := n.clog.Voters()
+	if len(voters) == 1 && voters[0] == n.name {
+		return false // already alone; the log elects this node by itself
+	}
+	n.mu.Lock()
+	seen := n.membersSeen
+	n.mu.Unlock()
+	if *n.cfg.WaitForAll && !seen {
+		return false
+	}
+	n.log.Warn("two_node: the peer is lost; fencing it before carrying on alone", "peer", peer)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	r := n.fsvc.Fence(ctx, peer, "", n.name, "pacer-two-node")
+	cancel()
+	if err := r.Err(); err != nil {
+		n.log.Error("two_node: fencing the peer failed; no quorum", "peer", peer, "err", err)
+		return false
+	}
+	if slices.Contains(n.currentMembers(), peer) {
+		return false
+	}
+	if err := n.clog.RecoverAlone(); err != nil {
+		n.log.Error("two_node: could not carry on alone", "err", err)
+		return false
+	}
+	n.kickMembership()
 	return true
 }

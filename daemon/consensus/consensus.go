@@ -10,6 +10,8 @@ package consensus
 
 import (
 	"context"
+	"sync"
+	"sync/atomic"
 	"errors"
 	"fmt"
 	"io"
@@ -61,9 +63,14 @@ var ErrNotLeader = errors.New("this node is not the DC: no quorum behind it")
 
 // Log is this node's member of the replicated log.
 type Log struct {
-	r     *raft.Raft
+	rp    atomic.Pointer[raft.Raft] // replaced by RecoverAlone
+	conf  *raft.Config
+	fsm   raft.FSM
+	logs  raft.LogStore
+	snaps raft.SnapshotStore
 	store *raftboltdb.BoltStore
 	trans *raft.NetworkTransport
+	recMu sync.Mutex
 	name  string
 	log   *slog.Logger
 	obs   *raft.Observer
@@ -133,7 +140,8 @@ func Start(o Options) (*Log, error) {
 		store.Close()
 		return nil, fmt.Errorf("consensus: %w", err)
 	}
-	l := &Log{r: r, store: store, trans: trans, name: o.Name, log: o.Logger, done: make(chan struct{})}
+	l := &Log{conf: c, fsm: o.FSM, logs: logs, snaps: snaps, store: store, trans: trans, name: o.Name, log: o.Logger, done: make(chan struct{})}
+	l.rp.Store(r)
 	if !has {
 		var conf raft.Configuration
 		for _, s := range o.Voters {
@@ -172,11 +180,50 @@ func Start(o Options) (*Log, error) {
 	return l, nil
 }
 
+func (l *Log) raft() *raft.Raft { return l.rp.Load() }
+
+// RecoverAlone makes this node the only voter, without the others' consent
+// (votequorum's two_node: the survivor that won the fencing race carries
+// on alone). The caller must have fenced every other voter first: their
+// entries not yet on this node are lost, and this node's uncommitted ones
+// become committed. A voter that comes back is added again by AddVoter.
+func (l *Log) RecoverAlone() error {
+	l.recMu.Lock()
+	defer l.recMu.Unlock()
+	old := l.raft()
+	if l.obs != nil {
+		old.DeregisterObserver(l.obs)
+	}
+	if err := old.Shutdown().Error(); err != nil {
+		return fmt.Errorf("consensus: stopping for recovery: %w", err)
+	}
+	conf := raft.Configuration{Servers: []raft.Server{{Suffrage: raft.Voter, ID: l.conf.LocalID, Address: l.trans.LocalAddr()}}}
+	if err := raft.RecoverCluster(l.conf, l.fsm, l.logs, l.store, l.snaps, l.trans, conf); err != nil {
+		return fmt.Errorf("consensus: recovering as the only voter: %w", err)
+	}
+	r, err := raft.NewRaft(l.conf, l.fsm, l.logs, l.store, l.snaps, l.trans)
+	if err != nil {
+		return fmt.Errorf("consensus: restarting after recovery: %w", err)
+	}
+	if l.obs != nil {
+		r.RegisterObserver(l.obs)
+	}
+	l.rp.Store(r)
+	l.log.Warn("this node is now the only voter of the log")
+	return nil
+}
+
+// AddVoter (leader) makes name a voter again, e.g. a fenced node that
+// came back.
+func (l *Log) AddVoter(name, addr string) error {
+	return l.raft().AddVoter(raft.ServerID(name), raft.ServerAddress(addr), 0, 5*time.Second).Error()
+}
+
 // Apply proposes data and waits until a quorum holds it on disk and this
 // node's state machine applied it; it returns what the state machine's
 // Apply returned.
 func (l *Log) Apply(data []byte, timeout time.Duration) (any, error) {
-	f := l.r.Apply(data, timeout)
+	f := l.raft().Apply(data, timeout)
 	if err := f.Error(); err != nil {
 		if errors.Is(err, raft.ErrNotLeader) || errors.Is(err, raft.ErrLeadershipLost) || errors.Is(err, raft.ErrLeadershipTransferInProgress) {
 			return nil, fmt.Errorf("%w (%v)", ErrNotLeader, err)
@@ -189,7 +236,7 @@ func (l *Log) Apply(data []byte, timeout time.Duration) (any, error) {
 // Barrier waits until every entry before it is applied to the state
 // machine: a new leader calls it before acting on its state.
 func (l *Log) Barrier(timeout time.Duration) error {
-	if err := l.r.Barrier(timeout).Error(); err != nil {
+	if err := l.raft().Barrier(timeout).Error(); err != nil {
 		if errors.Is(err, raft.ErrNotLeader) || errors.Is(err, raft.ErrLeadershipLost) {
 			return fmt.Errorf("%w (%v)", ErrNotLeader, err)
 		}
@@ -200,28 +247,28 @@ func (l *Log) Barrier(timeout time.Duration) error {
 
 // VerifyLeader checks with a quorum that this node still leads.
 func (l *Log) VerifyLeader() error {
-	if err := l.r.VerifyLeader().Error(); err != nil {
+	if err := l.raft().VerifyLeader().Error(); err != nil {
 		return fmt.Errorf("%w (%v)", ErrNotLeader, err)
 	}
 	return nil
 }
 
 // IsLeader says whether this node leads the log now.
-func (l *Log) IsLeader() bool { return l.r.State() == raft.Leader }
+func (l *Log) IsLeader() bool { return l.raft().State() == raft.Leader }
 
 // Leader is the name of the leader this node knows of, "" when none.
 func (l *Log) Leader() string {
-	_, id := l.r.LeaderWithID()
+	_, id := l.raft().LeaderWithID()
 	return string(id)
 }
 
 // LastContact is when this node last heard from a leader (zero on the
 // leader itself).
-func (l *Log) LastContact() time.Time { return l.r.LastContact() }
+func (l *Log) LastContact() time.Time { return l.raft().LastContact() }
 
 // Voters lists the voters of the current configuration.
 func (l *Log) Voters() []string {
-	f := l.r.GetConfiguration()
+	f := l.raft().GetConfiguration()
 	if f.Error() != nil {
 		return nil
 	}
@@ -241,7 +288,7 @@ func (l *Log) TransferLeadership(ctx context.Context) error {
 		return nil
 	}
 	ch := make(chan error, 1)
-	go func() { ch <- l.r.LeadershipTransfer().Error() }()
+	go func() { ch <- l.raft().LeadershipTransfer().Error() }()
 	select {
 	case err := <-ch:
 		return err
@@ -251,7 +298,7 @@ func (l *Log) TransferLeadership(ctx context.Context) error {
 }
 
 // AppliedIndex is the index of the last entry applied here.
-func (l *Log) AppliedIndex() uint64 { return l.r.AppliedIndex() }
+func (l *Log) AppliedIndex() uint64 { return l.raft().AppliedIndex() }
 
 // Shutdown stops the log (this node stops voting and replicating).
 func (l *Log) Shutdown() {
@@ -262,9 +309,9 @@ func (l *Log) Shutdown() {
 	}
 	close(l.done)
 	if l.obs != nil {
-		l.r.DeregisterObserver(l.obs)
+		l.raft().DeregisterObserver(l.obs)
 	}
-	if err := l.r.Shutdown().Error(); err != nil {
+	if err := l.raft().Shutdown().Error(); err != nil {
 		l.log.Warn("stopping the consensus log", "err", err)
 	}
 	l.trans.Close()
