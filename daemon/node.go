@@ -64,6 +64,9 @@ type Node struct {
 	dc      string
 	dcReady bool // this node is DC and has synced the cluster
 	quorate bool
+	// fencedAlone: peers this node fenced before carrying on alone
+	// (two_node), for its takeover to record.
+	fencedAlone []string
 	// leaderless is when this node last saw the log without a leader
 	// (zero while there is one).
 	leaderless time.Time
@@ -204,6 +207,7 @@ func Start(cfg *config.Config, log *slog.Logger) (*Node, error) {
 		Voters: raftVoters(cfg), FSM: (*fsm)(n), Logger: log.With("component", "consensus"),
 		ElectionTimeout: cfg.Consensus.ElectionTimeout.Duration,
 		OnLeader:        func(string) { n.kickMembership() },
+		Reset:           (*fsm)(n).reset,
 	})
 	if err != nil {
 		n.mem.Shutdown()
@@ -444,6 +448,20 @@ func (n *Node) refreshMembership() {
 	}
 }
 
+// clearStaleShutdown drops a node's shutdown attribute set before its
+// pacerd started: that was the last run's clean stop, not this one's (as
+// Pacemaker's attribute manager forgets a node's transient attributes when
+// it starts).
+func clearStaleShutdown(doc *xmltree.Document, node string, started time.Time) {
+	v, ok := cibedit.NodeAttrs(doc, node)["shutdown"]
+	if !ok || started.IsZero() {
+		return
+	}
+	if t, err := strconv.ParseInt(v, 10, 64); err == nil && t < started.Unix() {
+		cibedit.DeleteNodeAttrs(doc, node, false, func(name string) bool { return name == "shutdown" })
+	}
+}
+
 // readdVoters (DC) makes configured members that are back voters of the
 // log again (after a two_node survivor carried on alone).
 func (n *Node) readdVoters(alive []string) {
@@ -520,6 +538,11 @@ func (n *Node) becomeDC() {
 		n.ensureNodes(doc)
 		cibedit.ReplaceLRM(doc, n.name, n.localLRM())
 		cibedit.SetMember(doc, n.name, true)
+		clearStaleShutdown(doc, n.name, n.started)
+		for _, p := range n.fencedAlone { // n.mu is held by commit
+			cibedit.Fenced(doc, p)
+		}
+		n.fencedAlone = nil
 		members := n.currentMembers()
 		if st := cibedit.Section(doc, "status"); st != nil {
 			for _, ns := range st.ChildrenNamed("node_state") {
@@ -647,6 +670,7 @@ func (n *Node) syncMember(m string) {
 		n.ensureNodes(doc)
 		cibedit.ReplaceLRM(doc, m, lrmEl)
 		cibedit.SetMember(doc, m, true)
+		clearStaleShutdown(doc, m, n.memberUp[m]) // n.mu is held by commit
 		if adopted {
 			cibedit.ReplaceLRM(doc, n.name, n.localLRM())
 			for _, o := range n.currentMembers() {

@@ -169,6 +169,11 @@ func (n *Node) twoNodeRace() bool {
 	if slices.Contains(n.currentMembers(), peer) {
 		return false
 	}
+	// The new DC (this node) records the peer fenced, so it does not
+	// fence it again (perhaps just as it comes back).
+	n.mu.Lock()
+	n.fencedAlone = append(n.fencedAlone, peer)
+	n.mu.Unlock()
 	if err := n.clog.RecoverAlone(); err != nil {
 		n.log.Error("two_node: could not carry on alone", "err", err)
 		return false

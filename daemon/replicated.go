@@ -134,6 +134,15 @@ func (f *fsm) install(doc *xmltree.Document, v cib.Version, data []byte) {
 	}
 }
 
+// reset forgets the state machine's CIB (not the CIB shown), before the
+// log is replayed into it from the start.
+func (f *fsm) reset() {
+	n := f.n()
+	n.mu.Lock()
+	n.fsmVer, n.fsmData = cib.Version{}, nil
+	n.mu.Unlock()
+}
+
 func (f *fsm) Snapshot() (raft.FSMSnapshot, error) {
 	n := f.n()
 	n.mu.Lock()

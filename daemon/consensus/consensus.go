@@ -10,8 +10,6 @@ package consensus
 
 import (
 	"context"
-	"sync"
-	"sync/atomic"
 	"errors"
 	"fmt"
 	"io"
@@ -21,6 +19,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/go-hclog"
@@ -52,6 +52,9 @@ type Options struct {
 	// hearing from a quorum) is half of it, so an isolated DC steps down
 	// before a new one can be elected. Default 1s.
 	ElectionTimeout time.Duration
+	// Reset empties the state machine before RecoverAlone rebuilds it from
+	// the snapshot and the log.
+	Reset func()
 	// OnLeader is called (on its own goroutine) whenever the leader this
 	// node knows of changes, "" when there is none.
 	OnLeader func(leader string)
@@ -66,6 +69,7 @@ type Log struct {
 	rp    atomic.Pointer[raft.Raft] // replaced by RecoverAlone
 	conf  *raft.Config
 	fsm   raft.FSM
+	reset func()
 	logs  raft.LogStore
 	snaps raft.SnapshotStore
 	store *raftboltdb.BoltStore
@@ -140,7 +144,7 @@ func Start(o Options) (*Log, error) {
 		store.Close()
 		return nil, fmt.Errorf("consensus: %w", err)
 	}
-	l := &Log{conf: c, fsm: o.FSM, logs: logs, snaps: snaps, store: store, trans: trans, name: o.Name, log: o.Logger, done: make(chan struct{})}
+	l := &Log{conf: c, fsm: o.FSM, reset: o.Reset, logs: logs, snaps: snaps, store: store, trans: trans, name: o.Name, log: o.Logger, done: make(chan struct{})}
 	l.rp.Store(r)
 	if !has {
 		var conf raft.Configuration
@@ -198,6 +202,9 @@ func (l *Log) RecoverAlone() error {
 		return fmt.Errorf("consensus: stopping for recovery: %w", err)
 	}
 	conf := raft.Configuration{Servers: []raft.Server{{Suffrage: raft.Voter, ID: l.conf.LocalID, Address: l.trans.LocalAddr()}}}
+	if l.reset != nil {
+		l.reset()
+	}
 	if err := raft.RecoverCluster(l.conf, l.fsm, l.logs, l.store, l.snaps, l.trans, conf); err != nil {
 		return fmt.Errorf("consensus: recovering as the only voter: %w", err)
 	}

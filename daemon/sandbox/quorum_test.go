@@ -55,7 +55,13 @@ func TestTwoNodeSurvivesTheLossOfEitherNode(t *testing.T) {
 		}
 		where := c.runningOnce(survivor, "d", 40*time.Second, victim)
 		t.Logf("round %d: %s lost, d on %s after %s", round, victim, where, time.Since(start).Round(time.Millisecond))
-		// The survivor accepts changes alone.
+		// The survivor is the DC alone and accepts changes.
+		eventually(t, 30*time.Second, survivor+" DC alone", func() error {
+			if dc, err := c.dcSeenBy(survivor); err != nil || dc != survivor {
+				return fmt.Errorf("%s sees DC %q (%v)", survivor, dc, err)
+			}
+			return nil
+		})
 		sc := c.dial(survivor)
 		write(t, func() (client.Version, error) {
 			return sc.SetNodeAttr(ctx(t, 10*time.Second), survivor, "round", "x", protocol.LifetimeForever)
