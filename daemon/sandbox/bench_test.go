@@ -60,7 +60,7 @@ func BenchmarkFailover(b *testing.B) {
 }
 
 // BenchmarkConfigChanges: 1000 configuration changes through one socket
-// connection, each acknowledged once it is on the DC's disk; then every
+// connection, each acknowledged once a majority has it on disk; then every
 // node has the last one.
 func BenchmarkConfigChanges(b *testing.B) {
 	for range b.N {
