@@ -154,9 +154,11 @@ func (n *Node) handleMsg(m *wireMsg) {
 		n.mu.Lock()
 		dc := n.dc
 		n.mu.Unlock()
-		if dc != m.From {
+		if dc != "" && dc != m.From {
 			// The DC that asked is gone: the result goes to its successor,
-			// which reads it as news about the resource.
+			// which reads it as news about the resource. (A node that has
+			// not heard from the log's leader yet, just started, answers
+			// whoever asked.)
 			n.reportToDC(rec)
 			return
 		}
