@@ -110,6 +110,9 @@ func (n *Node) dcOpResult(node string, rec cibedit.OpRecord) {
 
 // dcShutdown (DC) records a member's clean departure.
 func (n *Node) dcShutdown(node string) {
+	n.mu.Lock()
+	n.leaving[node] = true
+	n.mu.Unlock()
 	n.commitStatus("clean shutdown", func(doc *xmltree.Document) bool {
 		cibedit.ShutDown(doc, node)
 		return true

@@ -64,6 +64,9 @@ type Node struct {
 	dc      string
 	dcReady bool // this node is DC and has synced the cluster
 	quorate bool
+	// leaving: members that announced a clean stop (until they join again):
+	// a takeover or sync must not record them as expected members.
+	leaving map[string]bool
 	// fencedAlone: peers this node fenced before carrying on alone
 	// (two_node), for its takeover to record.
 	fencedAlone []string
@@ -112,7 +115,7 @@ type Node struct {
 func Start(cfg *config.Config, log *slog.Logger) (*Node, error) {
 	n := &Node{cfg: cfg, log: log, name: cfg.NodeName, started: time.Now(), hub: newHub(),
 		rpcWait: map[uint64]chan *wireMsg{}, saveKick: make(chan struct{}, 1),
-		memKick: make(chan struct{}, 1), stopping: make(chan struct{}), memReady: make(chan struct{}), memberLRM: map[string]bool{}, memberUp: map[string]time.Time{}, stonithUp: map[string]chan struct{}{}, gone: map[string]chan struct{}{}}
+		memKick: make(chan struct{}, 1), stopping: make(chan struct{}), memReady: make(chan struct{}), memberLRM: map[string]bool{}, leaving: map[string]bool{}, memberUp: map[string]time.Time{}, stonithUp: map[string]chan struct{}{}, gone: map[string]chan struct{}{}}
 	n.alerts = &alerts.Sender{Version: version.String("pacerd"), Log: log.With("component", "alerts")}
 	var id [8]byte
 	rand.Read(id[:])
@@ -385,6 +388,9 @@ func (n *Node) refreshMembership() {
 	now := time.Now()
 	for _, m := range names {
 		if !slices.Contains(oldMembers, m) && m != n.name {
+			n.mu.Lock()
+			delete(n.leaving, m)
+			n.mu.Unlock()
 			go n.shareFencingHistory(m)
 			n.emit(clusterview.Event{Time: now, Kind: clusterview.EventNodeJoined, Node: m, Message: "node " + m + " joined"})
 			n.alertNode(m, true)
@@ -669,6 +675,10 @@ func (n *Node) syncMember(m string) {
 	n.commitStatus("member joined", func(doc *xmltree.Document) bool {
 		n.ensureNodes(doc)
 		cibedit.ReplaceLRM(doc, m, lrmEl)
+		if n.leaving[m] { // n.mu is held by commit
+			cibedit.ShutDown(doc, m)
+			return true
+		}
 		cibedit.SetMember(doc, m, true)
 		clearStaleShutdown(doc, m, n.memberUp[m]) // n.mu is held by commit
 		if adopted {
