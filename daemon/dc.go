@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
@@ -349,7 +350,7 @@ func (n *Node) handleAsDC(ctx context.Context, req *protocol.Request) *protocol.
 	}
 	switch req.Op {
 	case protocol.OpReplaceConfiguration, protocol.OpReplaceCIB, protocol.OpSetNodeAttr,
-		protocol.OpDeleteNodeAttr, protocol.OpCleanup:
+		protocol.OpDeleteNodeAttr, protocol.OpCleanup, protocol.OpRemoveNode:
 		n.mu.Lock()
 		was := n.ver
 		n.mu.Unlock()
@@ -474,7 +475,7 @@ func errResp(code, format string, args ...any) *protocol.Response {
 func (n *Node) dcWrite(req *protocol.Request) (cib.Version, error) {
 	return n.commit(req.Client, req.User, func(doc *xmltree.Document) (bool, bool, error) {
 		cur, _ := cib.ReadVersion(doc.Root)
-		isConfig := req.Op == protocol.OpReplaceConfiguration || req.Op == protocol.OpReplaceCIB ||
+		isConfig := req.Op == protocol.OpReplaceConfiguration || req.Op == protocol.OpReplaceCIB || req.Op == protocol.OpRemoveNode ||
 			(req.Op == protocol.OpSetNodeAttr || req.Op == protocol.OpDeleteNodeAttr) && req.Lifetime == protocol.LifetimeForever
 		if isConfig && !req.Force {
 			if !n.quorate { // n.mu is held by commit
@@ -565,6 +566,18 @@ func (n *Node) applyWrite(doc *xmltree.Document, req *protocol.Request, cur cib.
 		// Keep the newer version: the bump goes on from it.
 		nv.Epoch--
 		cib.WriteVersion(doc.Root, nv)
+		return true, true, nil
+	case protocol.OpRemoveNode:
+		if req.Node == "" {
+			return false, false, &protocol.Error{Code: protocol.CodeBadRequest, Message: "remove_node: node is required"}
+		}
+		if slices.Contains(n.members, req.Node) { // n.mu is held by commit
+			return false, false, &protocol.Error{Code: protocol.CodeInvalid,
+				Message: "node " + req.Node + " is a member of the cluster: stop pacerd there first"}
+		}
+		if !cibedit.RemoveNode(doc, req.Node) {
+			return false, false, &protocol.Error{Code: protocol.CodeNotFound, Message: "no node named " + req.Node}
+		}
 		return true, true, nil
 	case protocol.OpSetNodeAttr, protocol.OpDeleteNodeAttr:
 		if req.Node == "" || req.Name == "" {

@@ -148,10 +148,12 @@ func TestIsolatedDCAcknowledgesNothingAndFencesNobody(t *testing.T) {
 		return nil
 	})
 	c.runningOnce(others[0], "p", 40*time.Second, dc)
-	h, err := c.dial(others[0]).FenceHistory(ctx(t, 5*time.Second))
-	if err != nil {
-		t.Fatal(err)
-	}
+	var h []clusterview.FencingEvent
+	eventually(t, 20*time.Second, "fencing history", func() error {
+		var err error
+		h, err = c.dial(others[0]).FenceHistory(ctx(t, 5*time.Second))
+		return err
+	})
 	for _, e := range h {
 		if e.Target != dc && e.Result == clusterview.FencingSuccess {
 			t.Errorf("%s fenced although only %s was cut off: %+v", e.Target, dc, e)
