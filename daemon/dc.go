@@ -2,8 +2,10 @@ package daemon
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
@@ -14,6 +16,7 @@ import (
 	"pacer/share/graph"
 	"pacer/share/protocol"
 	"pacer/share/xmltree"
+	"pacer/stonith"
 )
 
 // dcHost is the Node seen by its controller.
@@ -108,6 +111,9 @@ func (n *Node) dcOpResult(node string, rec cibedit.OpRecord) {
 
 // dcShutdown (DC) records a member's clean departure.
 func (n *Node) dcShutdown(node string) {
+	n.mu.Lock()
+	n.leaving[node] = true
+	n.mu.Unlock()
 	n.commitStatus("clean shutdown", func(doc *xmltree.Document) bool {
 		cibedit.ShutDown(doc, node)
 		return true
@@ -136,6 +142,14 @@ func (n *Node) fenceHistory() []clusterview.FencingEvent {
 // status is also written here, so that the controller's next run already
 // sees the node down.
 func (n *Node) fence(ctx context.Context, target, action, client string) error {
+	// Only a DC that a quorum follows may fence: the decision goes
+	// through the log first, and a DC cut off from its quorum cannot
+	// commit it.
+	d, _ := json.Marshal(fenceDecision{Target: target, Action: action, Client: client, DC: n.name, Time: time.Now()})
+	if _, err := n.clog.Apply(append([]byte{entryFence}, d...), 5*time.Second); err != nil {
+		n.log.Error("not fencing: the decision could not be committed", "target", target, "err", err)
+		return fmt.Errorf("fencing %s not authorised (no quorum behind this DC): %w", target, err)
+	}
 	n.log.Warn("fencing", "target", target, "action", action, "client", client)
 	r := n.fsvc.Fence(ctx, target, action, n.name, client)
 	n.mu.Lock()
@@ -289,9 +303,22 @@ func cutPrefix(s, p string) (string, bool) {
 // forwarded there.
 func (n *Node) handleAsDC(ctx context.Context, req *protocol.Request) *protocol.Response {
 	n.mu.Lock()
-	dc, ready := n.dc, n.dcReady
+	dc, ready, leaderless := n.dc, n.dcReady, n.leaderless
 	n.mu.Unlock()
+	// A request forwarded to a DC just elected, which is taking over
+	// (catching up with the log, collecting the members' histories), waits
+	// for it rather than being refused; a local client is told to retry.
+	for deadline := time.Now().Add(5 * time.Second); req.Via != "" && dc == n.name && !ready && time.Now().Before(deadline) && ctx.Err() == nil; {
+		time.Sleep(20 * time.Millisecond)
+		n.mu.Lock()
+		dc, ready, leaderless = n.dc, n.dcReady, n.leaderless
+		n.mu.Unlock()
+	}
 	if dc != n.name || !ready {
+		if dc == "" && !leaderless.IsZero() && time.Since(leaderless) > 2*n.cfg.Consensus.ElectionTimeout.Duration {
+			return errResp(protocol.CodeNoQuorum, "this partition has no quorum (no DC for %s): changes and fencing are refused",
+				time.Since(leaderless).Round(time.Second))
+		}
 		if dc == "" || dc == n.name {
 			return errResp(protocol.CodeUnavailable, "no DC is ready yet (election in progress); retry")
 		}
@@ -299,7 +326,16 @@ func (n *Node) handleAsDC(ctx context.Context, req *protocol.Request) *protocol.
 		if req.TimeoutMS > 0 {
 			timeout = time.Duration(req.TimeoutMS)*time.Millisecond + 2*time.Second
 		}
+		asked := time.Now()
 		r, err := n.rpc(ctx, dc, &wireMsg{T: msgRequest, Req: req, User: req.User}, timeout)
+		if err != nil && req.Op == protocol.OpFence && req.Node == dc {
+			// Fencing the DC: it handed over and the new DC fenced it,
+			// so its answer cannot come; the shared history tells.
+			if e, ok := n.awaitFenced(ctx, req.Node, asked, 10*time.Second); ok {
+				v := e.View()
+				return &protocol.Response{Fencing: &v}
+			}
+		}
 		if err != nil {
 			return errResp(protocol.CodeUnavailable, "forwarding to the DC %s: %v", dc, err)
 		}
@@ -314,7 +350,7 @@ func (n *Node) handleAsDC(ctx context.Context, req *protocol.Request) *protocol.
 	}
 	switch req.Op {
 	case protocol.OpReplaceConfiguration, protocol.OpReplaceCIB, protocol.OpSetNodeAttr,
-		protocol.OpDeleteNodeAttr, protocol.OpCleanup:
+		protocol.OpDeleteNodeAttr, protocol.OpCleanup, protocol.OpRemoveNode:
 		n.mu.Lock()
 		was := n.ver
 		n.mu.Unlock()
@@ -340,6 +376,25 @@ func (n *Node) handleAsDC(ctx context.Context, req *protocol.Request) *protocol.
 	case protocol.OpFence:
 		if r := n.needFullWrite(req); r != nil {
 			return r
+		}
+		if req.Node == n.name && req.Action != "on" {
+			// A DC fencing itself would not live to record it: it hands
+			// the DC role over and the new DC fences it.
+			tctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+			err := n.clog.TransferLeadership(tctx)
+			cancel()
+			if err != nil {
+				return errResp(protocol.CodeUnavailable, "fencing the DC %s: handing the DC role over: %v", n.name, err)
+			}
+			for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+				n.mu.Lock()
+				dc := n.dc
+				n.mu.Unlock()
+				if dc != "" && dc != n.name {
+					return n.handleAsDC(ctx, req)
+				}
+			}
+			return errResp(protocol.CodeUnavailable, "fencing the DC %s: no new DC took over", n.name)
 		}
 		// An empty action is the cluster's fencing-action: the fencer
 		// resolves it from the CIB.
@@ -381,6 +436,16 @@ func (n *Node) handleAsDC(ctx context.Context, req *protocol.Request) *protocol.
 	return errResp(protocol.CodeBadRequest, "unknown operation %q", req.Op)
 }
 
+// awaitFenced waits for the fencing history to show node fenced since t.
+func (n *Node) awaitFenced(ctx context.Context, node string, t time.Time, d time.Duration) (stonith.Entry, bool) {
+	for deadline := time.Now().Add(d); time.Now().Before(deadline) && ctx.Err() == nil; time.Sleep(50 * time.Millisecond) {
+		if e, ok := n.fsvc.Fenced(node, t); ok {
+			return e, true
+		}
+	}
+	return stonith.Entry{}, false
+}
+
 // waitVersion waits until this node's CIB is at least v (or the time is up).
 func (n *Node) waitVersion(ctx context.Context, v cib.Version, d time.Duration) {
 	deadline := time.Now().Add(d)
@@ -410,7 +475,7 @@ func errResp(code, format string, args ...any) *protocol.Response {
 func (n *Node) dcWrite(req *protocol.Request) (cib.Version, error) {
 	return n.commit(req.Client, req.User, func(doc *xmltree.Document) (bool, bool, error) {
 		cur, _ := cib.ReadVersion(doc.Root)
-		isConfig := req.Op == protocol.OpReplaceConfiguration || req.Op == protocol.OpReplaceCIB ||
+		isConfig := req.Op == protocol.OpReplaceConfiguration || req.Op == protocol.OpReplaceCIB || req.Op == protocol.OpRemoveNode ||
 			(req.Op == protocol.OpSetNodeAttr || req.Op == protocol.OpDeleteNodeAttr) && req.Lifetime == protocol.LifetimeForever
 		if isConfig && !req.Force {
 			if !n.quorate { // n.mu is held by commit
@@ -501,7 +566,18 @@ func (n *Node) applyWrite(doc *xmltree.Document, req *protocol.Request, cur cib.
 		// Keep the newer version: the bump goes on from it.
 		nv.Epoch--
 		cib.WriteVersion(doc.Root, nv)
-		n.ver = nv
+		return true, true, nil
+	case protocol.OpRemoveNode:
+		if req.Node == "" {
+			return false, false, &protocol.Error{Code: protocol.CodeBadRequest, Message: "remove_node: node is required"}
+		}
+		if slices.Contains(n.members, req.Node) { // n.mu is held by commit
+			return false, false, &protocol.Error{Code: protocol.CodeInvalid,
+				Message: "node " + req.Node + " is a member of the cluster: stop pacerd there first"}
+		}
+		if !cibedit.RemoveNode(doc, req.Node) {
+			return false, false, &protocol.Error{Code: protocol.CodeNotFound, Message: "no node named " + req.Node}
+		}
 		return true, true, nil
 	case protocol.OpSetNodeAttr, protocol.OpDeleteNodeAttr:
 		if req.Node == "" || req.Name == "" {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -19,6 +20,7 @@ import (
 	"pacer/daemon/cibedit"
 	"pacer/daemon/cibstore"
 	"pacer/daemon/config"
+	"pacer/daemon/consensus"
 	"pacer/daemon/controller"
 	"pacer/daemon/fencer"
 	"pacer/daemon/membership"
@@ -28,6 +30,7 @@ import (
 	"pacer/share/cib"
 	"pacer/share/clusterview"
 	"pacer/share/keyfile"
+	"pacer/share/protocol"
 	"pacer/share/version"
 	"pacer/share/xmltree"
 	"pacer/stonith"
@@ -53,17 +56,31 @@ type Node struct {
 	// goroutine (saveSchedulerInput) touches it.
 	peInputs *peinput.Store
 
-	mu        sync.Mutex
-	doc       *xmltree.Document
-	ver       cib.Version
-	dc        string
-	dcReady   bool // this node is DC and has synced the cluster
-	quorate   bool
-	quorum    membership.Quorum
-	members   []string
-	ctrl      *controller.Controller
-	trans     clusterview.Transition
-	lastFence stonith.Entry
+	// clog is the replicated log: its leader is the DC, its state machine
+	// (fsm, replicated.go) the only writer of doc, ver, fsmVer and fsmData.
+	clog *consensus.Log
+
+	mu      sync.Mutex
+	doc     *xmltree.Document // the CIB as shown here (the disk copy until the log's arrives)
+	ver     cib.Version
+	fsmVer  cib.Version // the version the state machine holds ({} before the log had a CIB)
+	fsmData []byte      // that CIB as committed, for snapshots
+	dc      string
+	dcReady bool // this node is DC and has synced the cluster
+	quorate bool
+	// leaving: members that announced a clean stop (until they join again):
+	// a takeover or sync must not record them as expected members.
+	leaving map[string]bool
+	// fencedAlone: peers this node fenced before carrying on alone
+	// (two_node), for its takeover to record.
+	fencedAlone []string
+	// leaderless is when this node last saw the log without a leader
+	// (zero while there is one).
+	leaderless time.Time
+	members    []string
+	ctrl       *controller.Controller
+	trans      clusterview.Transition
+	lastFence  stonith.Entry
 	// alerts runs the CIB's alert agents; alertProblems is what was last
 	// logged about their configuration.
 	alerts        *alerts.Sender
@@ -73,9 +90,7 @@ type Node struct {
 	memberUp      map[string]time.Time // members' process start times: a change is a restart
 	membersSeen   bool
 
-	writeMu  sync.Mutex // serializes the DC's commits
-	lastData []byte     // the CIB as of the last commit, for replication
-	lastVer  cib.Version
+	writeMu sync.Mutex // serializes the DC's proposals
 
 	localMu      sync.Mutex
 	local        *xmltree.Document        // this node's own operation history
@@ -94,7 +109,6 @@ type Node struct {
 	saveData []byte
 	saveVer  cib.Version
 	saveKick chan struct{}
-	replKick chan struct{}
 	memKick  chan struct{}
 	stopping chan struct{}
 	memReady chan struct{} // closed once n.mem is set: peers may talk before
@@ -104,13 +118,12 @@ type Node struct {
 // Start brings a node up: CIB from disk, membership, socket.
 func Start(cfg *config.Config, log *slog.Logger) (*Node, error) {
 	n := &Node{cfg: cfg, log: log, name: cfg.NodeName, started: time.Now(), hub: newHub(),
-		rpcWait: map[uint64]chan *wireMsg{}, saveKick: make(chan struct{}, 1), replKick: make(chan struct{}, 1),
-		memKick: make(chan struct{}, 1), stopping: make(chan struct{}), memReady: make(chan struct{}), memberLRM: map[string]bool{}, memberUp: map[string]time.Time{}, stonithUp: map[string]chan struct{}{}, gone: map[string]chan struct{}{}}
+		rpcWait: map[uint64]chan *wireMsg{}, saveKick: make(chan struct{}, 1),
+		memKick: make(chan struct{}, 1), stopping: make(chan struct{}), memReady: make(chan struct{}), memberLRM: map[string]bool{}, leaving: map[string]bool{}, memberUp: map[string]time.Time{}, stonithUp: map[string]chan struct{}{}, gone: map[string]chan struct{}{}}
 	n.alerts = &alerts.Sender{Version: version.String("pacerd"), Log: log.With("component", "alerts")}
 	var id [8]byte
 	rand.Read(id[:])
 	n.uuid = hex.EncodeToString(id[:])
-	n.quorum = membership.Quorum{Votes: cfg.Votes(), TwoNode: cfg.TwoNode, WaitForAll: *cfg.WaitForAll}
 	n.sched = defaultScheduler
 	n.view = defaultView
 	n.local = cibedit.Empty()
@@ -195,21 +208,60 @@ func Start(cfg *config.Config, log *slog.Logger) (*Node, error) {
 		return nil, err
 	}
 	close(n.memReady)
+	n.clog, err = consensus.Start(consensus.Options{
+		Name: n.name, Dir: filepath.Join(cfg.StateDir, "consensus"), Key: key,
+		Bind: consensus.Addr(bind, cfg.RaftPort(cfg.Self())), Advertise: raftAdvertise(cfg, adv),
+		Voters: raftVoters(cfg), FSM: (*fsm)(n), Logger: log.With("component", "consensus"),
+		ElectionTimeout: cfg.Consensus.ElectionTimeout.Duration,
+		OnLeader:        func(string) { n.kickMembership() },
+		Reset:           (*fsm)(n).reset,
+	})
+	if err != nil {
+		n.mem.Shutdown()
+		n.srv.Close()
+		return nil, err
+	}
 	n.wg.Add(3)
 	go n.membershipLoop()
 	go n.saveLoop()
-	go n.replicateLoop()
+	go n.noQuorumLoop()
 	return n, nil
 }
 
 // Stop leaves the cluster. With clean set the node first tells the DC it
 // is shutting down, so it is not fenced.
+//
+// A DC stopping cleanly first runs its own shutdown transition like any
+// node, then hands the log's lead to another voter and tells the new DC it
+// is leaving, so that it is not taken for lost.
 func (n *Node) Stop(clean bool) {
 	if clean {
 		n.shutdownResources()
-		n.mu.Lock()
-		dc := n.dc
-		n.mu.Unlock()
+		if n.clog.IsLeader() {
+			n.mu.Lock()
+			ctrl := n.ctrl
+			n.mu.Unlock()
+			if ctrl != nil {
+				// Let what is under way finish: its results are this
+				// DC's to record.
+				select {
+				case <-ctrl.Idle():
+				case <-time.After(10 * time.Second):
+				}
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			if err := n.clog.TransferLeadership(ctx); err != nil {
+				n.log.Warn("could not hand the DC role over", "err", err)
+			}
+			cancel()
+			for deadline := time.Now().Add(3 * time.Second); time.Now().Before(deadline); {
+				if l := n.clog.Leader(); l != "" && l != n.name {
+					break
+				}
+				time.Sleep(20 * time.Millisecond)
+			}
+		}
+		dc := n.clog.Leader()
 		if dc != "" && dc != n.name {
 			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 			n.rpc(ctx, dc, &wireMsg{T: msgShutdown}, 3*time.Second)
@@ -224,6 +276,7 @@ func (n *Node) Stop(clean bool) {
 		ctrl.Stop()
 	}
 	close(n.stopping)
+	n.clog.Shutdown()
 	if clean {
 		n.mem.Leave(2 * time.Second)
 	} else {
@@ -233,6 +286,27 @@ func (n *Node) Stop(clean bool) {
 	n.wg.Wait()
 	n.flushSave()
 	n.lrm.Close()
+}
+
+// raftVoters are the configured nodes at their logs' addresses.
+func raftVoters(cfg *config.Config) []consensus.Server {
+	var out []consensus.Server
+	for i := range cfg.Nodes {
+		nd := &cfg.Nodes[i]
+		host := nd.Addr
+		if host == "" {
+			host = "127.0.0.1"
+		}
+		out = append(out, consensus.Server{Name: nd.Name, Addr: consensus.Addr(host, cfg.RaftPort(nd))})
+	}
+	return out
+}
+
+func raftAdvertise(cfg *config.Config, adv string) string {
+	if adv == "" {
+		adv = "127.0.0.1"
+	}
+	return consensus.Addr(adv, cfg.RaftPort(cfg.Self()))
 }
 
 func (n *Node) kickMembership() {
@@ -280,10 +354,14 @@ func (n *Node) refreshMembership() {
 	for i, m := range alive {
 		names[i] = m.Name
 	}
-	dc := membership.Elect(alive)
+	// The DC is the log's leader; a partition has quorum when a leader
+	// that a quorum of voters follows is known (a leader cut off from its
+	// quorum steps down within its lease, a follower forgets it within the
+	// election timeout).
+	dc := n.clog.Leader()
+	quorate := dc != ""
 
 	n.mu.Lock()
-	quorate := n.quorum.Update(len(alive))
 	oldDC, oldQ, oldMembers := n.dc, n.quorate, slices.Clone(n.members)
 	// A member whose process start time changed restarted faster than
 	// failure detection noticed: it left and joined again.
@@ -301,6 +379,11 @@ func (n *Node) refreshMembership() {
 		}
 	}
 	n.dc, n.quorate, n.members = dc, quorate, names
+	if dc != "" {
+		n.leaderless = time.Time{}
+	} else if n.leaderless.IsZero() {
+		n.leaderless = time.Now()
+	}
 	if len(names) >= len(n.cfg.Nodes) {
 		n.membersSeen = true // no need for dc-deadtime any more
 	}
@@ -309,6 +392,9 @@ func (n *Node) refreshMembership() {
 	now := time.Now()
 	for _, m := range names {
 		if !slices.Contains(oldMembers, m) && m != n.name {
+			n.mu.Lock()
+			delete(n.leaving, m)
+			n.mu.Unlock()
 			go n.shareFencingHistory(m)
 			n.emit(clusterview.Event{Time: now, Kind: clusterview.EventNodeJoined, Node: m, Message: "node " + m + " joined"})
 			n.alertNode(m, true)
@@ -329,7 +415,7 @@ func (n *Node) refreshMembership() {
 		n.emit(clusterview.Event{Time: now, Kind: clusterview.EventDCElected, Node: dc, Message: "DC is " + dc})
 	}
 	if quorate != oldQ {
-		n.log.Info("quorum changed", "quorate", quorate, "members", len(alive), "votes", n.quorum.Votes)
+		n.log.Info("quorum changed", "quorate", quorate, "members", len(alive), "voters", len(n.clog.Voters()))
 		msg := "partition lost quorum"
 		if quorate {
 			msg = "partition has quorum"
@@ -341,6 +427,7 @@ func (n *Node) refreshMembership() {
 	case dc == n.name && oldDC != n.name:
 		n.becomeDC()
 	case dc == n.name:
+		n.readdVoters(names)
 		for _, m := range names {
 			n.mu.Lock()
 			have := n.memberLRM[m]
@@ -351,10 +438,13 @@ func (n *Node) refreshMembership() {
 		}
 		if len(left) > 0 || quorate != oldQ {
 			n.commitStatus("membership", func(doc *xmltree.Document) bool {
+				changed := false
 				for _, m := range left {
-					cibedit.SetMember(doc, m, false)
+					if cibedit.SetMember(doc, m, false) {
+						changed = true
+					}
 				}
-				return n.setQuorumAttrs(doc)
+				return n.setQuorumAttrs(doc) || changed
 			})
 			n.mu.Lock()
 			for _, m := range left {
@@ -365,6 +455,37 @@ func (n *Node) refreshMembership() {
 		}
 	case oldDC == n.name:
 		n.loseDC()
+	}
+}
+
+// clearStaleShutdown drops a node's shutdown attribute set before its
+// pacerd started: that was the last run's clean stop, not this one's (as
+// Pacemaker's attribute manager forgets a node's transient attributes when
+// it starts).
+func clearStaleShutdown(doc *xmltree.Document, node string, started time.Time) {
+	v, ok := cibedit.NodeAttrs(doc, node)["shutdown"]
+	if !ok || started.IsZero() {
+		return
+	}
+	if t, err := strconv.ParseInt(v, 10, 64); err == nil && t < started.Unix() {
+		cibedit.DeleteNodeAttrs(doc, node, false, func(name string) bool { return name == "shutdown" })
+	}
+}
+
+// readdVoters (DC) makes configured members that are back voters of the
+// log again (after a two_node survivor carried on alone).
+func (n *Node) readdVoters(alive []string) {
+	voters := n.clog.Voters()
+	for _, s := range raftVoters(n.cfg) {
+		if slices.Contains(alive, s.Name) && !slices.Contains(voters, s.Name) {
+			go func() {
+				if err := n.clog.AddVoter(s.Name, s.Addr); err != nil {
+					n.log.Warn("could not make a returning node a voter again", "node", s.Name, "err", err)
+					return
+				}
+				n.log.Info("node is a voter of the log again", "node", s.Name)
+			}()
+		}
 	}
 }
 
@@ -389,37 +510,29 @@ func (n *Node) setQuorumAttrs(doc *xmltree.Document) bool {
 	return changed
 }
 
-// becomeDC takes over: wait (dc-deadtime) for the configured nodes at
-// first start, collect every member's CIB and operation history, keep the
-// highest CIB, then start the controller.
+// becomeDC takes over as the log's new leader: first apply everything the
+// log holds (the last DC's committed changes), then wait (dc-deadtime) for
+// the configured nodes at first start, collect every member's operation
+// history, then start the controller.
 func (n *Node) becomeDC() {
 	n.log.Info("this node is now the DC")
+	if err := n.clog.Barrier(10 * time.Second); err != nil {
+		n.log.Warn("new DC could not catch up with the log", "err", err)
+		n.kickMembership()
+		return
+	}
 	n.mu.Lock()
 	seen := n.membersSeen
 	n.mu.Unlock()
 	if !seen && len(n.cfg.Nodes) > 1 {
 		deadline := time.Now().Add(n.dcDeadtime())
-		for time.Now().Before(deadline) && len(n.currentMembers()) < len(n.cfg.Nodes) {
+		for time.Now().Before(deadline) && len(n.currentMembers()) < len(n.cfg.Nodes) && n.clog.IsLeader() {
 			select {
 			case <-n.stopping:
 				return
 			case <-time.After(100 * time.Millisecond):
 			}
 			n.mem.TryJoin()
-		}
-		// Re-elect: a node that was late may be older.
-		n.mu.Lock()
-		n.membersSeen = true
-		n.mu.Unlock()
-		var alive []membership.Member
-		for _, m := range n.mem.Members() {
-			if n.configured(m.Name) {
-				alive = append(alive, m)
-			}
-		}
-		if membership.Elect(alive) != n.name {
-			n.kickMembership()
-			return
 		}
 	}
 	n.mu.Lock()
@@ -435,6 +548,11 @@ func (n *Node) becomeDC() {
 		n.ensureNodes(doc)
 		cibedit.ReplaceLRM(doc, n.name, n.localLRM())
 		cibedit.SetMember(doc, n.name, true)
+		clearStaleShutdown(doc, n.name, n.started)
+		for _, p := range n.fencedAlone { // n.mu is held by commit
+			cibedit.Fenced(doc, p)
+		}
+		n.fencedAlone = nil
 		members := n.currentMembers()
 		if st := cibedit.Section(doc, "status"); st != nil {
 			for _, ns := range st.ChildrenNamed("node_state") {
@@ -448,7 +566,7 @@ func (n *Node) becomeDC() {
 	})
 	n.mu.Lock()
 	n.memberLRM[n.name] = true
-	if n.dc != n.name {
+	if n.dc != n.name || !n.clog.IsLeader() {
 		n.mu.Unlock()
 		return
 	}
@@ -536,8 +654,11 @@ func (n *Node) syncMember(m string) {
 	if err == nil {
 		tv, verr := cib.ReadVersion(theirs.Root)
 		n.mu.Lock()
-		if verr == nil && tv.Newer(n.ver) {
-			n.log.Info("taking a newer CIB from a member", "node", m, "theirs", tv.String(), "ours", n.ver.String())
+		// Once the log holds a CIB every copy comes from it and none can
+		// be newer; before that (a new cluster, or one from before the
+		// log) the newest copy any node has on disk seeds it.
+		if verr == nil && n.fsmVer == (cib.Version{}) && tv.Newer(n.ver) {
+			n.log.Info("taking a newer CIB from a member to seed the log", "node", m, "theirs", tv.String(), "ours", n.ver.String())
 			n.doc, n.ver = theirs, tv
 			adopted = true
 			// Its status section is that member's view (after a partition,
@@ -559,7 +680,12 @@ func (n *Node) syncMember(m string) {
 	n.commitStatus("member joined", func(doc *xmltree.Document) bool {
 		n.ensureNodes(doc)
 		cibedit.ReplaceLRM(doc, m, lrmEl)
+		if n.leaving[m] { // n.mu is held by commit
+			cibedit.ShutDown(doc, m)
+			return true
+		}
 		cibedit.SetMember(doc, m, true)
+		clearStaleShutdown(doc, m, n.memberUp[m]) // n.mu is held by commit
 		if adopted {
 			cibedit.ReplaceLRM(doc, n.name, n.localLRM())
 			for _, o := range n.currentMembers() {
@@ -615,48 +741,68 @@ func (n *Node) CIB() *xmltree.Document {
 	return &xmltree.Document{Prolog: n.doc.Prolog, Root: n.doc.Root.Clone(), Epilog: n.doc.Epilog}
 }
 
-// commit applies a change on the DC: edit under the lock, bump the version,
-// persist (synchronously for configuration changes: the caller acks only
-// once it is on disk), replicate, publish. edit returns whether it changed
-// anything and whether the configuration changed.
+// commit applies a change on the DC: edit a copy of the CIB the state
+// machine holds (under n.mu, which edit functions rely on), bump the
+// version, and propose the result through the log. It returns once a
+// quorum has the change on disk and this node applied it; a DC without
+// quorum gets no-quorum. edit returns whether it changed anything and
+// whether the configuration changed.
 func (n *Node) commit(client, user string, edit func(doc *xmltree.Document) (changed, config bool, err error)) (cib.Version, error) {
 	n.writeMu.Lock()
 	defer n.writeMu.Unlock()
+	if !n.clog.IsLeader() {
+		n.mu.Lock()
+		v := n.ver
+		n.mu.Unlock()
+		return v, errNotDC
+	}
 	n.mu.Lock()
-	changed, isConfig, err := edit(n.doc)
+	base := n.fsmVer
+	work := &xmltree.Document{Prolog: n.doc.Prolog, Root: n.doc.Root.Clone(), Epilog: n.doc.Epilog}
+	changed, isConfig, err := edit(work)
 	if err != nil || !changed {
 		v := n.ver
 		n.mu.Unlock()
 		return v, err
 	}
+	n.mu.Unlock()
+	ver, err := cib.ReadVersion(work.Root)
+	if err != nil {
+		return ver, fmt.Errorf("commit: %w", err)
+	}
 	if isConfig {
-		n.ver = n.ver.BumpConfig()
-		n.doc.Root.SetAttr("cib-last-written", time.Now().Format("Mon Jan _2 15:04:05 2006"))
-		n.doc.Root.SetAttr("update-origin", n.name)
+		ver = ver.BumpConfig()
+		work.Root.SetAttr("cib-last-written", time.Now().Format("Mon Jan _2 15:04:05 2006"))
+		work.Root.SetAttr("update-origin", n.name)
 		if client != "" {
-			n.doc.Root.SetAttr("update-client", client)
+			work.Root.SetAttr("update-client", client)
 		}
 		if user != "" {
-			n.doc.Root.SetAttr("update-user", user)
+			work.Root.SetAttr("update-user", user)
 		}
 	} else {
-		n.ver = n.ver.BumpStatus()
+		ver = ver.BumpStatus()
 	}
-	cib.WriteVersion(n.doc.Root, n.ver)
-	v := n.ver
-	data := n.doc.Bytes(xmltree.WriteOptions{})
-	n.lastData, n.lastVer = data, v
-	n.mu.Unlock()
-
-	n.persist(data, v, isConfig)
-	n.kickReplication()
-	if isConfig {
-		n.emit(clusterview.Event{Time: time.Now(), Kind: clusterview.EventCIBChanged, Node: n.name,
-			Message: "configuration changed to " + v.String() + " by " + client}, v)
-		n.triggerController("configuration changed")
+	cib.WriteVersion(work.Root, ver)
+	res, err := n.clog.Apply(cibEntry(base, work.Bytes(xmltree.WriteOptions{})), 10*time.Second)
+	if err != nil {
+		n.log.Warn("change not committed", "version", ver.String(), "err", err)
+		if errors.Is(err, consensus.ErrNotLeader) {
+			return base, errNotDC
+		}
+		return base, &protocol.Error{Code: protocol.CodeUnavailable, Message: "the change was not committed: " + err.Error()}
 	}
-	return v, nil
+	if e, ok := res.(error); ok {
+		return base, &protocol.Error{Code: protocol.CodeUnavailable, Message: "the change was not committed: " + e.Error()}
+	}
+	return ver, nil
 }
+
+// errNotDC: a write reached a node that no longer leads the log (it lost
+// its quorum, or a new DC was elected). Whether a change whose commit was
+// under way survives is decided by the log; the client should re-read.
+var errNotDC = &protocol.Error{Code: protocol.CodeNoQuorum,
+	Message: "not-dc: this node lost the DC role (no quorum behind it); the change was not acknowledged, re-read and retry"}
 
 // commitStatus is commit of a status-only change.
 func (n *Node) commitStatus(why string, edit func(doc *xmltree.Document) bool) {
@@ -734,85 +880,6 @@ func (n *Node) flushSave() {
 	}
 	n.saved = n.saveVer
 	n.saveData = nil
-}
-
-func (n *Node) kickReplication() {
-	select {
-	case n.replKick <- struct{}{}:
-	default:
-	}
-}
-
-// replicateLoop sends the newest CIB to every member after each change;
-// changes made while a send is under way are coalesced into the next.
-func (n *Node) replicateLoop() {
-	defer n.wg.Done()
-	for {
-		select {
-		case <-n.stopping:
-			return
-		case <-n.replKick:
-		}
-		n.mu.Lock()
-		isDC := n.dc == n.name
-		var data string
-		if n.lastVer == n.ver && n.lastData != nil {
-			data = string(n.lastData)
-		} else {
-			data = string(n.doc.Bytes(xmltree.WriteOptions{}))
-		}
-		v := n.ver
-		members := slices.Clone(n.members)
-		n.mu.Unlock()
-		if !isDC {
-			continue
-		}
-		var wg sync.WaitGroup
-		for _, m := range members {
-			if m == n.name {
-				continue
-			}
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				if err := n.send(m, &wireMsg{T: msgCIB, CIB: data, Version: v.String()}); err != nil {
-					n.log.Warn("replication failed", "node", m, "err", err)
-				}
-			}()
-		}
-		wg.Wait()
-	}
-}
-
-// receiveCIB (member) takes the DC's copy.
-func (n *Node) receiveCIB(m *wireMsg) {
-	doc, err := xmltree.ParseString(m.CIB)
-	if err != nil {
-		n.log.Error("DC sent an unreadable CIB", "from", m.From, "err", err)
-		return
-	}
-	v, err := cib.ReadVersion(doc.Root)
-	if err != nil {
-		n.log.Error("DC sent a CIB with a bad version", "from", m.From, "err", err)
-		return
-	}
-	n.mu.Lock()
-	if m.From != n.dc && !v.Newer(n.ver) {
-		n.mu.Unlock()
-		return
-	}
-	if v == n.ver {
-		n.mu.Unlock()
-		return
-	}
-	cfgChanged := v.AdminEpoch != n.ver.AdminEpoch || v.Epoch != n.ver.Epoch
-	n.doc, n.ver = doc, v
-	n.mu.Unlock()
-	n.persist([]byte(m.CIB), v, false)
-	if cfgChanged {
-		n.emit(clusterview.Event{Time: time.Now(), Kind: clusterview.EventCIBChanged, Node: m.From,
-			Message: "configuration changed to " + v.String()}, v)
-	}
 }
 
 func parseInterval(s string) (time.Duration, error) {

@@ -13,7 +13,6 @@ import (
 // Message kinds between nodes (over memberlist's encrypted reliable channel).
 const (
 	msgSync       = "sync"        // DC -> member: send me your CIB and your LRM history
-	msgCIB        = "cib"         // DC -> member: the new CIB
 	msgRequest    = "request"     // member -> DC: a client request only the DC can answer
 	msgExec       = "exec"        // DC -> node: run a graph action
 	msgOpResult   = "opresult"    // node -> DC: a recurring operation's result changed
@@ -142,8 +141,6 @@ func (n *Node) handleMsg(m *wireMsg) {
 	switch m.T {
 	case msgSync:
 		n.reply(m, &wireMsg{CIB: n.cibXML(), LRM: n.localLRM().String()})
-	case msgCIB:
-		n.receiveCIB(m)
 	case msgRequest:
 		if m.Req == nil {
 			n.log.Warn("dropping a forwarded request without a body", "from", m.From)
@@ -157,9 +154,11 @@ func (n *Node) handleMsg(m *wireMsg) {
 		n.mu.Lock()
 		dc := n.dc
 		n.mu.Unlock()
-		if dc != m.From {
+		if dc != "" && dc != m.From {
 			// The DC that asked is gone: the result goes to its successor,
-			// which reads it as news about the resource.
+			// which reads it as news about the resource. (A node that has
+			// not heard from the log's leader yet, just started, answers
+			// whoever asked.)
 			n.reportToDC(rec)
 			return
 		}

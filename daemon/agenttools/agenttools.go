@@ -109,20 +109,32 @@ func Env(dir, socket, node string, env map[string]string) (map[string]string, er
 	return out, nil
 }
 
-// crmNode is crm_node's read side: -n this node's name, -i its id, -l the
-// nodes ("ID NAME member|lost"), -p the members of this partition, -q
-// whether it has quorum (1 or 0), as the agents that ask use them.
+// crmNode is crm_node as agents and admins use it: -n this node's name, -i
+// its id, -l the nodes ("ID NAME member|lost"), -p the members of this
+// partition, -q whether it has quorum (1 or 0), and -R NODE to forget a node
+// that is gone for good (refused for a member).
 func crmNode(args []string, stdout, stderr io.Writer) int {
-	want := ""
-	for _, a := range args {
-		switch a {
-		case "-n", "--name", "-i", "--cluster-id", "-l", "--list", "-p", "--partition", "-q", "--quorum":
+	want, remove := "", ""
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "-n" || a == "--name" || a == "-i" || a == "--cluster-id" || a == "-l" || a == "--list" ||
+			a == "-p" || a == "--partition" || a == "-q" || a == "--quorum":
 			// the last command given wins, as with crm_node ("-l -p"
 			// lists the partition)
 			want = strings.TrimLeft(a, "-")[:1]
-		case "-V", "--verbose":
+		case a == "-R" || a == "--remove":
+			if i+1 >= len(args) {
+				fmt.Fprintf(stderr, "crm_node: %s needs a node name\n", a)
+				return 64
+			}
+			i++
+			want, remove = "R", args[i]
+		case strings.HasPrefix(a, "--remove="):
+			want, remove = "R", strings.TrimPrefix(a, "--remove=")
+		case a == "-V" || a == "--verbose" || a == "-f" || a == "--force":
 		default:
-			fmt.Fprintf(stderr, "crm_node: option %s is not provided under pacerd (-n, -i, -l, -p, -q)\n", a)
+			fmt.Fprintf(stderr, "crm_node: option %s is not provided under pacerd (-n, -i, -l, -p, -q, -R)\n", a)
 			return 64
 		}
 	}
@@ -135,7 +147,7 @@ func crmNode(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	if want == "" {
-		fmt.Fprintln(stderr, "crm_node: give one of -n, -i, -l, -p, -q")
+		fmt.Fprintln(stderr, "crm_node: give one of -n, -i, -l, -p, -q, -R NODE")
 		return 64
 	}
 	cl, ctx, done, code := dial("crm_node", stderr)
@@ -143,6 +155,14 @@ func crmNode(args []string, stdout, stderr io.Writer) int {
 		return code
 	}
 	defer done()
+	if want == "R" {
+		// Forget a node that left for good: its entry and its state.
+		if _, err := cl.RemoveNode(ctx, remove); err != nil {
+			fmt.Fprintln(stderr, "crm_node:", err)
+			return 1
+		}
+		return 0
+	}
 	if want == "q" {
 		h, err := cl.Hello(ctx)
 		if err != nil {

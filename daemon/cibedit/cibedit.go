@@ -6,6 +6,7 @@ package cibedit
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
@@ -104,6 +105,25 @@ func EnsureNode(doc *xmltree.Document, id, name string) bool {
 	}
 	nodes.Append(xmltree.New("node", "id", id, "uname", name))
 	return true
+}
+
+// RemoveNode deletes node name from the nodes section and its node_state
+// from the status section; it reports whether either was there.
+func RemoveNode(doc *xmltree.Document, name string) bool {
+	removed := false
+	for _, sec := range []string{"nodes", "status"} {
+		parent := Section(doc, sec)
+		if parent == nil {
+			continue
+		}
+		for _, e := range slices.Clone(parent.Children) {
+			if (e.Name == "node" || e.Name == "node_state") && e.Attr("uname") == name {
+				parent.Remove(e)
+				removed = true
+			}
+		}
+	}
+	return removed
 }
 
 // NodeID is the id of the node named name in the nodes section, or "".

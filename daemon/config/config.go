@@ -14,12 +14,17 @@
 //	addr = "10.0.0.1"                # gossip address (port: `port`, default 7946)
 //	id   = 1                         # default: position in this list, from 1
 //
+//	raft_port = 7947                 # the replicated log (TCP): default port + 1
+//
 //	[membership]
 //	port              = 7946
 //	probe_interval    = "400ms"      # failure detection (memberlist)
 //	probe_timeout     = "300ms"
 //	suspicion_mult    = 3
 //	gossip_interval   = "100ms"
+//
+//	[consensus]
+//	election_timeout  = "1s"         # a lost DC is replaced, an isolated one steps down, within this
 package config
 
 import (
@@ -41,6 +46,13 @@ type Node struct {
 	Addr string `toml:"addr"`
 	Port int    `toml:"port"` // 0: membership.port
 	ID   int    `toml:"id"`
+	// RaftPort is where the node's replicated log listens (TCP); 0: Port+1.
+	RaftPort int `toml:"raft_port"`
+}
+
+// Consensus tunes the replicated log (daemon/consensus).
+type Consensus struct {
+	ElectionTimeout Duration `toml:"election_timeout"`
 }
 
 // Duration reads "300ms"-style strings.
@@ -79,6 +91,7 @@ type Config struct {
 	WaitForAll  *bool      `toml:"wait_for_all"`
 	Nodes       []Node     `toml:"node"`
 	Membership  Membership `toml:"membership"`
+	Consensus   Consensus  `toml:"consensus"`
 	// History is how many previous CIB versions are kept on disk.
 	History int `toml:"cib_history"`
 	// Debug turns on debug logging.
@@ -127,6 +140,9 @@ func (c *Config) fill() {
 	}
 	if m.GossipInterval.Duration == 0 {
 		m.GossipInterval.Duration = 100 * time.Millisecond
+	}
+	if c.Consensus.ElectionTimeout.Duration == 0 {
+		c.Consensus.ElectionTimeout.Duration = time.Second
 	}
 	if c.History == 0 {
 		c.History = 10
@@ -199,6 +215,18 @@ func (c *Config) Node(name string) *Node {
 		}
 	}
 	return nil
+}
+
+// RaftPort is the port of nd's replicated log (nd nil: this node of a
+// cluster without a node list).
+func (c *Config) RaftPort(nd *Node) int {
+	if nd == nil {
+		return c.Membership.Port + 1
+	}
+	if nd.RaftPort != 0 {
+		return nd.RaftPort
+	}
+	return nd.Port + 1
 }
 
 // Votes is the number of quorum votes: one per configured node (at least 1).

@@ -1,13 +1,9 @@
 // Package membership is who is in the cluster: memberlist gossip with the
-// cluster key, quorum, the DC election, and point-to-point messages between
-// nodes over memberlist's encrypted reliable channel.
-//
-// DC election rule: in each partition the DC is the alive member that has
-// been running longest (earliest process start time, carried in the
-// memberlist node metadata), ties broken by the lower node name. Every
-// member computes this from the same member list, so no vote exchange is
-// needed; a node that joins later never takes the DC role from a running
-// one, and when partitions merge the longest-running of the two DCs stays.
+// cluster key for discovery and fast failure detection, and point-to-point
+// messages between nodes over memberlist's encrypted reliable channel. The
+// DC and quorum are the replicated log's (daemon/consensus). Each member's
+// metadata carries its process start time, so that a restart faster than
+// failure detection is still seen as one.
 package membership
 
 import (
@@ -41,7 +37,7 @@ type Options struct {
 	SuspicionMult  int
 	GossipInterval time.Duration
 
-	// Started orders the election; default: now.
+	// Started is this process's start time (default: now).
 	Started time.Time
 	Logger  *slog.Logger
 	// OnMessage receives messages from other nodes (on memberlist's
@@ -169,21 +165,6 @@ func (m *Membership) Members() []Member {
 	m.mu.Unlock()
 	slices.SortFunc(out, func(a, b Member) int { return strings.Compare(a.Name, b.Name) })
 	return out
-}
-
-// Elect applies the DC rule (see the package comment) to members.
-func Elect(members []Member) string {
-	best := -1
-	for i, mb := range members {
-		if best < 0 || mb.Started.Before(members[best].Started) ||
-			(mb.Started.Equal(members[best].Started) && mb.Name < members[best].Name) {
-			best = i
-		}
-	}
-	if best < 0 {
-		return ""
-	}
-	return members[best].Name
 }
 
 // Send delivers msg to node over the encrypted reliable (TCP) channel.

@@ -8,51 +8,6 @@ import (
 	"time"
 )
 
-func TestQuorumMajority(t *testing.T) {
-	q := Quorum{Votes: 3}
-	for alive, want := range map[int]bool{0: false, 1: false, 2: true, 3: true} {
-		if got := q.Update(alive); got != want {
-			t.Errorf("3 votes, %d alive: quorate=%v", alive, got)
-		}
-	}
-	q = Quorum{Votes: 4}
-	if q.Update(2) {
-		t.Error("2 of 4 is not more than half")
-	}
-}
-
-func TestTwoNodeWaitForAll(t *testing.T) {
-	q := Quorum{Votes: 2, TwoNode: true, WaitForAll: true}
-	if q.Update(1) {
-		t.Fatal("a lone node that never saw its peer must not be quorate")
-	}
-	if !q.Update(2) {
-		t.Fatal("both nodes: quorate")
-	}
-	if !q.Update(1) {
-		t.Fatal("two_node: one node stays quorate once both were seen")
-	}
-	q = Quorum{Votes: 2, TwoNode: true}
-	if !q.Update(1) {
-		t.Fatal("two_node without wait_for_all: one node is quorate")
-	}
-	q = Quorum{Votes: 2}
-	if q.Update(1) {
-		t.Fatal("without two_node one of two is not quorate")
-	}
-}
-
-func TestElectPrefersLongestRunningThenName(t *testing.T) {
-	t0 := time.Unix(1000, 0)
-	ms := []Member{{Name: "b", Started: t0}, {Name: "a", Started: t0.Add(time.Second)}, {Name: "c", Started: t0}}
-	if got := Elect(ms); got != "b" {
-		t.Fatalf("got %s, want b (oldest, lower name than c)", got)
-	}
-	if Elect(nil) != "" {
-		t.Fatal("no members, no DC")
-	}
-}
-
 func freePort(t *testing.T) int {
 	for range 20 {
 		l, err := net.ListenTCP("tcp", &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1)})
@@ -92,9 +47,9 @@ func names(ms []Member) string {
 	}())
 }
 
-// Three members with the key form one cluster with one DC, a node with
-// another key cannot join, and after the DC dies the others elect a new one.
-func TestClusterKeyElectionAndFailover(t *testing.T) {
+// Three members with the key form one cluster, a node with another key
+// cannot join, and a member that dies is dropped by the others.
+func TestClusterKeyMembershipAndFailureDetection(t *testing.T) {
 	key := make([]byte, 32)
 	rand.Read(key)
 	p1, p2, p3, p4 := freePort(t), freePort(t), freePort(t), freePort(t)
@@ -122,9 +77,6 @@ func TestClusterKeyElectionAndFailover(t *testing.T) {
 		return len(m1.Members()) == 3 && len(m2.Members()) == 3 && len(m3.Members()) == 3
 	})
 	for _, m := range []*Membership{m1, m2, m3} {
-		if got := Elect(m.Members()); got != "n1" {
-			t.Fatalf("%s elects %s, want n1", m.Name(), got)
-		}
 		for _, mb := range m.Members() {
 			if mb.Name == "evil" {
 				t.Fatal("a node with the wrong key joined")
@@ -135,7 +87,7 @@ func TestClusterKeyElectionAndFailover(t *testing.T) {
 		t.Fatalf("the intruder sees %s", names(intruder.Members()))
 	}
 	m1.Shutdown()
-	wait("n1 gone, n2 DC", func() bool {
-		return Elect(m2.Members()) == "n2" && Elect(m3.Members()) == "n2"
+	wait("n1 gone", func() bool {
+		return names(m2.Members()) == "[n2 n3]" && names(m3.Members()) == "[n2 n3]"
 	})
 }

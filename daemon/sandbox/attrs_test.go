@@ -10,9 +10,11 @@ import (
 	"testing"
 	"time"
 
+	"pacer/daemon/sandbox"
 	"pacer/share/client"
 	"pacer/share/clusterview"
 	"pacer/share/protocol"
+	"pacer/share/xmltree"
 )
 
 // A monitor that finds the resource gone: the fail count is set, the
@@ -186,4 +188,38 @@ func TestAgentsCrmNodeAnswersFromTheCluster(t *testing.T) {
 	if id := ask("-i"); !strings.HasPrefix(lines[1], id+" ") {
 		t.Errorf("crm_node -i: %q, list says %q", id, lines[1])
 	}
+
+	// -R forgets a node gone for good, and refuses a member.
+	cmd := exec.Command(tool, "-R", "n3")
+	cmd.Env = append(os.Environ(), "PACER_SOCKET="+c.sock("n2"), "PACER_NODE=n2")
+	if out, err := cmd.CombinedOutput(); err == nil || !strings.Contains(string(out), "is a member") {
+		t.Fatalf("crm_node -R of a member: %v\n%s", err, out)
+	}
+	if err := sandbox.Kill(c.dir, "n3"); err != nil {
+		t.Fatal(err)
+	}
+	cl := c.dial("n2")
+	eventually(t, 20*time.Second, "n3 fenced", func() error {
+		h, err := cl.FenceHistory(ctx(t, 5*time.Second))
+		if err != nil {
+			return err
+		}
+		for _, e := range h {
+			if e.Target == "n3" && e.Result == clusterview.FencingSuccess {
+				return nil
+			}
+		}
+		return fmt.Errorf("history %+v", h)
+	})
+	if err := cl.WaitIdle(ctx(t, 30*time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	ask("-R", "n3")
+	doc, _ := cibOf(t, c, "n2")
+	doc.Root.Walk(func(e *xmltree.Element) bool {
+		if (e.Name == "node" || e.Name == "node_state") && e.Attr("uname") == "n3" {
+			t.Errorf("n3 still in the CIB after crm_node -R: %s", e.String())
+		}
+		return true
+	})
 }

@@ -77,6 +77,10 @@ func startCluster(t testing.TB, n int, netns bool, only ...string) *cluster {
 				t.Logf("---- n%d log (tail) ----\n%s", i, strings.Join(lines, "\n"))
 			}
 		}
+		if t.Failed() && os.Getenv("PACER_KEEP_SANDBOX") != "" {
+			t.Logf("sandbox kept in %s", dir)
+			return
+		}
 		os.RemoveAll(dir)
 	})
 	l, err := sandbox.Start(dir, n, netns, bin, only, 60*time.Second)

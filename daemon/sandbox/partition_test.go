@@ -3,11 +3,15 @@ package sandbox_test
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	"pacer/daemon/sandbox"
 	"pacer/share/client"
+	"pacer/share/clusterview"
+	"pacer/share/protocol"
+	"pacer/share/xmltree"
 )
 
 // A 3-node cluster split 2|1: the quorate side keeps (or takes) the
@@ -71,4 +75,101 @@ func TestPartitionQuorateSideRunsResources(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+// The DC cut off from the others (with fencing enabled) stops being DC
+// within the election timeout: it refuses writes with no-quorum, every
+// write it acknowledged is in the CIB the cluster has after the heal, and
+// it fences none of the majority.
+func TestIsolatedDCAcknowledgesNothingAndFencesNobody(t *testing.T) {
+	c := startCluster(t, 3, true)
+	dc := c.oneDC(15*time.Second, "n1", "n2", "n3")
+	others := slices.DeleteFunc([]string{"n1", "n2", "n3"}, func(s string) bool { return s == dc })
+	cl := c.dial(dc)
+	write(t, func() (client.Version, error) {
+		return cl.ReplaceConfiguration(ctx(t, 10*time.Second), configWith(t, true, []string{dummy("p")}, nil), client.Version{})
+	})
+	c.runningOnce(dc, "p", 20*time.Second)
+	if err := cl.WaitIdle(ctx(t, 30*time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	// Writers on the DC, then the partition.
+	var acked []string
+	done := make(chan error, 1)
+	cut := make(chan time.Time, 1)
+	go func() {
+		for i := 0; ; i++ {
+			name := fmt.Sprintf("w-%d", i)
+			_, err := cl.SetNodeAttr(ctx(t, 5*time.Second), dc, name, "1", protocol.LifetimeForever)
+			if err == nil {
+				acked = append(acked, name)
+				continue
+			}
+			if errorsIs(err, client.ErrNoQuorum) {
+				done <- nil
+				return
+			}
+			select {
+			case <-cut:
+				// After the cut an indeterminate answer (a timeout, the
+				// lead lost mid-commit) is allowed; keep going until the
+				// named refusal.
+				cut <- time.Time{}
+				time.Sleep(50 * time.Millisecond)
+			default:
+				done <- err
+				return
+			}
+		}
+	}()
+	time.Sleep(300 * time.Millisecond)
+	if err := sandbox.Partition(c.dir, [][]string{{dc}, others}); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	cut <- start
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("write on the isolated DC: %v", err)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("the isolated DC still accepts writes after 15s")
+	}
+	t.Logf("isolated DC refused writes with no-quorum after %s; %d writes acknowledged in all", time.Since(start).Round(time.Millisecond), len(acked))
+	if took := time.Since(start); took > 5*time.Second {
+		t.Errorf("the isolated DC took %s to refuse writes", took)
+	}
+	// The majority takes over and fences the isolated node (and only it).
+	eventually(t, 30*time.Second, "a new DC among "+strings.Join(others, ","), func() error {
+		if now, err := c.dcSeenBy(others[0]); err != nil || now == dc || now == "" {
+			return fmt.Errorf("%s sees DC %q (%v)", others[0], now, err)
+		}
+		return nil
+	})
+	c.runningOnce(others[0], "p", 40*time.Second, dc)
+	var h []clusterview.FencingEvent
+	eventually(t, 20*time.Second, "fencing history", func() error {
+		var err error
+		h, err = c.dial(others[0]).FenceHistory(ctx(t, 5*time.Second))
+		return err
+	})
+	for _, e := range h {
+		if e.Target != dc && e.Result == clusterview.FencingSuccess {
+			t.Errorf("%s fenced although only %s was cut off: %+v", e.Target, dc, e)
+		}
+	}
+	doc, _ := cibOf(t, c, others[0])
+	for _, name := range acked {
+		found := false
+		doc.Root.Walk(func(e *xmltree.Element) bool {
+			if e.Name == "nvpair" && e.Attr("name") == name {
+				found = true
+			}
+			return !found
+		})
+		if !found {
+			t.Errorf("acknowledged write %s is not in the cluster's CIB", name)
+		}
+	}
 }

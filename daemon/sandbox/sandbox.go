@@ -403,6 +403,18 @@ func create(dir string, n int, netns bool) (*Layout, error) {
 		}
 		l.Nodes = append(l.Nodes, nd)
 	}
+	// Each node's replicated log listens on a port of its own (on
+	// loopback a free one, not gossip port + 1, which may be taken).
+	raftPort := map[string]int{}
+	for _, nd := range l.Nodes {
+		if !netns {
+			p, err := freePort()
+			if err != nil {
+				return nil, err
+			}
+			raftPort[nd.Name] = p
+		}
+	}
 	key := filepath.Join(dir, "authkey")
 	if err := keyfile.Generate(key, true); err != nil {
 		return nil, err
@@ -419,6 +431,9 @@ func create(dir string, n int, netns bool) (*Layout, error) {
 			filepath.Join(nodeDir, "run", "resource-agents"), filepath.Join(nodeDir, "run"), filepath.Join(nodeDir, "run", "lock"))
 		for _, o := range l.Nodes {
 			fmt.Fprintf(&b, "\n[[node]]\nname = %q\naddr = %q\nport = %d\n", o.Name, o.Addr, o.Port)
+			if p := raftPort[o.Name]; p != 0 {
+				fmt.Fprintf(&b, "raft_port = %d\n", p)
+			}
 		}
 		if err := os.WriteFile(filepath.Join(nodeDir, "pacer.conf"), []byte(b.String()), 0o644); err != nil {
 			return nil, err

@@ -320,6 +320,14 @@ func (c *Client) ConfirmFenced(ctx context.Context, node string) (*clusterview.F
 	return r.Fencing, nil
 }
 
+// RemoveNode forgets node's state (crm_node -R): its entry in the nodes
+// section and its status. The daemon refuses it for a current member
+// (ErrInvalid) and for an unknown node (ErrNotFound). A node still listed
+// in pacer.conf is added back, without state, when a DC takes over.
+func (c *Client) RemoveNode(ctx context.Context, node string) (Version, error) {
+	return c.write(ctx, protocol.Request{Op: protocol.OpRemoveNode, Node: node})
+}
+
 // WaitIdle returns once the DC has no transition pending and nothing left
 // to do (crm_resource --wait, the shell's -w).
 func (c *Client) WaitIdle(ctx context.Context) error {

@@ -49,6 +49,7 @@ const (
 	OpMembers              = "members"               // -> Members
 	OpFenceDevices         = "fence_devices"         // -> FenceDevices
 	OpFenceConfirm         = "fence_confirm"         // Node -> Fencing: manual confirmation that Node is down
+	OpRemoveNode           = "remove_node"           // Node -> CIBVersion: forget a node that is not a member (crm_node -R)
 )
 
 // Lifetimes of a node attribute (crm_attribute --lifetime).
