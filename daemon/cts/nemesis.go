@@ -22,12 +22,14 @@ const (
 	FaultRestart      = "restart-clean"         // SIGTERM a node's pacerd, then start it again
 	FaultAgentCrash   = "agent-crash"           // a resource dies under its agent (state file removed)
 	FaultDouble       = "double"                // two of the above within a second
-	faultWaitRecovery = "wait-recovery"         // not a fault: repair everything, wait for full recovery
+	FaultSkipped      = "skipped"               // the fault drawn had no target (no DC, too few nodes up...)
 )
+
+const skipped = "skipped: "
 
 // FaultKinds in report order.
 var FaultKinds = []string{FaultKillMember, FaultKillDC, FaultPartitionOne, FaultPartitionDC, FaultPartitionAll,
-	FaultHeal, FaultRestart, FaultAgentCrash, FaultDouble}
+	FaultHeal, FaultRestart, FaultAgentCrash, FaultDouble, FaultSkipped}
 
 // weights of the faults drawn (heal is drawn when the network is cut).
 var weights = []struct {
@@ -102,12 +104,19 @@ func (c *campaign) nemesis(ctx context.Context) {
 		if parted && (c.partAge > healAfter || strings.HasPrefix(kind, "partition")) {
 			kind = FaultHeal
 		}
-		c.inject(ctx, i, kind, second, within, r1, r2)
-
-		if waitAll {
+		if waitAll && i > 1 {
+			// Now and then the last faults are repaired and the cluster
+			// must recover fully before the next one.
 			c.repairAll(ctx, "full recovery")
-			c.waitRecovered(ctx, 90*time.Second, fmt.Sprintf("after fault %d", i))
+			c.waitRecovered(ctx, 90*time.Second, fmt.Sprintf("after fault %d", i-1))
+			c.mu.Lock()
+			parted = c.net.groups != nil
+			c.mu.Unlock()
+			if !parted && kind == FaultHeal {
+				kind = FaultKillMember
+			}
 		}
+		c.inject(ctx, i, kind, second, within, r1, r2)
 	}
 }
 
@@ -118,6 +127,9 @@ func (c *campaign) inject(ctx context.Context, n int, kind, second string, withi
 	c.mu.Unlock()
 	if kind != FaultDouble {
 		detail := c.apply(ctx, kind, r1)
+		if strings.HasPrefix(detail, skipped) {
+			kind = FaultSkipped
+		}
 		c.record(n, kind, detail)
 		return
 	}
@@ -177,7 +189,7 @@ func (c *campaign) apply(ctx context.Context, kind string, r int) string {
 		var victim string
 		if kind == FaultKillDC {
 			if !contains(live, dc) {
-				return "no DC to kill (" + dc + ")"
+				return skipped + "no DC to kill (" + dc + ")"
 			}
 			victim = dc
 		} else {
@@ -190,7 +202,7 @@ func (c *campaign) apply(ctx context.Context, kind string, r int) string {
 			victim = pick(members, r)
 		}
 		if victim == "" || len(c.liveDaemons()) < 2 {
-			return "nothing to kill"
+			return skipped + "nothing to kill"
 		}
 		state, _ := c.realState()
 		c.disturb(victim)
@@ -216,7 +228,7 @@ func (c *campaign) apply(ctx context.Context, kind string, r int) string {
 			groups = [][]string{{x}, without(c.nodes, x)}
 		case FaultPartitionDC:
 			if dc == "" {
-				return "no DC to cut off"
+				return skipped + "no DC to cut off"
 			}
 			side := []string{dc}
 			others := without(c.nodes, dc)
@@ -253,7 +265,7 @@ func (c *campaign) apply(ctx context.Context, kind string, r int) string {
 	case FaultRestart:
 		node := pick(live, r)
 		if node == "" {
-			return "no node to restart"
+			return skipped + "no node to restart"
 		}
 		c.mu.Lock()
 		parted := c.net.groups != nil
@@ -296,7 +308,7 @@ func (c *campaign) apply(ctx context.Context, kind string, r int) string {
 		}
 		rsc := pick(cands, r)
 		if rsc == "" {
-			return "no resource running"
+			return skipped + "no resource running"
 		}
 		where := state[rsc][0]
 		if err := os.Remove(c.stateFile(where, rsc)); err != nil {

@@ -300,3 +300,6 @@ func MachineRunning(dir, node string) bool {
 	}
 	return nodePID(dir, node) > 0
 }
+
+// DaemonRunning says whether the node's pacerd runs.
+func DaemonRunning(dir, node string) bool { return nodePID(dir, node) > 0 }

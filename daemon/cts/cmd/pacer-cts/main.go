@@ -25,7 +25,8 @@ func main() {
 	minGap := flag.Duration("min-gap", 2*time.Second, "shortest pause between faults")
 	maxGap := flag.Duration("max-gap", 5*time.Second, "longest pause between faults")
 	pacerd := flag.String("pacerd", "bin/pacerd", "pacerd binary")
-	report := flag.String("report", "", "report file (Markdown; a .json beside it); default cts-SEED-NODESn.md")
+	report := flag.String("report", "", "report file (Markdown; a .json beside it); default OUT/cts-SEED-NODESn.md")
+	out := flag.String("out", ".", "directory of the default report")
 	known := flag.String("known", "", `checks whose violations do not fail the run ("today": cts.KnownToday)`)
 	keep := flag.Bool("keep", false, "keep the sandbox directory (node logs)")
 	flag.Parse()
@@ -45,7 +46,11 @@ func main() {
 		cfg.Known = strings.Split(*known, ",")
 	}
 	if *report == "" {
-		*report = fmt.Sprintf("cts-%d-%dn.md", *seed, *nodes)
+		if err := os.MkdirAll(*out, 0o755); err != nil {
+			fmt.Fprintln(os.Stderr, "pacer-cts:", err)
+			os.Exit(2)
+		}
+		*report = filepath.Join(*out, fmt.Sprintf("cts-%d-%dn.md", *seed, *nodes))
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
