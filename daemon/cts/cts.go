@@ -49,10 +49,11 @@ type Config struct {
 
 // KnownToday are the checks pacerd's main branch is known to fail before
 // the DC and the CIB rest on consensus (issue 14; the raft branch): a
-// minority DC fences, an acknowledged change can be lost with the DC, a DC
-// reuses a version for another CIB, SIGTERM gets a node fenced. Remove
+// minority DC fences and starts resources until it notices it lost quorum,
+// an acknowledged change can be lost with the DC, a DC reuses a version
+// for another CIB, SIGTERM gets a node fenced. Remove
 // them from here when that lands; `make cts` does not use this list.
-var KnownToday = []string{CheckFenceQuorum, CheckAckDurable, CheckVersionUnique, CheckPlannedStop}
+var KnownToday = []string{CheckFenceQuorum, CheckQuorumStart, CheckAckDurable, CheckVersionUnique, CheckPlannedStop}
 
 // Check names.
 const (
@@ -64,11 +65,12 @@ const (
 	CheckOneCIB         = "one-cib-after-heal"      // the nodes converge to one CIB after a heal
 	CheckVersionUnique  = "version-names-one-cib"   // a version number never names two configurations
 	CheckPlannedStop    = "planned-stop-not-fenced" // a clean stop (SIGTERM) is never answered with fencing
+	CheckQuorumStart    = "no-start-without-quorum" // no-quorum-policy=stop: a side without a majority starts nothing
 	CheckRecovered      = "recovered"               // with every node back, every resource runs once again
 	checkCleanStopEnded = "clean-stop-ends"         // pacerd exits after SIGTERM
 )
 
-var checkOrder = []string{CheckOneCopy, CheckFenceFirst, CheckFenceQuorum, CheckAckDurable, CheckOneDC,
+var checkOrder = []string{CheckOneCopy, CheckFenceFirst, CheckQuorumStart, CheckFenceQuorum, CheckAckDurable, CheckOneDC,
 	CheckOneCIB, CheckVersionUnique, CheckPlannedStop, CheckRecovered, checkCleanStopEnded}
 
 // Result is what a campaign found.
@@ -194,14 +196,16 @@ type campaign struct {
 	lastSeen       map[string]seen      // resource -> where it last really ran
 	pending        []*pendingFailover
 	acked          []ackedWrite
-	versions       map[string]string    // "admin.epoch" -> configuration digest
-	dcClaims       map[string]int       // partition key -> consecutive samples with two self-claimed DCs
-	quorate        []quorateSample      // per sample: which nodes' sides held a live majority
-	powerSeen      int                  // lines of the power log already checked
-	reported       map[string]bool      // violations already reported (dedup key)
-	partAge        int                  // faults since the network was cut
-	busy           map[string]bool      // nodes a background start or stop works on
-	sideSince      map[string]time.Time // partition (live nodes of a side) -> since when it is so
+	versions       map[string]string          // "admin.epoch" -> configuration digest
+	dcClaims       map[string]int             // partition key -> consecutive samples with two self-claimed DCs
+	quorate        []quorateSample            // per sample: which nodes' sides held a live majority
+	powerSeen      int                        // lines of the power log already checked
+	reported       map[string]bool            // violations already reported (dedup key)
+	partAge        int                        // faults since the network was cut
+	busy           map[string]bool            // nodes a background start or stop works on
+	sideSince      map[string]time.Time       // partition (live nodes of a side) -> since when it is so
+	downBefore     map[string]bool            // node -> pacerd or machine down at the previous sample (the observer's own)
+	groupBefore    map[string]map[string]bool // node -> its network group at the previous sample (the observer's own)
 }
 
 type seen struct {
@@ -241,6 +245,8 @@ func (c *campaign) run(ctx context.Context) error {
 	c.versions = map[string]string{}
 	c.dcClaims = map[string]int{}
 	c.sideSince = map[string]time.Time{}
+	c.downBefore = map[string]bool{}
+	c.groupBefore = map[string]map[string]bool{}
 	c.reported = map[string]bool{}
 	c.net = netState{}
 	c.logf("campaign seed %d: %d nodes, %d faults, sandbox %s", c.cfg.Seed, c.cfg.Nodes, c.cfg.Faults, dir)

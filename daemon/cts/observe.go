@@ -58,15 +58,40 @@ type pendingFailover struct {
 
 // goneRecord is how a resource disappeared from the node it last ran on.
 type goneRecord struct {
-	from     string
-	at       time.Time
-	lost     bool // its node was lost (pacerd down or cut off from a majority) then
-	rejoined bool // its node came back (pacerd up, on a majority side) since
+	from string
+	at   time.Time
+	// down: the node's pacerd or machine was down at both ends of the
+	// interval in which the resource went (a node that stops a resource
+	// and then leaves cleanly was up when it stopped it).
+	down bool
+	// reach: the nodes in the node's network group at one or the other
+	// end of that interval.
+	reach map[string]bool
+	// rejoined: nodes that shared a network group with it, its pacerd up,
+	// since.
+	rejoined map[string]bool
 }
 
 // Quorum tolerance: a fencing decision taken just before a cut may be
 // carried out just after it.
 const fenceGrace = 500 * time.Millisecond
+
+// quorumGrace: how long a side must have been without a majority before a
+// resource start on it counts as decided there.
+const quorumGrace = 2 * time.Second
+
+// quorateWithin says whether node was on a majority side at some sample
+// in [from, to].
+func (c *campaign) quorateWithin(node string, from, to time.Time) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, q := range c.quorate {
+		if !q.at.Before(from) && !q.at.After(to) && q.quorate[node] {
+			return true
+		}
+	}
+	return false
+}
 
 // sideSettle: how long a partition must have been as it is before two
 // DCs in it count (memberlist pushes its state every 5 s; pacerd retries
@@ -129,22 +154,51 @@ func (c *campaign) sample(ctx context.Context, tick int, prev map[string][]strin
 	c.evaluated(CheckOneCopy, len(c.rscs))
 
 	// Recovery only after fencing: follow each resource from node to node.
+	group := map[string]map[string]bool{}
+	for _, n := range c.nodes {
+		group[n] = map[string]bool{}
+		for _, m := range c.nodes {
+			if nst.group(m) == nst.group(n) {
+				group[n][m] = true
+			}
+		}
+	}
 	for _, r := range c.rscs {
 		was, is := prev[r], state[r]
-		if g := gone[r]; g != nil && !g.rejoined && daemon[g.from] && q.quorate[g.from] {
-			g.rejoined = true
+		if g := gone[r]; g != nil && daemon[g.from] && on[g.from] {
+			for m := range group[g.from] {
+				g.rejoined[m] = true
+			}
 		}
 		if len(was) == 1 && !contains(is, was[0]) {
-			lost := !daemon[was[0]] || !q.quorate[was[0]] || !on[was[0]]
-			gone[r] = &goneRecord{from: was[0], at: now, lost: lost}
+			a := was[0]
+			g := &goneRecord{from: a, at: now, reach: map[string]bool{}, rejoined: map[string]bool{},
+				down: (!daemon[a] || !on[a]) && c.downBefore[a]}
+			for m := range group[a] {
+				g.reach[m] = true
+			}
+			for m := range c.groupBefore[a] {
+				g.reach[m] = true
+			}
+			gone[r] = g
 		}
-		if len(is) == 1 && len(was) == 0 || (len(is) == 1 && len(was) == 1 && is[0] != was[0]) {
-			if g := gone[r]; g != nil && g.from != is[0] {
+		if len(is) == 1 && !contains(was, is[0]) {
+			b := is[0]
+			if g := gone[r]; g != nil && g.from != b {
 				c.evaluated(CheckFenceFirst, 1)
-				if g.lost && !g.rejoined && !c.poweredOffSince(g.from, g.at.Add(-2*time.Second)) {
-					c.violate(CheckFenceFirst, fmt.Sprintf("%s started on %s at %s; it left %s at %s, which was lost and has not been powered off since",
-						r, is[0], now.Format("15:04:05.000"), g.from, g.at.Format("15:04:05.000")))
+				lost := g.down || !g.reach[b]
+				if lost && !g.rejoined[b] && !c.poweredOffSince(g.from, g.at.Add(-2*time.Second)) {
+					c.violate(CheckFenceFirst, fmt.Sprintf("%s started on %s at %s; it left %s at %s, which was lost to %s and has not been powered off since",
+						r, b, now.Format("15:04:05.000"), g.from, g.at.Format("15:04:05.000"), b))
 				}
+			}
+			// no-quorum-policy=stop: a side without a majority starts
+			// nothing (a start decided just before a cut may land just
+			// after it).
+			c.evaluated(CheckQuorumStart, 1)
+			if !c.quorateWithin(b, now.Add(-quorumGrace), now) {
+				c.violate(CheckQuorumStart, fmt.Sprintf("%s started on %s at %s, on a side without a majority of live nodes for %s",
+					r, b, now.Format("15:04:05.000"), quorumGrace))
 			}
 		}
 		if len(is) > 0 {
@@ -153,6 +207,10 @@ func (c *campaign) sample(ctx context.Context, tick int, prev map[string][]strin
 			c.mu.Unlock()
 		}
 		prev[r] = is
+	}
+	for _, n := range c.nodes {
+		c.downBefore[n] = !daemon[n] || !on[n]
+		c.groupBefore[n] = group[n]
 	}
 
 	// Failover times: a killed node's resources running elsewhere.

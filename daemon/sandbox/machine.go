@@ -119,6 +119,9 @@ func (m *machine) run() int {
 		case r := <-m.reqs:
 			switch r.cmd {
 			case "start":
+				// The old pacerd may have exited before its SIGCHLD
+				// reached us.
+				m.reap(false)
 				m.startPacerd()
 				r.reply <- "ok"
 			case "ping":
