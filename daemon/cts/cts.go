@@ -186,6 +186,8 @@ type campaign struct {
 	nodes []string
 	rscs  []string
 
+	kick chan struct{} // asks the observer for a sample now (after a fault)
+
 	mu             sync.Mutex // guards what the observer, writer and nemesis share below
 	fault          int        // number of the last fault injected
 	net            netState   // the network as the nemesis made it
@@ -245,6 +247,7 @@ func (c *campaign) run(ctx context.Context) error {
 	c.versions = map[string]string{}
 	c.dcClaims = map[string]int{}
 	c.sideSince = map[string]time.Time{}
+	c.kick = make(chan struct{}, 1)
 	c.downBefore = map[string]bool{}
 	c.groupBefore = map[string]map[string]bool{}
 	c.reported = map[string]bool{}
@@ -270,7 +273,7 @@ func (c *campaign) run(ctx context.Context) error {
 
 	// The end: every fault repaired, full recovery, the final checks.
 	c.repairAll(ctx, "end")
-	if err := c.waitRecovered(ctx, 120*time.Second, "end"); err != nil {
+	if err := c.waitRecovered(ctx, 90*time.Second, "end"); err != nil {
 		c.violate(CheckRecovered, "after the last fault: "+err.Error())
 	}
 	stopObs()

@@ -31,7 +31,7 @@ func TestShortCampaign(t *testing.T) {
 	}
 	var log strings.Builder
 	r := cts.Run(context.Background(), cts.Config{
-		Seed: 120, Nodes: 3, Faults: 14, Max: 3 * time.Minute,
+		Seed: 120, Nodes: 3, Faults: 14, Max: 150 * time.Second,
 		MinGap: 2 * time.Second, MaxGap: 4 * time.Second,
 		Pacerd: pacerd, Known: cts.KnownToday, Log: &log,
 	})

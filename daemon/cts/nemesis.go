@@ -157,6 +157,10 @@ func (c *campaign) inject(ctx context.Context, n int, kind, second string, withi
 }
 
 func (c *campaign) record(n int, kind, detail string) {
+	select {
+	case c.kick <- struct{}{}:
+	default:
+	}
 	c.mu.Lock()
 	c.res.Faults = append(c.res.Faults, Fault{N: n, At: time.Now(), Kind: kind, Detail: detail})
 	c.mu.Unlock()

@@ -109,6 +109,7 @@ func (c *campaign) observe(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+		case <-c.kick: // right after a fault
 		}
 		c.sample(ctx, tick, prev, gone)
 	}
