@@ -291,6 +291,9 @@ func (c *campaign) waitRecovered(ctx context.Context, d time.Duration, when stri
 		if last == nil {
 			return nil
 		}
+		if i%40 == 39 {
+			c.logf("waiting for recovery (%s): %s: %v", when, stage, last)
+		}
 		time.Sleep(250 * time.Millisecond)
 	}
 	err := fmt.Errorf("%s: not within %s: %v", stage, d, last)
