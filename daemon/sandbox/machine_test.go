@@ -137,4 +137,14 @@ func TestStopAndStartOneNode(t *testing.T) {
 		t.Fatalf("n3 restarted on another machine (PID namespace %d, was %d)", got, ns)
 	}
 	c.oneDC(20*time.Second, "n1", "n2", "n3")
+	// restart is the two at once.
+	before, _ := os.ReadFile(filepath.Join(c.dir, "n3", "pacerd.pid"))
+	if rc := sandbox.Main([]string{"restart", "n3", "--dir", c.dir, "--pacerd", c.bin}, &out, &errb); rc != 0 {
+		t.Fatalf("sandbox restart n3: rc %d: %s", rc, errb.String())
+	}
+	after, _ := os.ReadFile(filepath.Join(c.dir, "n3", "pacerd.pid"))
+	if string(before) == string(after) || !sandbox.DaemonRunning(c.dir, "n3") {
+		t.Fatalf("restart n3: pacerd pid %q then %q", before, after)
+	}
+	c.oneDC(20*time.Second, "n1", "n2", "n3")
 }
