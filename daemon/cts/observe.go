@@ -70,6 +70,7 @@ type goneRecord struct {
 	// rejoined: nodes that shared a network group with it, its pacerd up,
 	// since.
 	rejoined map[string]bool
+	why      string // what the observer saw of the node then
 }
 
 // Quorum tolerance: a fencing decision taken just before a cut may be
@@ -174,7 +175,8 @@ func (c *campaign) sample(ctx context.Context, tick int, prev map[string][]strin
 		if len(was) == 1 && !contains(is, was[0]) {
 			a := was[0]
 			g := &goneRecord{from: a, at: now, reach: map[string]bool{}, rejoined: map[string]bool{},
-				down: (!daemon[a] || !on[a]) && c.downBefore[a]}
+				down: (!daemon[a] || !on[a]) && c.downBefore[a],
+				why:  fmt.Sprintf("pacerd up %v, machine on %v, down at the sample before %v", daemon[a], on[a], c.downBefore[a])}
 			for m := range group[a] {
 				g.reach[m] = true
 			}
@@ -189,8 +191,8 @@ func (c *campaign) sample(ctx context.Context, tick int, prev map[string][]strin
 				c.evaluated(CheckFenceFirst, 1)
 				lost := g.down || !g.reach[b]
 				if lost && !g.rejoined[b] && !c.poweredOffSince(g.from, g.at.Add(-2*time.Second)) {
-					c.violate(CheckFenceFirst, fmt.Sprintf("%s started on %s at %s; it left %s at %s, which was lost to %s and has not been powered off since",
-						r, b, now.Format("15:04:05.000"), g.from, g.at.Format("15:04:05.000"), b))
+					c.violate(CheckFenceFirst, fmt.Sprintf("%s started on %s at %s; it left %s at %s, which was lost to %s (%s; in reach %v) and has not been powered off since",
+						r, b, now.Format("15:04:05.000"), g.from, g.at.Format("15:04:05.000"), b, g.why, sorted(g.reach)))
 				}
 			}
 			// no-quorum-policy=stop: a side without a majority starts

@@ -635,8 +635,10 @@ func PowerOff(dir, node string) error {
 	if l.node(node) == nil {
 		return fmt.Errorf("no node %q in the sandbox", node)
 	}
-	wasOn := nodePID(dir, node) > 0
 	if l.PIDNS {
+		// The machine wipes its own state before it answers. Nothing is
+		// done here after that: the node may be booting again already,
+		// and its new processes carry the same marker.
 		_, err := machineCall(dir, node, "poweroff", 20*time.Second)
 		switch {
 		case err == nil:
@@ -644,9 +646,10 @@ func PowerOff(dir, node string) error {
 		case !errors.Is(err, errMachineOff):
 			return fmt.Errorf("power off %s: %w", node, err)
 		}
+		return nil
 	}
-	// Without machines (or a node started before they existed): every
-	// process with the node's marker.
+	// Without machines: every process with the node's marker.
+	wasOn := nodePID(dir, node) > 0
 	marker := []byte(EnvMarker + "=" + filepath.Join(dir, node) + "\x00")
 	for round := 0; round < 3; round++ {
 		killed := 0
@@ -669,12 +672,11 @@ func PowerOff(dir, node string) error {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	if !l.PIDNS && wasOn {
+	if wasOn {
 		powerLog(dir, node)
 	}
 	os.Remove(pidPath(dir, node))
-	run := filepath.Join(dir, node, "run")
-	os.RemoveAll(run)
+	os.RemoveAll(filepath.Join(dir, node, "run"))
 	return nil
 }
 
@@ -939,5 +941,15 @@ XML
 *) echo "unsupported action $action" >&2; exit 1 ;;
 esac
 `, FenceAgent, dir, pacerd, strings.Join(names, " "))
-	return os.WriteFile(filepath.Join(dir, "bin", FenceAgent), []byte(script), 0o755)
+	// Nodes may be running the agent right now: replace it whole, and only
+	// when it changes.
+	path := filepath.Join(dir, "bin", FenceAgent)
+	if old, err := os.ReadFile(path); err == nil && string(old) == script {
+		return nil
+	}
+	tmp := path + ".new"
+	if err := os.WriteFile(tmp, []byte(script), 0o755); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
 }
