@@ -186,7 +186,8 @@ type campaign struct {
 	nodes []string
 	rscs  []string
 
-	kick chan struct{} // asks the observer for a sample now (after a fault)
+	kick      chan struct{}     // asks the observer for a sample now (after a fault)
+	seenState map[string]string // node -> what the observer last saw of it (logged on change)
 
 	mu             sync.Mutex // guards what the observer, writer and nemesis share below
 	fault          int        // number of the last fault injected
@@ -248,6 +249,7 @@ func (c *campaign) run(ctx context.Context) error {
 	c.dcClaims = map[string]int{}
 	c.sideSince = map[string]time.Time{}
 	c.kick = make(chan struct{}, 1)
+	c.seenState = map[string]string{}
 	c.downBefore = map[string]bool{}
 	c.groupBefore = map[string]map[string]bool{}
 	c.reported = map[string]bool{}

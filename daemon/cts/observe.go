@@ -127,6 +127,14 @@ func (c *campaign) sample(ctx context.Context, tick int, prev map[string][]strin
 	c.mu.Lock()
 	nst := c.net
 	c.mu.Unlock()
+	for _, n := range c.nodes {
+		st := fmt.Sprintf("pacerd %v, machine %v", daemon[n], on[n])
+		if c.seenState[n] != st {
+			pid, _ := os.ReadFile(filepath.Join(c.dir, n, "pacerd.pid"))
+			c.logf("observer: %s: %s (pacerd.pid %q)", n, st, strings.TrimSpace(string(pid)))
+			c.seenState[n] = st
+		}
+	}
 
 	// Which nodes sit on a side with a live majority.
 	q := quorateSample{at: now, quorate: map[string]bool{}}

@@ -551,6 +551,11 @@ func pidPath(dir, node string) string { return filepath.Join(dir, node, "pacerd.
 
 // nodePID is the pid of the node's pacerd when it is running, else 0.
 func nodePID(dir, node string) int {
+	// On a machine: its child running the node's configuration, found
+	// afresh (pacerd.pid may be behind a restart in progress).
+	if m := machinePID(dir, node); m > 0 {
+		return machinePacerd(m, filepath.Join(dir, node, "pacer.conf"))
+	}
 	b, err := os.ReadFile(pidPath(dir, node))
 	if err != nil {
 		return 0
