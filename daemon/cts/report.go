@@ -96,7 +96,7 @@ func (r *Result) Markdown(w io.Writer) {
 	}
 	fmt.Fprintf(w, "\nRepairs: %d power-ons, %d heals.\n\n", rep["power-on"], rep[FaultHeal])
 
-	fmt.Fprintf(w, "## Checks\n\n| check | evaluations | violations | known |\n|---|---|---|---|\n")
+	fmt.Fprintf(w, "## Checks\n\n| check | what it holds | evaluations | violations | known |\n|---|---|---|---|---|\n")
 	for _, k := range checkOrder {
 		s := r.Checks[k]
 		known := ""
@@ -105,7 +105,7 @@ func (r *Result) Markdown(w io.Writer) {
 				known = "yes"
 			}
 		}
-		fmt.Fprintf(w, "| %s | %d | %d | %s |\n", k, s.Evaluations, s.Violations, known)
+		fmt.Fprintf(w, "| %s | %s | %d | %d | %s |\n", k, checkDoc[k], s.Evaluations, s.Violations, known)
 	}
 	fmt.Fprintf(w, "\nConfiguration writes: %d tried, %d acknowledged, %d refused (stale, no quorum, no DC), %d without answer, %d acknowledged and lost.\n\n",
 		r.Writes.Tried, r.Writes.Acked, r.Writes.Refused, r.Writes.Ambiguous, r.Writes.Lost)
@@ -175,4 +175,19 @@ func (r *Result) jsonView() jsonResult {
 		j.Error = r.Err.Error()
 	}
 	return j
+}
+
+// checkDoc says what each check holds, for the report.
+var checkDoc = map[string]string{
+	CheckOneCopy:        "never two copies of a primitive (Dummy state files of the powered-on machines, 4 times a second)",
+	CheckFenceFirst:     "a resource that left a lost node starts elsewhere only after that node was powered off (or came back)",
+	CheckQuorumStart:    "a side without a majority of live nodes starts nothing (no-quorum-policy=stop)",
+	CheckFenceQuorum:    "every power-off was done from a side holding a majority of live nodes (0.5 s grace)",
+	CheckAckDurable:     "every acknowledged configuration change is in the CIB the nodes converge to",
+	CheckOneDC:          "at most one node calls itself DC in a partition stable for 10 s (for 2 s running)",
+	CheckOneCIB:         "whenever the campaign waits for recovery, the nodes converge to one version and configuration",
+	CheckVersionUnique:  "a version (admin_epoch.epoch) never names two configurations",
+	CheckPlannedStop:    "a node stopped with SIGTERM is not powered off during its stop",
+	CheckRecovered:      "with every node back and the network whole, every resource runs once within 90 s",
+	checkCleanStopEnded: "pacerd exits within 30 s of SIGTERM",
 }
