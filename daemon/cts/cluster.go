@@ -274,6 +274,8 @@ func (c *campaign) waitRecovered(ctx context.Context, d time.Duration, when stri
 	deadline := time.Now().Add(d)
 	stage := "every node up with one DC"
 	var last error
+	var stuck time.Time // since when only resources are missing
+	cleaned := false
 	for i := 0; time.Now().Before(deadline); i++ {
 		if ctx.Err() != nil {
 			return ctx.Err()
@@ -293,6 +295,24 @@ func (c *campaign) waitRecovered(ctx context.Context, d time.Duration, when stri
 		}
 		if i%40 == 39 {
 			c.logf("waiting for recovery (%s): %s: %v", when, stage, last)
+		}
+		// A resource that failed to start everywhere (say a start lost
+		// with a node) stays stopped until an admin cleans it up, as in
+		// Pacemaker: do what the admin would, once, and say so.
+		if strings.HasPrefix(stage, "every resource") {
+			if stuck.IsZero() {
+				stuck = time.Now()
+			}
+			if !cleaned && time.Since(stuck) > 30*time.Second && when != "setup" {
+				cleaned = true
+				err := c.call(ctx, c.nodes[0], 10*time.Second, func(cx context.Context, cl *client.Client) error {
+					_, err := cl.Cleanup(cx, "", "")
+					return err
+				})
+				c.repair("cleanup", fmt.Sprintf("%s: %v for 30 s (cleanup: %v)", when, last, err))
+			}
+		} else {
+			stuck = time.Time{}
 		}
 		time.Sleep(250 * time.Millisecond)
 	}

@@ -94,7 +94,8 @@ func (r *Result) Markdown(w io.Writer) {
 	for _, f := range r.Repairs {
 		rep[f.Kind]++
 	}
-	fmt.Fprintf(w, "\nRepairs: %d power-ons, %d heals.\n\n", rep["power-on"], rep[FaultHeal])
+	fmt.Fprintf(w, "\nRepairs: %d power-ons, %d heals, %d cleanups (a resource stopped everywhere 30 s into a recovery wait).\n\n",
+		rep["power-on"], rep[FaultHeal], rep["cleanup"])
 
 	fmt.Fprintf(w, "## Checks\n\n| check | what it holds | evaluations | violations | known |\n|---|---|---|---|---|\n")
 	for _, k := range checkOrder {
