@@ -440,7 +440,6 @@ func (c *campaign) checkPowerLog() {
 			if w.node != p.target || p.at.Before(w.from) || (!w.to.IsZero() && p.at.After(w.to)) {
 				continue
 			}
-			c.evaluated(CheckPlannedStop, 1)
 			if d, ok := disturbed[p.target]; ok && !d.Before(w.from) {
 				continue // another fault hit the node meanwhile
 			}
