@@ -274,7 +274,10 @@ func (c *campaign) waitRecovered(ctx context.Context, d time.Duration, when stri
 	deadline := time.Now().Add(d)
 	stage := "every node up with one DC"
 	var last error
-	var stuck time.Time // since when only resources are missing
+	// since when the nodes were first found all up with one DC and only
+	// resources missing (the writer keeps the CIB moving, so a pass can
+	// fail on one CIB in between: not a reason to start counting again)
+	var stuck time.Time
 	cleaned := false
 	for i := 0; time.Now().Before(deadline); i++ {
 		if ctx.Err() != nil {
@@ -311,8 +314,6 @@ func (c *campaign) waitRecovered(ctx context.Context, d time.Duration, when stri
 				})
 				c.repair("cleanup", fmt.Sprintf("%s: %v for 30 s (cleanup: %v)", when, last, err))
 			}
-		} else {
-			stuck = time.Time{}
 		}
 		time.Sleep(250 * time.Millisecond)
 	}
