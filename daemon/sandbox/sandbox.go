@@ -9,10 +9,13 @@
 // partition blackholes the routes between groups inside the namespaces, and
 // heal removes them.
 //
-// Fencing is done by "powering off" a node (PowerOff): its pacerd and every
-// process carrying its PACER_SANDBOX_NODE marker in the environment (the
-// agents it ran and what they left behind) are killed with SIGKILL, and its
-// agent state is wiped.
+// Run by root, each node is a machine of its own (machine.go): an init in
+// its own PID and mount namespaces, parent of the node's pacerd and of all
+// it starts. Fencing "powers off" a node (PowerOff): the init kills every
+// process of its namespace, waits until none is left, and wipes the node's
+// agent state. Run by another user (no namespaces) the nodes are plain
+// processes, and powering off kills the node's pacerd and every process
+// carrying its PACER_SANDBOX_NODE marker in the environment.
 package sandbox
 
 import (
@@ -43,10 +46,13 @@ const EnvMarker = "PACER_SANDBOX_NODE"
 
 // Layout is the sandbox description kept in DIR/sandbox.json.
 type Layout struct {
-	Dir    string     `json:"dir"`
-	NetNS  bool       `json:"netns"`
-	Prefix string     `json:"prefix"` // namespace name prefix
-	Nodes  []NodeInfo `json:"nodes"`
+	Dir    string `json:"dir"`
+	NetNS  bool   `json:"netns"`
+	Prefix string `json:"prefix"` // namespace name prefix
+	// PIDNS: every node is a machine in its own PID namespace (root only;
+	// absent in sandboxes made before machines existed).
+	PIDNS bool       `json:"pidns,omitempty"`
+	Nodes []NodeInfo `json:"nodes"`
 }
 
 // NodeInfo is one sandbox node.
@@ -69,10 +75,19 @@ func DefaultDir() string {
 // Main runs `pacerd sandbox ARGS`; it returns the exit code.
 func Main(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		fmt.Fprintln(stderr, "usage: pacerd sandbox start|stop|kill|partition|heal|fence|status [--dir DIR] ...")
+		fmt.Fprintln(stderr, "usage: pacerd sandbox start|stop|restart|kill|partition|heal|fence|status [--dir DIR] ...")
 		return 2
 	}
 	cmd := args[0]
+	if cmd == "machine" {
+		// Internal: the init of a node's machine (machine.go).
+		// pacerd sandbox machine --dir DIR NODE -- PACERD ARGS...
+		if len(args) < 6 || args[1] != "--dir" || args[4] != "--" {
+			fmt.Fprintln(stderr, "usage: pacerd sandbox machine --dir DIR NODE -- PACERD ARGS...")
+			return 2
+		}
+		return machineMain(args[2], args[3], args[5:], stderr)
+	}
 	fs := flag.NewFlagSet("sandbox "+cmd, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	dir := fs.String("dir", DefaultDir(), "sandbox directory")
@@ -105,7 +120,34 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "export PACER_SOCKET=%s\n", l.Nodes[0].Socket)
 		return 0
 	case "stop":
+		if len(rest) > 0 {
+			// Named nodes: a clean stop of their pacerd (SIGTERM, what
+			// systemctl stop sends); their machines stay on.
+			for _, node := range rest {
+				if err = StopNode(abs, node, *timeout); err != nil {
+					break
+				}
+			}
+			break
+		}
 		err = Stop(abs)
+	case "restart":
+		if len(rest) == 0 {
+			fmt.Fprintln(stderr, "usage: pacerd sandbox restart NODE... [--dir DIR]")
+			return 2
+		}
+		bin := *pacerd
+		if bin == "" {
+			bin, _ = os.Executable()
+		}
+		for _, node := range rest {
+			if err = StopNode(abs, node, *timeout); err != nil {
+				break
+			}
+		}
+		if err == nil {
+			_, err = Start(abs, *n, *netns, bin, rest, *timeout)
+		}
 	case "kill":
 		if len(rest) != 1 {
 			fmt.Fprintln(stderr, "usage: pacerd sandbox kill NODE [--dir DIR]")
@@ -140,6 +182,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 			state := "stopped"
 			if pid := nodePID(abs, nd.Name); pid > 0 {
 				state = "running pid " + strconv.Itoa(pid)
+			} else if l.PIDNS && machinePID(abs, nd.Name) > 0 {
+				state = "stopped (machine on)"
 			}
 			fmt.Fprintf(stdout, "%s\t%s:%d\t%s\t%s\n", nd.Name, nd.Addr, nd.Port, nd.Socket, state)
 		}
@@ -387,7 +431,7 @@ func create(dir string, n int, netns bool) (*Layout, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
-	l := &Layout{Dir: dir, NetNS: netns, Prefix: fmt.Sprintf("pcr%d", os.Getpid()%100000)}
+	l := &Layout{Dir: dir, NetNS: netns, Prefix: fmt.Sprintf("pcr%d", os.Getpid()%100000), PIDNS: os.Geteuid() == 0}
 	subnet := 1 + os.Getpid()%250
 	for i := 1; i <= n; i++ {
 		nd := NodeInfo{Name: fmt.Sprintf("n%d", i), Socket: filepath.Join(dir, fmt.Sprintf("n%d", i), "pacerd.sock")}
@@ -453,15 +497,33 @@ func startNode(l *Layout, nd NodeInfo, pacerd string) error {
 			return err
 		}
 	}
+	conf := filepath.Join(nodeDir, "pacer.conf")
+	argv := []string{pacerd, "--config", conf}
+	if os.Getenv("PACER_SANDBOX_DEBUG") != "" {
+		argv = append(argv, "--debug")
+	}
+	if l.PIDNS {
+		if m := machinePID(l.Dir, nd.Name); m > 0 {
+			// The machine is on and only pacerd is down (crashed or
+			// stopped): start the daemon again on it.
+			_, err := machineCall(l.Dir, nd.Name, "start", 10*time.Second)
+			if err == nil {
+				return waitMachinePacerd(l.Dir, nd.Name, m, conf)
+			}
+			// Powered off meanwhile (fenced): boot it again.
+			for deadline := time.Now().Add(5 * time.Second); machinePID(l.Dir, nd.Name) > 0; time.Sleep(20 * time.Millisecond) {
+				if time.Now().After(deadline) {
+					return fmt.Errorf("start %s: %w", nd.Name, err)
+				}
+			}
+		}
+		argv = append([]string{pacerd, "sandbox", "machine", "--dir", l.Dir, nd.Name, "--"}, argv...)
+	}
 	logf, err := os.OpenFile(logPath(l.Dir, nd.Name), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 	if err != nil {
 		return err
 	}
 	defer logf.Close()
-	argv := []string{pacerd, "--config", filepath.Join(nodeDir, "pacer.conf")}
-	if os.Getenv("PACER_SANDBOX_DEBUG") != "" {
-		argv = append(argv, "--debug")
-	}
 	if l.NetNS {
 		argv = append([]string{"ip", "netns", "exec", nd.NS}, argv...)
 	}
@@ -471,18 +533,44 @@ func startNode(l *Layout, nd NodeInfo, pacerd string) error {
 	cmd.Stdout, cmd.Stderr = logf, logf
 	cmd.Dir = nodeDir
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	if l.PIDNS {
+		cmd.SysProcAttr.Cloneflags = syscall.CLONE_NEWPID | syscall.CLONE_NEWNS
+	}
 	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("start %s: %w", nd.Name, err)
 	}
-	os.WriteFile(pidPath(l.Dir, nd.Name), []byte(strconv.Itoa(cmd.Process.Pid)+"\n"), 0o644)
 	go cmd.Wait() // reap it if we live that long; it outlives us otherwise
+	if l.PIDNS {
+		os.WriteFile(machinePIDPath(l.Dir, nd.Name), []byte(strconv.Itoa(cmd.Process.Pid)+"\n"), 0o644)
+		return waitMachinePacerd(l.Dir, nd.Name, cmd.Process.Pid, conf)
+	}
+	os.WriteFile(pidPath(l.Dir, nd.Name), []byte(strconv.Itoa(cmd.Process.Pid)+"\n"), 0o644)
 	return nil
+}
+
+// waitMachinePacerd waits for the machine's pacerd to appear and records
+// its host pid in pacerd.pid.
+func waitMachinePacerd(dir, node string, machine int, conf string) error {
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		if pid := machinePacerd(machine, conf); pid > 0 {
+			return os.WriteFile(pidPath(dir, node), []byte(strconv.Itoa(pid)+"\n"), 0o644)
+		}
+		if !procAlive(machine) {
+			break
+		}
+	}
+	return fmt.Errorf("start %s: the machine did not start pacerd (log: %s)", node, logPath(dir, node))
 }
 
 func pidPath(dir, node string) string { return filepath.Join(dir, node, "pacerd.pid") }
 
 // nodePID is the pid of the node's pacerd when it is running, else 0.
 func nodePID(dir, node string) int {
+	// On a machine: its child running the node's configuration, found
+	// afresh (pacerd.pid may be behind a restart in progress).
+	if m := machinePID(dir, node); m > 0 {
+		return machinePacerd(m, filepath.Join(dir, node, "pacer.conf"))
+	}
 	b, err := os.ReadFile(pidPath(dir, node))
 	if err != nil {
 		return 0
@@ -556,7 +644,9 @@ func Kill(dir, node string) error {
 }
 
 // PowerOff is the sandbox's fence agent: it kills everything of node and
-// wipes its agent state, like pulling the plug on a machine.
+// wipes its agent state, like pulling the plug on a machine. It returns
+// once nothing of the node is left. It works from inside another node's
+// machine too (the fence agent runs there).
 func PowerOff(dir, node string) error {
 	l, err := LoadLayout(dir)
 	if err != nil {
@@ -565,6 +655,21 @@ func PowerOff(dir, node string) error {
 	if l.node(node) == nil {
 		return fmt.Errorf("no node %q in the sandbox", node)
 	}
+	if l.PIDNS {
+		// The machine wipes its own state before it answers. Nothing is
+		// done here after that: the node may be booting again already,
+		// and its new processes carry the same marker.
+		_, err := machineCall(dir, node, "poweroff", 20*time.Second)
+		switch {
+		case err == nil:
+			powerLog(dir, node)
+		case !errors.Is(err, errMachineOff):
+			return fmt.Errorf("power off %s: %w", node, err)
+		}
+		return nil
+	}
+	// Without machines: every process with the node's marker.
+	wasOn := nodePID(dir, node) > 0
 	marker := []byte(EnvMarker + "=" + filepath.Join(dir, node) + "\x00")
 	for round := 0; round < 3; round++ {
 		killed := 0
@@ -587,10 +692,56 @@ func PowerOff(dir, node string) error {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+	if wasOn {
+		powerLog(dir, node)
+	}
 	os.Remove(pidPath(dir, node))
-	run := filepath.Join(dir, node, "run")
-	os.RemoveAll(run)
+	os.RemoveAll(filepath.Join(dir, node, "run"))
 	return nil
+}
+
+// PowerLog is DIR/power.log: one line per power-off, "UNIXNANO NODE BY",
+// BY being the node whose fence agent did it ("-" from the host). Fault
+// campaigns read it as the ground truth of fencing.
+const PowerLog = "power.log"
+
+func powerLog(dir, node string) {
+	by := "-"
+	if m := os.Getenv(EnvMarker); m != "" && filepath.Dir(m) == dir {
+		by = filepath.Base(m)
+	}
+	f, err := os.OpenFile(filepath.Join(dir, PowerLog), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	if err != nil {
+		return
+	}
+	fmt.Fprintf(f, "%d %s %s\n", time.Now().UnixNano(), node, by)
+	f.Close()
+}
+
+// StopNode stops a node's pacerd cleanly (SIGTERM, as systemctl stop does)
+// and waits until it has exited; its machine stays on.
+func StopNode(dir, node string, timeout time.Duration) error {
+	l, err := LoadLayout(dir)
+	if err != nil {
+		return err
+	}
+	if l.node(node) == nil {
+		return fmt.Errorf("no node %q in the sandbox", node)
+	}
+	pid := nodePID(dir, node)
+	if pid == 0 {
+		return nil
+	}
+	if err := syscall.Kill(pid, syscall.SIGTERM); err != nil {
+		return err
+	}
+	for deadline := time.Now().Add(timeout); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if nodePID(dir, node) == 0 {
+			os.Remove(pidPath(dir, node))
+			return nil
+		}
+	}
+	return fmt.Errorf("node %s (pid %d) still running %s after SIGTERM", node, pid, timeout)
 }
 
 // Stop ends every node: pacerd gets SIGTERM (a clean leave), then anything
@@ -810,5 +961,15 @@ XML
 *) echo "unsupported action $action" >&2; exit 1 ;;
 esac
 `, FenceAgent, dir, pacerd, strings.Join(names, " "))
-	return os.WriteFile(filepath.Join(dir, "bin", FenceAgent), []byte(script), 0o755)
+	// Nodes may be running the agent right now: replace it whole, and only
+	// when it changes.
+	path := filepath.Join(dir, "bin", FenceAgent)
+	if old, err := os.ReadFile(path); err == nil && string(old) == script {
+		return nil
+	}
+	tmp := path + ".new"
+	if err := os.WriteFile(tmp, []byte(script), 0o755); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
 }
