@@ -101,8 +101,11 @@ func (c *campaign) configure(ctx context.Context) error {
 </cluster_property_set>`))
 		crm.Append(mustParse(`<cluster_property_set id="` + writesSet + `"/>`))
 		rs := cfg.Child("resources")
-		if rs.FindID(sandbox.FenceDeviceID) == nil {
-			return fmt.Errorf("the sandbox has no fencing device %s", sandbox.FenceDeviceID)
+		if rs == nil || rs.FindID(sandbox.FenceDeviceID) == nil {
+			// n1 may not have the sandbox's configuration yet: it
+			// comes through the replicated log after the DC is up.
+			last = fmt.Errorf("the sandbox has no fencing device %s", sandbox.FenceDeviceID)
+			continue
 		}
 		for _, r := range c.rscs {
 			rs.Append(mustParse(dummy(r)))
