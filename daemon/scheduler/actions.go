@@ -164,6 +164,17 @@ func (c *cluster) canFence() bool {
 	return c.opts.HaveQuorum || c.opts.NoQuorumPolicy == "ignore"
 }
 
+// canFenceNode reports whether n may be fenced now: fencing enabled and a
+// device to do it with, and quorum (or no-quorum-policy=ignore); without
+// quorum a node still in this partition's membership may be fenced, one
+// that left it may not (it may be the side that has quorum).
+func (c *cluster) canFenceNode(n *Node) bool {
+	if !c.opts.FencingEnabled || c.noFencingDevice {
+		return false
+	}
+	return c.canFence() || n.Online
+}
+
 func (c *cluster) noQuorumBlocks() bool {
 	return !c.opts.HaveQuorum && c.opts.NoQuorumPolicy != "ignore"
 }
@@ -172,7 +183,7 @@ func (c *cluster) noQuorumBlocks() bool {
 func (c *cluster) createActions() {
 	c.fenceOps = map[*Node]*action{}
 	for _, n := range c.nodes {
-		if n.Unclean && (c.canFence() || (c.opts.NoQuorumPolicy == "fence" && c.opts.FencingEnabled)) {
+		if n.Unclean && c.canFenceNode(n) {
 			a := c.newAction(nil, "stonith", n)
 			a.required = true
 			a.fenceTarget = n

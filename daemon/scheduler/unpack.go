@@ -47,6 +47,9 @@ type cluster struct {
 	root   *xmltree.Element
 	now    time.Time
 	opts   Options
+	// noFencingDevice: fencing is enabled but no device is configured, so
+	// nothing starts and no node can be fenced (withoutFencingDevices).
+	noFencingDevice bool
 	nodes  []*Node
 	byName map[string]*Node
 	byID   map[string]*Node
@@ -323,7 +326,9 @@ func (c *cluster) nodeStatus(n *Node, ns *xmltree.Element) {
 	case join == "banned" || join == "nack":
 		n.Online = inCCM && crmd
 		n.Unclean, n.FenceReason = true, "peer failed Pacemaker membership criteria"
-	case !terminate && expected == "down":
+	case !terminate && (expected == "down" || expected == ""):
+		// not expected up (no expected state counts as down): coming up,
+		// or gone cleanly; never fenced for being away
 		if inCCM || crmd {
 			n.Pending = true
 		}
@@ -343,10 +348,9 @@ func (c *cluster) nodeStatus(n *Node, ns *xmltree.Element) {
 		}
 		n.Unclean, n.FenceReason = true, "peer is no longer part of the cluster"
 	case !crmd:
-		if join == "down" || join == "" {
-			n.Pending = true
-			return
-		}
+		// A member whose controller is gone, while still expected up, is
+		// fenced whatever its join state says (a controller that stopped
+		// cleanly would have set expected="down" first).
 		n.Online = true
 		n.Unclean, n.FenceReason = true, "peer process is no longer available"
 	case join == "pending" || join == "down" || join == "":

@@ -172,7 +172,8 @@ func TestDifferential(t *testing.T) {
 		if i >= shrinkMax {
 			break
 		}
-		small, runs, err := o.Shrink(d.c.CIB, func(c *Case) bool { return !c.Verdict["decisions"] })
+		kind := MainKind(d.c)
+		small, runs, err := o.Shrink(d.c.CIB, func(c *Case) bool { return HasKind(c, kind) })
 		if err != nil {
 			t.Errorf("seed %d: shrink: %v", d.seed, err)
 			continue
@@ -185,7 +186,7 @@ func TestDifferential(t *testing.T) {
 		if err := WriteCase(shrinkDir, name, small, res[0].Oracle.Simulate); err != nil {
 			t.Fatal(err)
 		}
-		fmt.Printf("seed %d shrunk to %d lines in %d oracle runs (%s):\n%s", d.seed, strings.Count(small, "\n"), runs,
+		fmt.Printf("seed %d (%s) shrunk to %d lines in %d oracle runs (%s):\n%s", d.seed, kind, strings.Count(small, "\n"), runs,
 			filepath.Join(shrinkDir, name+".xml"), res[0].Explain("decisions", "exact"))
 	}
 }

@@ -119,3 +119,39 @@ func Kinds(c *Case) []string {
 	sort.Strings(out)
 	return out
 }
+
+// severity orders the kinds of disagreement: what is done to nodes first,
+// then what stops or starts something.
+var severity = []string{"Fence", "Stop", "Recover", "Restart", "Move", "Migrate", "Start", "Demote", "Promote"}
+
+// MainKind is the most severe kind of c's decision disagreement: the one
+// the shrinker keeps while it cuts.
+func MainKind(c *Case) string {
+	ks := Kinds(c)
+	for _, v := range severity {
+		for _, side := range []string{"pacemaker-only ", "pacer-only "} {
+			for _, k := range ks {
+				if k == side+v {
+					return k
+				}
+			}
+		}
+	}
+	if len(ks) > 0 {
+		return ks[0]
+	}
+	return ""
+}
+
+// HasKind is true when c disagrees on decisions in the way kind says.
+func HasKind(c *Case, kind string) bool {
+	if c.Verdict["decisions"] {
+		return false
+	}
+	for _, k := range Kinds(c) {
+		if k == kind {
+			return true
+		}
+	}
+	return false
+}
