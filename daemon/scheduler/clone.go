@@ -225,6 +225,17 @@ func (c *cluster) expandClones() {
 				c.slotInstance(cl, m, k)
 			}
 		}
+		// Instances no history names were made just now, after the
+		// status was read: an anonymous clone's fail counts hold for
+		// them too (a node where the primitive failed enough is banned
+		// for every instance, not only for those that ran there).
+		for _, slot := range s.slots {
+			for _, inst := range slot {
+				if inst.failCount == nil && inst.expired == nil {
+					c.failCounts(inst)
+				}
+			}
+		}
 		if !s.unique {
 			shareBans(s, members)
 		}
