@@ -165,7 +165,9 @@ func (c *cluster) withoutFencingDevices() {
 		return
 	}
 	for _, r := range c.allList {
-		if r.Kind == Primitive && r.Class == "stonith" && !r.Orphan {
+		// a device known only from the history (removed from the
+		// configuration, maybe only probed) counts as one
+		if r.Kind == Primitive && r.Class == "stonith" {
 			return
 		}
 	}

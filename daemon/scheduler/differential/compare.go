@@ -111,7 +111,7 @@ var (
 func Decisions(summary []string) []string {
 	out := make([]string, 0, len(summary))
 	for _, l := range summary {
-		blocked := strings.HasSuffix(l, "(blocked)")
+		blocked := strings.HasSuffix(l, "blocked")
 		if strings.HasPrefix(l, "Fence") {
 			l = strings.TrimSpace(quoted.ReplaceAllString(l, ""))
 		} else if m := nodeRef.FindStringSubmatch(l); m != nil {
