@@ -434,6 +434,12 @@ func (c *cluster) primitiveActions(r *Resource) {
 	for _, n := range r.Running {
 		s := c.newAction(r, "stop", n)
 		r.stops[n] = s
+		if n.Fence && r.fixed && !r.Managed {
+			// fencing stops an unmanaged resource too, but the cluster
+			// neither acts on it nor plans anything for it there
+			s.runnable = false
+			continue
+		}
 		if n.Fence {
 			s.pseudo = true
 			s.implied = true

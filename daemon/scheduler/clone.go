@@ -424,6 +424,14 @@ func (c *cluster) assignClone(cl *Resource) {
 	var insts []*Resource
 	for _, in := range cl.Children {
 		if in.Orphan {
+			// beyond clone-max: stopped, unless unmanaged (then left be)
+			for _, p := range in.primitives() {
+				if !p.Managed && len(p.Running) > 0 {
+					p.Assigned = p.Running[0]
+					c.assignedCount[p.Assigned]++
+					p.fixed = true
+				}
+			}
 			continue
 		}
 		insts = append(insts, in)
