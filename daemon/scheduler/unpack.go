@@ -302,17 +302,9 @@ func (c *cluster) nodeStatus(n *Node, ns *xmltree.Element) {
 	}
 	n.Terminate = terminate
 	if !c.opts.FencingEnabled {
-		// Without fencing a node is simply up or down.
-		if inCCM && crmd && join == "member" {
-			n.Online = true
-		} else if inCCM && crmd || (inCCM && join != "member" && join != "") {
-			n.Pending = join != "member" && join != "down"
-		}
-		if inCCM && (join == "pending" || join == "down" || join == "") && (crmd || expected != "down") {
-			if !(inCCM && crmd && join == "member") && join != "" {
-				n.Pending = join == "pending"
-			}
-		}
+		// Without fencing a node is simply up or down: one that has not
+		// joined yet is down (never "pending"), so nothing waits for it.
+		n.Online = inCCM && crmd && join == "member"
 		return
 	}
 	switch {
