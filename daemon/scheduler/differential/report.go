@@ -127,6 +127,9 @@ var severity = []string{"Fence", "Stop", "Recover", "Restart", "Move", "Migrate"
 // MainKind is the most severe kind of c's decision disagreement: the one
 // the shrinker keeps while it cuts.
 func MainKind(c *Case) string {
+	if c.PacerErr != nil {
+		return "pacer error"
+	}
 	ks := Kinds(c)
 	for _, v := range severity {
 		for _, side := range []string{"pacemaker-only ", "pacer-only "} {
@@ -145,6 +148,9 @@ func MainKind(c *Case) string {
 
 // HasKind is true when c disagrees on decisions in the way kind says.
 func HasKind(c *Case, kind string) bool {
+	if kind == "pacer error" || c.PacerErr != nil {
+		return kind == "pacer error" && c.PacerErr != nil
+	}
 	if c.Verdict["decisions"] {
 		return false
 	}

@@ -42,7 +42,7 @@ func (o *Oracle) Shrink(cib string, still func(*Case) bool) (string, int, error)
 			}
 			runs += len(variants)
 			for i, c := range cases {
-				if c.Simulated() && c.PacerErr == nil && still(c) {
+				if c.Simulated() && still(c) {
 					if doc, err = xmltree.ParseString(variants[i]); err != nil {
 						return "", runs, err
 					}
