@@ -729,7 +729,7 @@ func (c *cluster) rscSummary(r *Resource) string {
 			return ""
 		}
 		reason := stopReason(stop, st)
-		return fmt.Sprintf("  * Stop       %-20s ( %s )%s", r.ID, cur.Name, withReason(reason, blocked))
+		return fmt.Sprintf("  * Stop       %-20s ( %s%s )%s", r.ID, rolePrefix(r), cur.Name, withReason(reason, blocked))
 	}
 	failed := r.FailedOn[cur] && !r.failIgnored
 	if next == cur {

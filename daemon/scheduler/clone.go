@@ -424,8 +424,14 @@ func (c *cluster) assignClone(cl *Resource) {
 	var insts []*Resource
 	for _, in := range cl.Children {
 		if in.Orphan {
-			// beyond clone-max: stopped, unless unmanaged (then left be)
+			// beyond clone-max: stopped, unless unmanaged, by itself or
+			// by running on a node in maintenance (then left be)
 			for _, p := range in.primitives() {
+				for _, n := range p.Running {
+					if n.Maintenance {
+						p.Managed = false
+					}
+				}
 				if !p.Managed && len(p.Running) > 0 {
 					p.Assigned = p.Running[0]
 					c.assignedCount[p.Assigned]++
