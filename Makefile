@@ -4,7 +4,7 @@ VERSION  ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
 LDFLAGS  := -X pacer/share/version.Version=$(VERSION)
 GOFLAGS_BUILD := -trimpath -ldflags "$(LDFLAGS)"
 
-.PHONY: all build test bench demo clean man compat fuzz install cts FORCE
+.PHONY: all build test bench demo clean man compat fuzz install cts differential FORCE
 
 all: build
 
@@ -46,6 +46,14 @@ demo: build
 
 compat: build
 	PACER_COMPAT=all PACER_BIN=$(CURDIR)/bin $(GO) test -count=1 -timeout 60m -run Compat ./shell/...
+
+# Random clusters compared with Pacemaker 3.0 (../shared/pacemaker-oracle):
+# figures per stratum; SHRINK=DIR writes each decision disagreement, shrunk.
+N ?= 2000
+SEED ?= 1
+differential:
+	PACER_DIFF_N=$(N) PACER_DIFF_SEED=$(SEED) PACER_DIFF_SHRINK=$(SHRINK) $(GO) test -count=1 -timeout 300m -v \
+		-run '^TestDifferential$$' ./daemon/scheduler/differential | grep -v '^=== RUN\|^--- \|^PASS\|^ok'
 
 # Install for a real node: binaries, the systemd unit, man pages. Then
 # write /etc/pacer/pacer.conf and the key (man pacerd) and

@@ -164,6 +164,17 @@ func (c *cluster) canFence() bool {
 	return c.opts.HaveQuorum || c.opts.NoQuorumPolicy == "ignore"
 }
 
+// canFenceNode reports whether n may be fenced now: fencing enabled and a
+// device to do it with, and quorum (or no-quorum-policy=ignore); without
+// quorum a node still in this partition's membership may be fenced, one
+// that left it may not (it may be the side that has quorum).
+func (c *cluster) canFenceNode(n *Node) bool {
+	if !c.opts.FencingEnabled || c.noFencingDevice {
+		return false
+	}
+	return c.canFence() || n.Online
+}
+
 func (c *cluster) noQuorumBlocks() bool {
 	return !c.opts.HaveQuorum && c.opts.NoQuorumPolicy != "ignore"
 }
@@ -172,7 +183,7 @@ func (c *cluster) noQuorumBlocks() bool {
 func (c *cluster) createActions() {
 	c.fenceOps = map[*Node]*action{}
 	for _, n := range c.nodes {
-		if n.Unclean && (c.canFence() || (c.opts.NoQuorumPolicy == "fence" && c.opts.FencingEnabled)) {
+		if n.Unclean && c.canFenceNode(n) {
 			a := c.newAction(nil, "stonith", n)
 			a.required = true
 			a.fenceTarget = n
@@ -423,6 +434,12 @@ func (c *cluster) primitiveActions(r *Resource) {
 	for _, n := range r.Running {
 		s := c.newAction(r, "stop", n)
 		r.stops[n] = s
+		if n.Fence && r.fixed && !r.Managed {
+			// fencing stops an unmanaged resource too, but the cluster
+			// neither acts on it nor plans anything for it there
+			s.runnable = false
+			continue
+		}
 		if n.Fence {
 			s.pseudo = true
 			s.implied = true
@@ -712,7 +729,7 @@ func (c *cluster) rscSummary(r *Resource) string {
 			return ""
 		}
 		reason := stopReason(stop, st)
-		return fmt.Sprintf("  * Stop       %-20s ( %s )%s", r.ID, cur.Name, withReason(reason, blocked))
+		return fmt.Sprintf("  * Stop       %-20s ( %s%s )%s", r.ID, rolePrefix(r), cur.Name, withReason(reason, blocked))
 	}
 	failed := r.FailedOn[cur] && !r.failIgnored
 	if next == cur {

@@ -112,6 +112,11 @@ func (c *cluster) assignOrder() []*Resource {
 				v = score.Add(v, m.Allowed.at(n))
 			}
 		}
+		if r.Kind == Clone && !p.Managed {
+			// An unmanaged instance's INFINITY where it runs is its own,
+			// not the clone's: the clone's table has no such score.
+			return r.Priority
+		}
 		if r.Kind == Clone && p.Managed && len(p.Running) == 1 && !v.IsInfinite() {
 			// a clone is ordered by its own preferences, not by the
 			// stickiness of an instance

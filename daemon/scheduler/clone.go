@@ -218,6 +218,17 @@ func (c *cluster) expandClones() {
 				c.slotInstance(cl, m, k)
 			}
 		}
+		// Instances no history names were made just now, after the
+		// status was read: an anonymous clone's fail counts hold for
+		// them too (a node where the primitive failed enough is banned
+		// for every instance, not only for those that ran there).
+		for _, slot := range s.slots {
+			for _, inst := range slot {
+				if inst.failCount == nil && inst.expired == nil {
+					c.failCounts(inst)
+				}
+			}
+		}
 		if !s.unique {
 			shareBans(s, members)
 		}
@@ -620,6 +631,20 @@ func (c *cluster) assignClone(cl *Resource) {
 	var insts []*Resource
 	for _, in := range cl.Children {
 		if in.Orphan {
+			// beyond clone-max: stopped, unless unmanaged, by itself or
+			// by running on a node in maintenance (then left be)
+			for _, p := range in.primitives() {
+				for _, n := range p.Running {
+					if n.Maintenance {
+						p.Managed = false
+					}
+				}
+				if !p.Managed && len(p.Running) > 0 {
+					p.Assigned = p.Running[0]
+					c.assignedCount[p.Assigned]++
+					p.fixed = true
+				}
+			}
 			continue
 		}
 		insts = append(insts, in)

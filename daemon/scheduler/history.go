@@ -396,9 +396,11 @@ func (c *cluster) unpackRscHistory(r *Resource, n *Node, le *xmltree.Element) {
 	if h.notInstalled {
 		r.banNodes = append(r.banNodes, n)
 	}
-	if role != "Stopped" && offline {
+	if role != "Stopped" && offline && r.Managed {
 		// A down node whose history says the resource still runs there
-		// must be fenced before the resource counts as stopped.
+		// must be fenced before the resource counts as stopped. Not for
+		// an unmanaged one: the cluster neither stops nor recovers it, so
+		// its state on a node that left cleanly is no reason to fence.
 		if !n.Unclean {
 			n.Unclean = true
 			n.FenceReason = r.ID + " is thought to be active there"

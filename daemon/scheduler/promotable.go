@@ -502,7 +502,23 @@ func (c *cluster) setPromotedRoles(cl *Resource, insts []*Resource) {
 			}
 		}
 	}
+	// An unmanaged instance keeps the role it has, whatever its promotion
+	// score: the cluster neither promotes nor demotes it.
+	unmanaged := func(in *Resource) bool {
+		p := firstPrimitive(in)
+		return p != nil && !p.Managed
+	}
 	for _, k := range cands {
+		if unmanaged(k.in) && k.promoted {
+			setNextRole(k.in, "Promoted")
+			perNode[k.in.Assigned]++
+			promoted++
+		}
+	}
+	for _, k := range cands {
+		if unmanaged(k.in) {
+			continue
+		}
 		if promoted >= max || k.prio < 0 || perNode[k.in.Assigned] >= s.promotedNodeMax {
 			continue
 		}

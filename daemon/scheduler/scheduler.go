@@ -144,8 +144,11 @@ func unpack(doc *xmltree.Document, now time.Time) (*cluster, error) {
 	c.unpackConstraints()
 	c.containerConstraints()
 	c.ticketLoss()
-	// no-quorum-policy=fence: every node of the partition fences itself.
-	if c.opts.NoQuorumPolicy == "fence" && !c.opts.HaveQuorum && c.opts.FencingEnabled {
+	// no-quorum-policy=fence: every node of a partition that lost the
+	// quorum it had (the controller sets no-quorum-panic) is fenced. A
+	// partition that never had quorum is only held back, as with "stop".
+	if c.opts.NoQuorumPolicy == "fence" && !c.opts.HaveQuorum && c.opts.FencingEnabled &&
+		options.IsTrue(doc.Root.Attr("no-quorum-panic")) {
 		for _, n := range c.nodes {
 			if n.Online && !n.Unclean {
 				n.Unclean = true
@@ -158,7 +161,8 @@ func unpack(doc *xmltree.Document, now time.Time) (*cluster, error) {
 
 // withoutFencingDevices: with fencing enabled but no fencing device
 // configured, Pacemaker starts nothing ("resource start-up disabled"):
-// every resource is left as it is, as if unmanaged.
+// every resource is left as it is, as if unmanaged, and no node can be
+// fenced.
 func (c *cluster) withoutFencingDevices() {
 	if !c.opts.FencingEnabled {
 		return
@@ -168,10 +172,13 @@ func (c *cluster) withoutFencingDevices() {
 		return
 	}
 	for _, r := range c.allList {
-		if r.Kind == Primitive && r.Class == "stonith" && !r.Orphan {
+		// a device known only from the history (removed from the
+		// configuration, maybe only probed) counts as one
+		if r.Kind == Primitive && r.Class == "stonith" {
 			return
 		}
 	}
+	c.noFencingDevice = true
 	for _, r := range c.allList {
 		r.Managed = false
 	}

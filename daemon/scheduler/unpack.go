@@ -50,9 +50,12 @@ type cluster struct {
 	showScores bool
 	scoreLog   []string
 	opts       Options
-	nodes      []*Node
-	byName     map[string]*Node
-	byID       map[string]*Node
+	// noFencingDevice: fencing is enabled but no device is configured, so
+	// nothing starts and no node can be fenced (withoutFencingDevices).
+	noFencingDevice bool
+	nodes           []*Node
+	byName          map[string]*Node
+	byID            map[string]*Node
 
 	resources []*Resource // top level, configuration order
 	all       map[string]*Resource
@@ -304,17 +307,9 @@ func (c *cluster) nodeStatus(n *Node, ns *xmltree.Element) {
 	}
 	n.Terminate = terminate
 	if !c.opts.FencingEnabled {
-		// Without fencing a node is simply up or down.
-		if inCCM && crmd && join == "member" {
-			n.Online = true
-		} else if inCCM && crmd || (inCCM && join != "member" && join != "") {
-			n.Pending = join != "member" && join != "down"
-		}
-		if inCCM && (join == "pending" || join == "down" || join == "") && (crmd || expected != "down") {
-			if !(inCCM && crmd && join == "member") && join != "" {
-				n.Pending = join == "pending"
-			}
-		}
+		// Without fencing a node is simply up or down: one that has not
+		// joined yet is down (never "pending"), so nothing waits for it.
+		n.Online = inCCM && crmd && join == "member"
 		return
 	}
 	switch {
@@ -328,7 +323,9 @@ func (c *cluster) nodeStatus(n *Node, ns *xmltree.Element) {
 	case join == "banned" || join == "nack":
 		n.Online = inCCM && crmd
 		n.Unclean, n.FenceReason = true, "peer failed Pacemaker membership criteria"
-	case !terminate && expected == "down":
+	case !terminate && (expected == "down" || expected == ""):
+		// not expected up (no expected state counts as down): coming up,
+		// or gone cleanly; never fenced for being away
 		if inCCM || crmd {
 			n.Pending = true
 		}
@@ -348,10 +345,9 @@ func (c *cluster) nodeStatus(n *Node, ns *xmltree.Element) {
 		}
 		n.Unclean, n.FenceReason = true, "peer is no longer part of the cluster"
 	case !crmd:
-		if join == "down" || join == "" {
-			n.Pending = true
-			return
-		}
+		// A member whose controller is gone, while still expected up, is
+		// fenced whatever its join state says (a controller that stopped
+		// cleanly would have set expected="down" first).
 		n.Online = true
 		n.Unclean, n.FenceReason = true, "peer process is no longer available"
 	case join == "pending" || join == "down" || join == "":
