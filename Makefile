@@ -35,7 +35,8 @@ demo: build
 compat: build
 	PACER_COMPAT=all PACER_BIN=$(CURDIR)/bin $(GO) test -count=1 -timeout 60m -run Compat ./shell/...
 
-# Install for a real node: binaries, the systemd unit, man pages. Then
+# Install for a real node: binaries, the systemd unit, man pages, shell
+# completion (bash, zsh, fish). Then
 # write /etc/pacer/pacer.conf and the key (man pacerd) and
 # `systemctl enable --now pacerd`.
 DESTDIR ?=
@@ -48,6 +49,11 @@ install: build
 	install -d -m 0755 $(DESTDIR)$(PREFIX)/share/man/man8
 	install -m 0644 man/*.8 $(DESTDIR)$(PREFIX)/share/man/man8/
 	install -d -m 0750 $(DESTDIR)/etc/pacer
+	install -d -m 0755 $(DESTDIR)$(PREFIX)/share/bash-completion/completions \
+		$(DESTDIR)$(PREFIX)/share/zsh/vendor-completions $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
+	bin/pacer completion bash > $(DESTDIR)$(PREFIX)/share/bash-completion/completions/pacer
+	bin/pacer completion zsh > $(DESTDIR)$(PREFIX)/share/zsh/vendor-completions/_pacer
+	bin/pacer completion fish > $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/pacer.fish
 
 man: build
 	./bin/pacer help --man > man/pacer.8

@@ -40,6 +40,9 @@ Options:
 `
 
 func (s *session) main(args []string) int {
+	if len(args) == 4 && args[0] == completeCommand {
+		return s.systemComplete(args[1], args[2], args[3])
+	}
 	var script string
 	i := 0
 loop:

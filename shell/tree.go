@@ -203,6 +203,10 @@ func buildTree(s *session) *cmdtree.Tree {
 			Long: "start [-n N] [--dir DIR] [--netns] starts N daemons on this machine and prints an \"export PACER_SOCKET=...\" line; " +
 				"stop stops them; kill NODE powers a node off; partition A,B C cuts the network; heal restores it.",
 			Run: s.cmdSandbox, Complete: completeFirst("start", "stop", "kill", "partition", "heal")},
+		{Name: "completion", Args: "bash|zsh|fish", Short: "print the system shell's completion script for pacer",
+			Long: "Completes commands, options, resource and node names, agents and parameters at the system prompt, from the same command tree as the shell's own Tab. " +
+				"make install installs the three scripts; to try one: source <(pacer completion bash).",
+			Run: s.cmdCompletion, Complete: completeFirst("bash", "zsh", "fish")},
 		{Name: "help", Aliases: []string{"?"}, Args: "[COMMAND...] [--man]", Short: "show help for a level or command",
 			Global: true, Run: s.cmdHelp, Complete: s.completeHelp},
 		{Name: "cd", Args: "[LEVEL|..]", Short: "change level (no argument: the top)", Global: true, Run: s.cmdCd, Complete: s.completeCd},
