@@ -229,11 +229,31 @@ func (s *session) verifyDoc(doc *xmltree.Document, where string) error {
 	}
 	ps := cib.Validate(c, nil)
 	nerr := 0
+	type problem struct {
+		Severity string `json:"severity"`
+		Path     string `json:"path"`
+		Line     int    `json:"line,omitempty"`
+		Message  string `json:"message"`
+	}
+	out := []problem{}
 	for _, p := range ps {
 		if p.Severity == cib.Error {
 			nerr++
 		}
+		if s.output == "json" {
+			out = append(out, problem{p.Severity.String(), p.Path, p.Line, p.Msg})
+			continue
+		}
 		fmt.Fprintf(s.stderr, "%s\n", p)
+	}
+	if s.output == "json" {
+		if err := s.printJSON(map[string]any{"cib": where, "valid": nerr == 0, "problems": out}); err != nil {
+			return err
+		}
+		if nerr > 0 {
+			return &exitError{1}
+		}
+		return nil
 	}
 	if nerr > 0 {
 		return fmt.Errorf("%s: %d error(s) found, configuration not valid", where, nerr)

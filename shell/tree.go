@@ -154,7 +154,8 @@ func buildTree(s *session) *cmdtree.Tree {
 	ra := &C{Name: "ra", Short: "resource agents: classes, lists, meta-data",
 		Sub: []*C{
 			raCmd("classes", "", "list the agent classes and OCF providers", nil),
-			raCmd("list", "CLASS[:PROVIDER]", "list the agents of a class", completeRAList),
+			raCmd("list", "CLASS[:PROVIDER] | CLASS PROVIDER", "list the agents of a class", completeRAList),
+			raCmd("providers", "[TYPE]", "list the OCF providers (that have agent TYPE)", nil),
 			raCmd("info", "[-o json] AGENT", "show an agent's parameters and actions (its meta-data)", s.completeAgentArg()),
 			raCmd("run", "AGENT ACTION [NAME=VALUE...] [--timeout D] [--interval D]",
 				"run one action of an agent here, outside the cluster; exits with the agent's result code", s.completeRARun()),
