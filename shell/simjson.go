@@ -112,4 +112,3 @@ func (s *session) simulateJSON(ctx context.Context, args []string) error {
 	}
 	return s.printJSON(out)
 }
-
