@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"pacer/share/cib"
+	"pacer/share/cibschema"
 	"pacer/share/xmltree"
 	"pacer/shell/backend"
 	"pacer/shell/cmdtree"
@@ -67,7 +68,7 @@ func (s *session) cmdConfigureShow(ctx context.Context, inv *cmdtree.Invocation)
 		}
 		return nil
 	}
-	text, err := crmShow(cfg, elems, len(ids) > 0)
+	text, err := crmDisplay(cfg, elems, len(ids) > 0)
 	if err != nil {
 		return err
 	}
@@ -228,6 +229,21 @@ func (s *session) verifyDoc(doc *xmltree.Document, where string) error {
 		return fmt.Errorf("%s: %w", where, err)
 	}
 	ps := cib.Validate(c, nil)
+	// The schema, as crm_verify checks it first: a CIB Pacemaker's own
+	// tools would reject is not valid whatever else holds.
+	sps, err := cibschema.Check(context.Background(), doc)
+	switch {
+	case errors.Is(err, cibschema.ErrUnavailable):
+		ps = append([]cib.Problem{{Severity: cib.Warning, Path: "/cib", Msg: "schema not checked: " + strings.TrimPrefix(err.Error(), cibschema.ErrUnavailable.Error()+": ")}}, ps...)
+	case err != nil:
+		return fmt.Errorf("%s: schema check: %w", where, err)
+	}
+	var schemaPs []cib.Problem
+	for _, p := range sps {
+		schemaPs = append(schemaPs, cib.Problem{Severity: cib.Error, Path: p.Path, Line: p.Line,
+			Msg: fmt.Sprintf("does not validate against %s: %s", doc.Root.Attr("validate-with"), p.Msg)})
+	}
+	ps = append(schemaPs, ps...)
 	nerr := 0
 	type problem struct {
 		Severity string `json:"severity"`

@@ -22,8 +22,17 @@ import (
 
 // crmShow prints the configuration, or the selected objects, as crm text.
 func crmShow(cfg *xmltree.Element, elems []*xmltree.Element, selected bool) (string, error) {
+	return crmText(crm.Show, cfg, elems, selected)
+}
+
+// crmDisplay is crmShow for the eyes only: secrets hidden (configure show).
+func crmDisplay(cfg *xmltree.Element, elems []*xmltree.Element, selected bool) (string, error) {
+	return crmText(crm.ShowObscured, cfg, elems, selected)
+}
+
+func crmText(show func(*xmltree.Element, ...string) string, cfg *xmltree.Element, elems []*xmltree.Element, selected bool) (string, error) {
 	if !selected {
-		return withNewline(crm.Show(cfg)), nil
+		return withNewline(show(cfg)), nil
 	}
 	var ids []string
 	for _, e := range elems {
@@ -36,7 +45,7 @@ func crmShow(cfg *xmltree.Element, elems []*xmltree.Element, selected bool) (str
 	if len(ids) == 0 {
 		return "", nil
 	}
-	return withNewline(crm.Show(cfg, ids...)), nil
+	return withNewline(show(cfg, ids...)), nil
 }
 
 func withNewline(s string) string {

@@ -12,7 +12,18 @@ type writer struct {
 	inline bool // attribute sets continue the current line (alert recipients)
 	lines  []string
 	cur    strings.Builder
+	// refd are the ids that id-refs in the configuration point to: such
+	// an nvpair is written with its id ($ID:NAME=VALUE) so the reference
+	// still resolves once the text is loaded again.
+	refd map[string]bool
+	// obscure replaces secret values (passwords) with "******", as
+	// crmsh's show does; only for display, never for text loaded again.
+	obscure bool
 }
+
+// secret tells whether a parameter's value is hidden on display: crmsh's
+// default obscure_pattern, "passw*".
+func secret(name string) bool { return strings.HasPrefix(name, "passw") }
 
 func (w *writer) word(s string) {
 	if w.cur.Len() > 0 {
@@ -106,7 +117,15 @@ func (w *writer) nvpairs(set *xmltree.Element) bool {
 			if n == "" || !idSafe(n) || setKeywords[n] {
 				return false
 			}
-			w.word(n + "=" + value(c.Attr("value")))
+			v := value(c.Attr("value"))
+			if w.obscure && secret(n) {
+				v = `"******"`
+			}
+			if id := c.ID(); id != "" && w.refd[id] {
+				w.word("$" + id + ":" + n + "=" + v)
+				continue
+			}
+			w.word(n + "=" + v)
 		case "rule":
 		default:
 			return false
@@ -150,7 +169,8 @@ func (w *writer) node(e *xmltree.Element) bool {
 		return false
 	}
 	head := uname
-	if t := e.Attr("type"); t != "" {
+	// member is the default type: crmsh leaves it out.
+	if t := e.Attr("type"); t != "" && t != "member" {
 		head += ":" + t
 	}
 	if id != uname {
@@ -638,9 +658,10 @@ func (w *writer) ticket(e *xmltree.Element) bool {
 // nvset writes property, rsc_defaults and op_defaults sets one
 // name=value a line, like crmsh.
 func (w *writer) nvset(kind string, e *xmltree.Element) bool {
-	// crmsh writes sets with a score or rules in the xml form (Pacer
-	// reads "property ID: SCORE: rule ... name=value" too).
-	if _, ok := e.AttrOK("score"); ok || e.Child("rule") != nil {
+	// A set with a score of its own is written in the xml form (Pacer
+	// reads "property ID: SCORE: rule ... name=value" too); rules go on
+	// lines of their own before the values, as crmsh 5.0 writes them.
+	if _, ok := e.AttrOK("score"); ok {
 		return false
 	}
 	if strings.Contains(e.ID(), ".") {
@@ -648,6 +669,17 @@ func (w *writer) nvset(kind string, e *xmltree.Element) bool {
 		w.word(kind + " $id=" + e.ID())
 	} else {
 		w.word(kind + " " + e.ID() + ":")
+	}
+	for _, r := range e.ChildrenNamed("rule") {
+		if n := len(r.Children); n > 0 && r.Children[n-1].Name == "date_expression" {
+			// the values after "date in ..." would be read as part of it
+			if op := r.Children[n-1].Attr("operation"); op == "in_range" || op == "date_spec" {
+				return false
+			}
+		}
+		if !w.rule(r, true) {
+			return false
+		}
 	}
 	for _, c := range e.Children {
 		if c.Name == "rule" {
@@ -796,6 +828,10 @@ func (w *writer) role(e *xmltree.Element) bool {
 		// crmsh's order, whatever the XML's.
 		for _, f := range [][2]string{{"xpath", "xpath:"}, {"reference", "ref:"}, {"attribute", "attr:"}, {"object-type", "type:"}} {
 			if v, ok := p.AttrOK(f[0]); ok {
+				if s, ok := aclShortcutOf(v); ok && f[0] == "xpath" {
+					w.word(s) // crmsh's shorthand for that XPath
+					continue
+				}
 				w.word(f[1] + value(v))
 			}
 		}
