@@ -283,6 +283,10 @@ func (p *parser) op(rscID string) (*xmltree.Element, error) {
 			}
 			explicitID = id
 		case opAttrs[n]:
+			if v == "" && (n == "interval" || n == "timeout" || n == "start-delay") {
+				p.i--
+				return nil, p.errf("op %s: %s= needs a value (a duration such as 10s)", nt.Val, n)
+			}
 			op.SetAttr(n, v)
 		default:
 			extra = append(extra, xmltree.Attr{Name: n, Value: v})
