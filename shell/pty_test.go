@@ -129,26 +129,28 @@ func TestSilentTerminalNoQueries(t *testing.T) {
 	// One invocation per top-level command; the list is checked against
 	// the command tree below, so a new command must be added here.
 	cases := map[string]pc{
-		"":           {nil, "pacer", "quit\r"}, // interactive shell
-		"--version":  {args: []string{"--version"}},
-		"configure":  {args: []string{"configure", "show"}},
-		"resource":   {args: []string{"resource", "status"}},
-		"node":       {args: []string{"node", "show"}},
-		"ra":         {args: []string{"ra", "classes"}},
-		"cib":        {args: []string{"cib", "verify"}},
-		"cluster":    {args: []string{"cluster", "status"}},
-		"stonith":    {args: []string{"stonith", "list"}},
-		"status":     {args: []string{"status"}},
-		"mon -1":     {args: []string{"mon", "-1"}},
-		"mon":        {[]string{"mon"}, "quit", "q"},
-		"simulate":   {args: []string{"simulate"}},
-		"sandbox":    {args: []string{"sandbox", "--help"}},
-		"help":       {args: []string{"help"}},
-		"completion": {args: []string{"completion", "bash"}},
-		"cd":         {args: []string{"cd"}},
-		"up":         {args: []string{"up"}},
-		"end":        {args: []string{"end"}},
-		"quit":       {args: []string{"quit"}},
+		"":            {nil, "pacer", "quit\r"}, // interactive shell
+		"--version":   {args: []string{"--version"}},
+		"configure":   {args: []string{"configure", "show"}},
+		"resource":    {args: []string{"resource", "status"}},
+		"node":        {args: []string{"node", "show"}},
+		"ra":          {args: []string{"ra", "classes"}},
+		"cib":         {args: []string{"cib", "verify"}},
+		"cluster":     {args: []string{"cluster", "status"}},
+		"stonith":     {args: []string{"stonith", "list"}},
+		"status":      {args: []string{"status"}},
+		"mon -1":      {args: []string{"mon", "-1"}},
+		"mon":         {[]string{"mon"}, "quit", "q"},
+		"simulate":    {args: []string{"simulate"}},
+		"sandbox":     {args: []string{"sandbox", "--help"}},
+		"help":        {args: []string{"help"}},
+		"maintenance": {args: []string{"maintenance"}},
+		"verify":      {args: []string{"verify"}},
+		"completion":  {args: []string{"completion", "bash"}},
+		"cd":          {args: []string{"cd"}},
+		"up":          {args: []string{"up"}},
+		"end":         {args: []string{"end"}},
+		"quit":        {args: []string{"quit"}},
 	}
 	for _, name := range topLevelCommands(t) {
 		if _, ok := cases[name]; !ok {
