@@ -121,7 +121,10 @@ func (w *writer) nvpairs(set *xmltree.Element) bool {
 			if w.obscure && secret(n) {
 				v = `"******"`
 			}
-			if id := c.ID(); id != "" && w.refd[id] {
+			// An id that a reference needs, or that loading the text
+			// would not give back (crmsh names nvpairs SET-NAME), is
+			// written: the text then loads to the same CIB, ids included.
+			if id := c.ID(); id != "" && (w.refd[id] || id != sanitizeID(set.ID()+"-"+n)) && validID(id) {
 				w.word("$" + id + ":" + n + "=" + v)
 				continue
 			}
