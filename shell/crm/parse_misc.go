@@ -51,6 +51,15 @@ func (p *parser) nvset(elName, defID string) error {
 		if !ok {
 			return p.errf("expected name=value")
 		}
+		if nid, name, found := strings.Cut(strings.TrimPrefix(n, "$"), ":"); strings.HasPrefix(n, "$") && found && name != "" {
+			// "$ID:NAME=VALUE", as in params
+			if _, err := p.useID(t, nid); err != nil {
+				return err
+			}
+			p.next()
+			e.Append(xmltree.New("nvpair", "id", nid, "name", name, "value", v))
+			continue
+		}
 		p.next()
 		e.Append(p.gen("nvpair", id+"-"+n, "name", n, "value", v))
 	}

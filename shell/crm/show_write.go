@@ -2,6 +2,7 @@ package crm
 
 import (
 	"sort"
+	"strconv"
 	"strings"
 
 	"pacer/share/xmltree"
@@ -137,7 +138,7 @@ func (w *writer) nvpairs(set *xmltree.Element) bool {
 	return true
 }
 
-// attrSet writes "KEYWORD [SCORE:] [rule ...] name=value...".
+// attrSet writes "KEYWORD [$id=ID] [SCORE:] [rule ...] name=value...".
 func (w *writer) attrSet(keyword string, set *xmltree.Element) bool {
 	if !w.inline {
 		w.newline()
@@ -146,6 +147,14 @@ func (w *writer) attrSet(keyword string, set *xmltree.Element) bool {
 	if r := set.Attr("id-ref"); r != "" {
 		w.word("$id-ref=" + r)
 		return len(set.Children) == 0
+	}
+	// A set id that loading would not give back (crmsh names sets
+	// OWNER-instance_attributes and the like) is written.
+	if id := set.ID(); id != "" && id != defaultSetID(set) {
+		if !validID(id) {
+			return false
+		}
+		w.word("$id=" + id)
 	}
 	if s := set.Attr("score"); s != "" {
 		w.word(scoreText(s) + ":")
@@ -273,6 +282,14 @@ func (w *writer) op(op *xmltree.Element) bool {
 			return false
 		}
 		w.word(a.Name + "=" + value(a.Value))
+	}
+	// An id that loading would not give back (crmsh names ops
+	// RSC-NAME-INTERVAL, or after an explicit operations id) is written.
+	if id := op.ID(); id != "" && id != defaultOpID(op) {
+		if !validID(id) {
+			return false
+		}
+		w.word("id=" + id)
 	}
 	for _, c := range op.Children {
 		switch c.Name {
@@ -696,6 +713,10 @@ func (w *writer) nvset(kind string, e *xmltree.Element) bool {
 		if n == "" || strings.ContainsAny(n, "= \t\"'") {
 			return false
 		}
+		if id := c.ID(); id != "" && (w.refd[id] || id != sanitizeID(e.ID()+"-"+n)) && validID(id) && idSafe(n) {
+			w.word("$" + id + ":" + n + "=" + value(c.Attr("value")))
+			continue
+		}
 		w.word(n + "=" + value(c.Attr("value")))
 	}
 	return true
@@ -851,4 +872,50 @@ func idSafe(s string) bool {
 		}
 	}
 	return true
+}
+
+// defaultOpID is the id the parser gives an op: after its resource (or
+// its operations element's own id), name and interval.
+func defaultOpID(op *xmltree.Element) string {
+	ops := op.Parent
+	if ops == nil {
+		return ""
+	}
+	base := ops.Attr("id")
+	if base == "" && ops.Parent != nil {
+		base = ops.Parent.ID()
+	}
+	interval, ok := op.AttrOK("interval")
+	if !ok {
+		interval = "0"
+	}
+	return sanitizeID(base + "-" + op.Attr("name") + "-" + interval)
+}
+
+// defaultSetID is the id the parser gives an attribute set: after its
+// owner (a node's name, else the owner's id) and its kind.
+func defaultSetID(set *xmltree.Element) string {
+	p := set.Parent
+	if p == nil {
+		return ""
+	}
+	owner := p.ID()
+	if p.Name == "node" {
+		owner = p.Attr("uname")
+	}
+	base := sanitizeID(owner + "-" + set.Name)
+	// The parser numbers further sets of the same kind: base-0, base-1...
+	k := 0
+	for _, c := range p.Children {
+		if c == set {
+			break
+		}
+		if c.Name == set.Name {
+			k++
+		}
+	}
+	if k > 0 {
+		return base + "-" + strconv.Itoa(k-1)
+	}
+	return base
 }
