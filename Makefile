@@ -50,12 +50,13 @@ compat: build
 # Random clusters compared with Pacemaker 3.0 (../shared/pacemaker-oracle):
 # figures per stratum; SHRINK=DIR writes each decision disagreement, shrunk.
 N ?= 2000
-SEED ?= 1
+
 differential:
-	PACER_DIFF_N=$(N) PACER_DIFF_SEED=$(SEED) PACER_DIFF_SHRINK=$(SHRINK) $(GO) test -count=1 -timeout 300m -v \
+	PACER_DIFF_N=$(N) PACER_DIFF_SEED=$(or $(SEED),1) PACER_DIFF_SHRINK=$(SHRINK) $(GO) test -count=1 -timeout 300m -v \
 		-run '^TestDifferential$$' ./daemon/scheduler/differential | grep -v '^=== RUN\|^--- \|^PASS\|^ok'
 
-# Install for a real node: binaries, the systemd unit, man pages. Then
+# Install for a real node: binaries, the systemd unit, man pages, shell
+# completion (bash, zsh, fish). Then
 # write /etc/pacer/pacer.conf and the key (man pacerd) and
 # `systemctl enable --now pacerd`.
 DESTDIR ?=
@@ -69,6 +70,11 @@ install: build
 	install -d -m 0755 $(DESTDIR)$(PREFIX)/share/man/man8
 	install -m 0644 man/*.8 $(DESTDIR)$(PREFIX)/share/man/man8/
 	install -d -m 0750 $(DESTDIR)/etc/pacer
+	install -d -m 0755 $(DESTDIR)$(PREFIX)/share/bash-completion/completions \
+		$(DESTDIR)$(PREFIX)/share/zsh/vendor-completions $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
+	bin/pacer completion bash > $(DESTDIR)$(PREFIX)/share/bash-completion/completions/pacer
+	bin/pacer completion zsh > $(DESTDIR)$(PREFIX)/share/zsh/vendor-completions/_pacer
+	bin/pacer completion fish > $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/pacer.fish
 
 man: build
 	./bin/pacer help --man > man/pacer.8

@@ -3,11 +3,12 @@
 package tools
 
 import (
+	_ "charm.land/bubbles/v2/viewport"
+	_ "charm.land/bubbletea/v2"
+	_ "charm.land/lipgloss/v2"
 	_ "github.com/BurntSushi/toml"
-	_ "github.com/charmbracelet/bubbles/viewport"
-	_ "github.com/charmbracelet/bubbletea"
-	_ "github.com/charmbracelet/lipgloss"
-	_ "github.com/charmbracelet/x/exp/teatest"
+	_ "github.com/charmbracelet/x/exp/teatest/v2"
+	_ "github.com/charmbracelet/x/vt"
 	_ "github.com/chzyer/readline"
 	_ "github.com/coreos/go-systemd/v22/daemon"
 	_ "github.com/coreos/go-systemd/v22/dbus"

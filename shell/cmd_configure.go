@@ -7,9 +7,12 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
+	"sort"
 	"strings"
 
 	"pacer/share/cib"
+	"pacer/share/cibschema"
 	"pacer/share/xmltree"
 	"pacer/shell/backend"
 	"pacer/shell/cmdtree"
@@ -67,7 +70,7 @@ func (s *session) cmdConfigureShow(ctx context.Context, inv *cmdtree.Invocation)
 		}
 		return nil
 	}
-	text, err := crmShow(cfg, elems, len(ids) > 0)
+	text, err := crmDisplay(cfg, elems, len(ids) > 0)
 	if err != nil {
 		return err
 	}
@@ -162,6 +165,47 @@ func selectObjects(cfg *xmltree.Element, sel []string) ([]*xmltree.Element, erro
 		}
 	}
 	for _, id := range sel {
+		if t, ok := strings.CutPrefix(id, "tag:"); ok {
+			// crmsh's tag:T: the objects the tag names
+			tag := cfg.Find(func(e *xmltree.Element) bool { return e.Name == "tag" && e.ID() == t })
+			if tag == nil {
+				return nil, notFound("tag", t, nil)
+			}
+			for _, r := range tag.ChildrenNamed("obj_ref") {
+				if e := findResource(cfg, r.ID()); e != nil {
+					add(e)
+				} else if e, ok := idx[r.ID()]; ok {
+					add(e)
+				}
+			}
+			continue
+		}
+		if x, ok := strings.CutPrefix(id, "related:"); ok {
+			// crmsh's related:X: X, the containers holding it, and every
+			// constraint or tag that refers to X itself.
+			e := findResource(cfg, x)
+			if e == nil {
+				if e, ok = idx[x]; !ok {
+					return nil, notFound("object", x, append(keys(idx), resourceIDs(cfg)...))
+				}
+			}
+			names := map[string]bool{x: true}
+			for p := e; p != nil && p.Name != "resources" && p.Name != "configuration"; p = p.Parent {
+				add(p)
+			}
+			for _, sec := range []string{"constraints", "tags"} {
+				secEl := cfg.Child(sec)
+				if secEl == nil {
+					continue
+				}
+				for _, c := range secEl.Children {
+					if refersToAny(c, names) {
+						add(c)
+					}
+				}
+			}
+			continue
+		}
 		if kind, ok := strings.CutPrefix(id, "type:"); ok {
 			for _, sec := range cfg.Children {
 				for _, e := range sec.Children {
@@ -228,12 +272,47 @@ func (s *session) verifyDoc(doc *xmltree.Document, where string) error {
 		return fmt.Errorf("%s: %w", where, err)
 	}
 	ps := cib.Validate(c, nil)
+	// The schema, as crm_verify checks it first: a CIB Pacemaker's own
+	// tools would reject is not valid whatever else holds.
+	sps, err := cibschema.Check(context.Background(), doc)
+	switch {
+	case errors.Is(err, cibschema.ErrUnavailable):
+		ps = append([]cib.Problem{{Severity: cib.Warning, Path: "/cib", Msg: "schema not checked: " + strings.TrimPrefix(err.Error(), cibschema.ErrUnavailable.Error()+": ")}}, ps...)
+	case err != nil:
+		return fmt.Errorf("%s: schema check: %w", where, err)
+	}
+	var schemaPs []cib.Problem
+	for _, p := range sps {
+		schemaPs = append(schemaPs, cib.Problem{Severity: cib.Error, Path: p.Path, Line: p.Line,
+			Msg: fmt.Sprintf("does not validate against %s: %s", doc.Root.Attr("validate-with"), p.Msg)})
+	}
+	ps = append(schemaPs, ps...)
 	nerr := 0
+	type problem struct {
+		Severity string `json:"severity"`
+		Path     string `json:"path"`
+		Line     int    `json:"line,omitempty"`
+		Message  string `json:"message"`
+	}
+	out := []problem{}
 	for _, p := range ps {
 		if p.Severity == cib.Error {
 			nerr++
 		}
+		if s.output == "json" {
+			out = append(out, problem{p.Severity.String(), p.Path, p.Line, p.Msg})
+			continue
+		}
 		fmt.Fprintf(s.stderr, "%s\n", p)
+	}
+	if s.output == "json" {
+		if err := s.printJSON(map[string]any{"cib": where, "valid": nerr == 0, "problems": out}); err != nil {
+			return err
+		}
+		if nerr > 0 {
+			return &exitError{1}
+		}
+		return nil
 	}
 	if nerr > 0 {
 		return fmt.Errorf("%s: %d error(s) found, configuration not valid", where, nerr)
@@ -323,23 +402,51 @@ func (s *session) cmdRefresh(ctx context.Context, inv *cmdtree.Invocation) error
 // names a deleted resource goes too (as crmsh does), a group member is taken
 // out of its group.
 func (s *session) cmdDelete(ctx context.Context, inv *cmdtree.Invocation) error {
-	ids := inv.Args
+	var ids []string
+	force := s.force
+	for _, a := range inv.Args {
+		// crmsh's "delete --force X" and "delete X --force"
+		if a == "--force" || a == "-F" {
+			force = true
+			continue
+		}
+		ids = append(ids, a)
+	}
 	if len(ids) == 0 {
 		return usagef("which objects?")
 	}
-	return s.edit(ctx, func(doc *xmltree.Document) error {
+	var went []string
+	err := s.edit(ctx, func(doc *xmltree.Document) error {
 		cfg := configuration(doc)
 		for _, id := range ids {
 			e := cfg.FindID(id)
 			if e == nil {
 				return notFound("object", id, append(keys(objectIndex(cfg)), resourceIDs(cfg)...))
 			}
-			if isResource(e) && isRunning(doc, id) && !s.force {
+			if isResource(e) && isRunning(doc, id) && !force {
 				return fmt.Errorf("resource %s is running, can't delete it (stop it first, or --force)", id)
 			}
 		}
-		return crmApply(doc, "delete "+joinArgs(ids))
+		before := objectIndex(cfg)
+		if err := crmApply(doc, "delete "+joinArgs(ids)); err != nil {
+			return err
+		}
+		// What went with the objects: constraints and tags left without
+		// their resource, a group left empty.
+		after := objectIndex(configuration(doc))
+		went = went[:0]
+		for id, e := range before {
+			if _, ok := after[id]; !ok && !slices.Contains(ids, id) {
+				went = append(went, crm.KindOf(e)+" "+id)
+			}
+		}
+		sort.Strings(went)
+		return nil
 	})
+	if err == nil && len(went) > 0 {
+		fmt.Fprintf(s.stderr, "INFO: deleted with %s: %s\n", strings.Join(ids, ", "), strings.Join(went, ", "))
+	}
+	return err
 }
 
 func isResource(e *xmltree.Element) bool {
@@ -544,4 +651,72 @@ func colorize(text string) string {
 		lines[i] = "\x1b[1;36m" + kw + "\x1b[0m \x1b[1m" + id + "\x1b[0m" + tail
 	}
 	return strings.Join(lines, "\n")
+}
+
+// refersToAny tells whether a constraint or tag names any of ids.
+func refersToAny(c *xmltree.Element, ids map[string]bool) bool {
+	found := false
+	c.Walk(func(x *xmltree.Element) bool {
+		for _, at := range []string{"rsc", "with-rsc", "first", "then"} {
+			if ids[x.Attr(at)] {
+				found = true
+			}
+		}
+		if (x.Name == "resource_ref" || x.Name == "obj_ref") && ids[x.ID()] {
+			found = true
+		}
+		return !found
+	})
+	return found
+}
+
+// cmdMaintenance is `maintenance [on|off]`: the cluster-wide
+// maintenance-mode property (crmsh's `maintenance on|off`); without an
+// argument it says whether it is on.
+func (s *session) cmdMaintenance(ctx context.Context, inv *cmdtree.Invocation) error {
+	if len(inv.Args) == 0 {
+		doc, err := s.readCIB(ctx)
+		if err != nil {
+			return err
+		}
+		on := false
+		configuration(doc).Walk(func(x *xmltree.Element) bool {
+			if x.Name == "nvpair" && x.Attr("name") == "maintenance-mode" && x.Parent != nil && x.Parent.Name == "cluster_property_set" {
+				on = isTrue(x.Attr("value"))
+			}
+			return true
+		})
+		if s.output == "json" {
+			return s.printJSON(map[string]bool{"maintenance_mode": on})
+		}
+		if on {
+			fmt.Fprintln(s.stdout, "maintenance mode is on")
+		} else {
+			fmt.Fprintln(s.stdout, "maintenance mode is off")
+		}
+		return nil
+	}
+	var v string
+	switch inv.Args[0] {
+	case "on", "true", "yes":
+		v = "true"
+	case "off", "false", "no":
+		v = "false"
+	default:
+		return usagef("on or off, not %q", inv.Args[0])
+	}
+	if len(inv.Args) > 1 {
+		return usagef("on or off")
+	}
+	return s.change(ctx, func(doc *xmltree.Document) error {
+		return crmApply(doc, "property maintenance-mode="+v)
+	})
+}
+
+func isTrue(v string) bool {
+	switch strings.ToLower(v) {
+	case "true", "on", "yes", "y", "1":
+		return true
+	}
+	return false
 }

@@ -20,8 +20,13 @@ import (
 func (s *session) cmdRA(name string) func(context.Context, *cmdtree.Invocation) error {
 	return func(ctx context.Context, inv *cmdtree.Invocation) error {
 		args := append([]string{name}, inv.Args...)
-		if s.output == "json" && name == "info" {
-			args = append([]string{name, "-o", "json"}, inv.Args...)
+		if s.output == "json" {
+			switch name {
+			case "info":
+				args = append([]string{name, "-o", "json"}, inv.Args...)
+			case "classes", "list", "providers":
+				args = append([]string{name, "-o", "json"}, inv.Args...)
+			}
 		}
 		if code := racmd.Main(args, s.stdout, s.stderr); code != 0 {
 			return &exitError{code}
@@ -136,6 +141,17 @@ func (s *session) cmdFenceAgents(ctx context.Context, inv *cmdtree.Invocation) e
 	list, err := lrm.ListAgents("stonith", "")
 	if err != nil {
 		return err
+	}
+	return s.printList(list)
+}
+
+// printList prints names one a line, or as a JSON array with -o json.
+func (s *session) printList(list []string) error {
+	if s.output == "json" {
+		if list == nil {
+			list = []string{}
+		}
+		return s.printJSON(list)
 	}
 	for _, a := range list {
 		fmt.Fprintln(s.stdout, a)

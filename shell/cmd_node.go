@@ -314,9 +314,13 @@ func (s *session) cmdNodeStatus(ctx context.Context, inv *cmdtree.Invocation) er
 	}
 	nodes := configuration(doc).Child("nodes")
 	if len(inv.Args) == 0 {
+		if s.output == "json" {
+			return s.printJSON(elementJSON(nodes))
+		}
 		fmt.Fprint(s.stdout, nodes.Indented())
 		return nil
 	}
+	list := []jsonElement{}
 	for _, a := range inv.Args {
 		if err := mustNode(doc, a); err != nil {
 			return err
@@ -324,9 +328,16 @@ func (s *session) cmdNodeStatus(ctx context.Context, inv *cmdtree.Invocation) er
 		id := backend.NodeID(doc, a)
 		for _, n := range nodes.ChildrenNamed("node") {
 			if n.ID() == id {
-				fmt.Fprint(s.stdout, n.Indented())
+				if s.output == "json" {
+					list = append(list, elementJSON(n))
+				} else {
+					fmt.Fprint(s.stdout, n.Indented())
+				}
 			}
 		}
+	}
+	if s.output == "json" {
+		return s.printJSON(list)
 	}
 	return nil
 }

@@ -753,7 +753,7 @@ func (s *session) cmdConstraints(ctx context.Context, inv *cmdtree.Invocation) e
 		}
 	}
 	if s.output == "json" {
-		var ids []map[string]string
+		ids := []map[string]string{}
 		for _, c := range list {
 			ids = append(ids, map[string]string{"id": c.ID(), "type": crmKind(c)})
 		}
@@ -860,6 +860,7 @@ func historyActive(r *xmltree.Element) bool {
 func (s *session) printJSON(v any) error {
 	enc := json.NewEncoder(s.stdout)
 	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
 	return enc.Encode(v)
 }
 

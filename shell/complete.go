@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"pacer/lrm"
+	"pacer/lrm/racmd"
 	"pacer/share/options"
 	"pacer/shell/crm"
 
@@ -248,6 +249,9 @@ func (s *session) completeCd(args []string, word string) []string {
 }
 
 func completeRAList(args []string, word string) []string {
+	if len(args) == 1 && args[0] == lrm.ClassOCF {
+		return agentCache.providers() // crmsh's "ra list ocf heartbeat"
+	}
 	if len(args) > 0 {
 		return nil
 	}
@@ -350,17 +354,8 @@ func agentMeta(agent string) *lrm.AgentMeta {
 	return m
 }
 
-// normalizeAgent turns crm's short forms into full names: a bare type is
-// ocf:heartbeat:TYPE (crmsh's default), fence_X is stonith:fence_X.
-func normalizeAgent(a string) string {
-	switch n := strings.Count(a, ":"); {
-	case n == 0 && strings.HasPrefix(a, "fence_"):
-		return "stonith:" + a
-	case n == 0:
-		return "ocf:heartbeat:" + a
-	}
-	return a
-}
+// normalizeAgent turns crm's short forms into full names (racmd.AgentSpec).
+func normalizeAgent(a string) string { return racmd.AgentSpec(a) }
 
 // completeAgent completes agent names one level per Tab: the classes
 // ("ocf:"), then an OCF class's providers ("ocf:heartbeat:"), then types.

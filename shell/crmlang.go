@@ -22,8 +22,17 @@ import (
 
 // crmShow prints the configuration, or the selected objects, as crm text.
 func crmShow(cfg *xmltree.Element, elems []*xmltree.Element, selected bool) (string, error) {
+	return crmText(crm.Show, cfg, elems, selected)
+}
+
+// crmDisplay is crmShow for the eyes only: secrets hidden (configure show).
+func crmDisplay(cfg *xmltree.Element, elems []*xmltree.Element, selected bool) (string, error) {
+	return crmText(crm.ShowObscured, cfg, elems, selected)
+}
+
+func crmText(show func(*xmltree.Element, ...string) string, cfg *xmltree.Element, elems []*xmltree.Element, selected bool) (string, error) {
 	if !selected {
-		return withNewline(crm.Show(cfg)), nil
+		return withNewline(show(cfg)), nil
 	}
 	var ids []string
 	for _, e := range elems {
@@ -36,7 +45,7 @@ func crmShow(cfg *xmltree.Element, elems []*xmltree.Element, selected bool) (str
 	if len(ids) == 0 {
 		return "", nil
 	}
-	return withNewline(crm.Show(cfg, ids...)), nil
+	return withNewline(show(cfg, ids...)), nil
 }
 
 func withNewline(s string) string {
@@ -108,10 +117,53 @@ func (s *session) cmdObject(kind string) func(context.Context, *cmdtree.Invocati
 	}
 }
 
-// checkAgents checks primitives against their agents' meta-data, as crmsh
-// does: an unknown agent is an error (unless forced), unknown parameters
-// and missing required ones are warnings with suggestions.
+// checkAgents checks primitives against their agents' meta-data, as
+// crmsh does: an unknown agent, an unknown parameter, a required parameter
+// not set and an operation the agent does not have are errors (with
+// suggestions) unless forced, then warnings.
 func (s *session) checkAgents(sts []*crm.Statement) error {
+	var errs []string
+	complain := func(msg string) {
+		if s.force {
+			s.warnf("%s", msg)
+		} else {
+			errs = append(errs, msg)
+		}
+	}
+	if err := s.checkAgentsWith(sts, complain); err != nil {
+		return err
+	}
+	switch len(errs) {
+	case 0:
+		return nil
+	case 1:
+		return fmt.Errorf("%s (use --force to define it anyway)", errs[0])
+	}
+	return fmt.Errorf("%s (use --force to define it anyway)", strings.Join(errs, "; "))
+}
+
+// implicitParam tells the parameters that are not the agent's own but
+// Pacemaker's: the fencer's pcmk_* and device options for fence agents,
+// the tracing switches of OCF agents (resource trace).
+func implicitParam(class, name string) bool {
+	switch class {
+	case "stonith":
+		return strings.HasPrefix(name, "pcmk_") || name == "priority" || name == "provides"
+	case "ocf":
+		return name == "trace_ra" || name == "trace_file"
+	}
+	return false
+}
+
+// fencerSupplied are fence agent parameters the fencer fills in itself
+// (the action, and the target's port), so a device need not set them.
+var fencerSupplied = map[string]bool{"action": true, "port": true, "plug": true, "nodename": true}
+
+// standardOps are the operations Pacemaker itself may ask of any agent.
+var standardOps = []string{"start", "stop", "monitor", "status", "promote", "demote", "notify",
+	"migrate_to", "migrate_from", "reload", "reload-agent", "meta-data", "validate-all"}
+
+func (s *session) checkAgentsWith(sts []*crm.Statement, complain func(string)) error {
 	for _, st := range sts {
 		if st.Kind != "primitive" || st.Elem == nil {
 			continue
@@ -142,22 +194,39 @@ func (s *session) checkAgents(sts []*crm.Statement) error {
 			for _, nv := range set.ChildrenNamed("nvpair") {
 				name := nv.Attr("name")
 				given[name] = true
-				if _, ok := m.Param(name); !ok {
+				if _, ok := m.Param(name); !ok && !implicitParam(e.Attr("class"), name) {
 					var names []string
 					for _, p := range m.Parameters {
 						names = append(names, p.Name)
 					}
 					msg := fmt.Sprintf("%s: %s has no parameter %q", st.ID, agent, name)
 					if sug := cmdtree.Suggest(name, names); len(sug) > 0 {
-						msg += "; did you mean " + strings.Join(quoteAll(sug), " or ") + "?"
+						msg += ", did you mean " + strings.Join(quoteAll(sug), " or ") + "?"
 					}
-					s.warnf("%s", msg)
+					complain(msg)
 				}
 			}
 		}
 		for _, p := range m.Parameters {
-			if p.Required && !given[p.Name] {
-				s.warnf("%s: required parameter %s of %s is not set", st.ID, p.Name, agent)
+			if p.Required && !given[p.Name] && !(e.Attr("class") == "stonith" && fencerSupplied[p.Name]) {
+				complain(fmt.Sprintf("%s: required parameter %s of %s is not set", st.ID, p.Name, agent))
+			}
+		}
+		known := append([]string{}, standardOps...)
+		for _, a := range m.Actions {
+			known = append(known, a.Name)
+		}
+		for _, ops := range e.ChildrenNamed("operations") {
+			for _, op := range ops.ChildrenNamed("op") {
+				name := op.Attr("name")
+				if slices.Contains(known, name) {
+					continue
+				}
+				msg := fmt.Sprintf("%s: %s has no operation %q", st.ID, agent, name)
+				if sug := cmdtree.Suggest(name, known); len(sug) > 0 {
+					msg += ", did you mean " + strings.Join(quoteAll(sug), " or ") + "?"
+				}
+				complain(msg)
 			}
 		}
 	}

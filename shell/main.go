@@ -5,6 +5,7 @@ package shell
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -40,6 +41,9 @@ Options:
 `
 
 func (s *session) main(args []string) int {
+	if len(args) == 4 && args[0] == completeCommand {
+		return s.systemComplete(args[1], args[2], args[3])
+	}
 	var script string
 	i := 0
 loop:
@@ -285,15 +289,37 @@ func (s *session) report(where string, err error) {
 	if errors.As(err, &ee) {
 		return // the command printed its own messages
 	}
+	var ue *usageError
+	var ce *cmdError
+	usage := ""
+	if errors.As(err, &ue) && errors.As(err, &ce) {
+		usage = ce.cmd.Usage()
+	}
+	if s.output == "json" {
+		// One JSON object on stderr, so that scripts reading -o json
+		// never have to parse text.
+		e := map[string]any{"error": err.Error(), "exit_code": exitCode(err)}
+		if where != "" {
+			e["where"] = where
+		}
+		if errors.As(err, &ce) {
+			e["command"] = ce.cmd.FullName()
+			e["error"] = ce.err.Error()
+		}
+		if usage != "" {
+			e["usage"] = usage
+		}
+		b, _ := json.Marshal(e)
+		fmt.Fprintf(s.stderr, "%s\n", b)
+		return
+	}
 	prefix := "ERROR: "
 	if where != "" {
 		prefix += where + ": "
 	}
 	fmt.Fprintf(s.stderr, "%s%v\n", prefix, err)
-	var ue *usageError
-	var ce *cmdError
-	if errors.As(err, &ue) && errors.As(err, &ce) {
-		fmt.Fprintf(s.stderr, "usage: %s\n", ce.cmd.Usage())
+	if usage != "" {
+		fmt.Fprintf(s.stderr, "usage: %s\n", usage)
 	}
 }
 

@@ -70,4 +70,8 @@ node show: [{"name", "id", "type", "attributes", "transient_attributes", "utiliz
 
 ra info: the agent's meta-data {"agent", "name", "shortdesc", "parameters" [{"name", "type", "default", "required"...}], "actions" [{"name", "timeout", "interval"...}]}.
 
+ra classes, ra providers, ra list, stonith agents: a list of names. cib verify, configure verify: {"cib", "valid", "problems" [{"severity", "path", "line", "message"}]} (exit status 1 when not valid). node status: the nodes element as a tree like configure show's. simulate: {"now", "execution_date", "summary" (the Transition Summary lines), "actions" [{"id", "kind", "task", "key", "resource", "node", "interval", "inputs"}], "scores" (with -s), "warnings"}.
+
+Under -o json an error is one JSON object on standard error: {"error", "command", "usage" (for a usage error), "exit_code"}. Lists that are empty are [], never null.
+
 cib list: a list of shadow CIB names. stonith history: a list of fencing events as in status. stonith list: [{"id", "agent", "check", "targets", "disabled", "executors", "levels", "error"}]. node fence, node clearstate (live cluster): the fencing event recorded, as in stonith history.`

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"pacer/share/cib"
+	"pacer/share/cibschema"
 	"pacer/share/client"
 	"pacer/share/clusterview"
 	"pacer/share/xmltree"
@@ -201,6 +202,7 @@ func (s *session) change(ctx context.Context, fn func(doc *xmltree.Document) err
 		if err := fn(doc); err != nil {
 			return err
 		}
+		cibschema.FitRoles(doc.Root)
 		if err := s.checkNewProblems(orig, doc.Root); err != nil {
 			return err
 		}
@@ -320,6 +322,7 @@ func (s *session) commitDoc(ctx context.Context, doc *xmltree.Document, base bac
 	if force {
 		base = backend.Version{}
 	}
+	cibschema.FitRoles(doc.Root)
 	if err := be.ReplaceConfiguration(ctx, configuration(doc), base); err != nil {
 		if isStale(err) {
 			return fmt.Errorf("%w; use \"refresh\" to reload (dropping your changes) or \"commit force\"", err)

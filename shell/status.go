@@ -273,6 +273,9 @@ func (s *session) simulateDoc(ctx context.Context, doc *xmltree.Document, args [
 // cmdSimulate is `pacer simulate`: on CIB_file (or -x FILE) as given; on
 // the live cluster or a shadow CIB, on a copy of it.
 func (s *session) cmdSimulate(ctx context.Context, inv *cmdtree.Invocation) error {
+	if s.output == "json" {
+		return s.simulateJSON(ctx, inv.Args)
+	}
 	hasFile := s.cibFile != "" && s.shadow == ""
 	for _, a := range inv.Args {
 		if a == "-x" || a == "--xml-file" || strings.HasPrefix(a, "--xml-file=") || a == "-h" || a == "--help" {

@@ -26,8 +26,16 @@ func startTmux(t *testing.T, env []string, args ...string) *tmux {
 	if _, err := exec.LookPath("tmux"); err != nil {
 		t.Skip("tmux not installed")
 	}
+	return startTmuxLine(t, "env "+strings.Join(env, " ")+" "+pacerBin+" "+strings.Join(args, " "))
+}
+
+// startTmuxLine runs cmdline (a shell command line) in a new tmux session.
+func startTmuxLine(t *testing.T, cmdline string) *tmux {
+	t.Helper()
+	if _, err := exec.LookPath("tmux"); err != nil {
+		t.Skip("tmux not installed")
+	}
 	name := fmt.Sprintf("pacer-shell-test-%d", os.Getpid())
-	cmdline := "env " + strings.Join(env, " ") + " " + pacerBin + " " + strings.Join(args, " ")
 	tm := &tmux{t, name, filepath.Join(t.TempDir(), "tmux.sock")}
 	out, err := tm.cmd("new-session", "-d", "-s", name, "-x", "160", "-y", "40", cmdline).CombinedOutput()
 	if err != nil {

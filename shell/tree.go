@@ -46,7 +46,7 @@ func buildTree(s *session) *cmdtree.Tree {
 			obj("node", "NAME[:TYPE] [attributes NAME=VALUE...] [utilization NAME=VALUE...]", "define a node and its attributes", ""),
 			obj("role", "ID RULE...", "define an ACL role", ""),
 			obj("acl_target", "ID [ROLE...]", "give ACL roles to a user", "", "user"),
-			{Name: "show", Args: "[xml] [changed] [ID...|type:KIND...]", Short: "show the configuration (crm text, or XML)",
+			{Name: "show", Args: "[xml] [changed] [ID...|type:KIND...|related:ID...|tag:TAG...]", Short: "show the configuration (crm text, or XML)",
 				Long: "Without arguments the whole configuration. \"show xml\" prints the <configuration> element as XML, " +
 					"\"show ID...\" only the named objects, \"show changed\" what is staged and not yet committed.",
 				Run: s.cmdConfigureShow, Complete: s.completeIDs("xml", "changed")},
@@ -154,7 +154,8 @@ func buildTree(s *session) *cmdtree.Tree {
 	ra := &C{Name: "ra", Short: "resource agents: classes, lists, meta-data",
 		Sub: []*C{
 			raCmd("classes", "", "list the agent classes and OCF providers", nil),
-			raCmd("list", "CLASS[:PROVIDER]", "list the agents of a class", completeRAList),
+			raCmd("list", "CLASS[:PROVIDER] | CLASS PROVIDER", "list the agents of a class", completeRAList),
+			raCmd("providers", "[TYPE]", "list the OCF providers (that have agent TYPE)", nil),
 			raCmd("info", "[-o json] AGENT", "show an agent's parameters and actions (its meta-data)", s.completeAgentArg()),
 			raCmd("run", "AGENT ACTION [NAME=VALUE...] [--timeout D] [--interval D]",
 				"run one action of an agent here, outside the cluster; exits with the agent's result code", s.completeRARun()),
@@ -203,6 +204,14 @@ func buildTree(s *session) *cmdtree.Tree {
 			Long: "start [-n N] [--dir DIR] [--netns] starts N daemons on this machine and prints an \"export PACER_SOCKET=...\" line; " +
 				"stop stops them; kill NODE powers a node off; partition A,B C cuts the network; heal restores it.",
 			Run: s.cmdSandbox, Complete: completeFirst("start", "stop", "kill", "partition", "heal")},
+		{Name: "maintenance", Args: "[on|off]", Short: "put the whole cluster in maintenance mode, or take it out (maintenance-mode)",
+			Long: "In maintenance mode the cluster neither starts, stops nor monitors resources. Without an argument: whether it is on.",
+			Run:  s.cmdMaintenance, Complete: completeFirst("on", "off")},
+		{Name: "verify", Short: "check the CIB like crm_verify (as cib verify)", Run: s.cmdCIBVerify},
+		{Name: "completion", Args: "bash|zsh|fish", Short: "print the system shell's completion script for pacer",
+			Long: "Completes commands, options, resource and node names, agents and parameters at the system prompt, from the same command tree as the shell's own Tab. " +
+				"make install installs the three scripts; to try one: source <(pacer completion bash).",
+			Run: s.cmdCompletion, Complete: completeFirst("bash", "zsh", "fish")},
 		{Name: "help", Aliases: []string{"?"}, Args: "[COMMAND...] [--man]", Short: "show help for a level or command",
 			Global: true, Run: s.cmdHelp, Complete: s.completeHelp},
 		{Name: "cd", Args: "[LEVEL|..]", Short: "change level (no argument: the top)", Global: true, Run: s.cmdCd, Complete: s.completeCd},

@@ -36,7 +36,7 @@ func explain(doc *xmltree.Document, res *scheduler.Result, r *xmltree.Element, n
 	prims := primitivesOf(r)
 	where := func(st *scheduler.Status) []string {
 		seen := map[string]bool{}
-		var out []string
+		out := []string{}
 		if st == nil {
 			return out
 		}

@@ -8,7 +8,8 @@ import (
 	"testing"
 	"time"
 
-	tea "github.com/charmbracelet/bubbletea"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	cv "pacer/share/clusterview"
 	"pacer/share/clusterview/clusterviewtest"
@@ -114,7 +115,7 @@ func newTestModel(t *testing.T, snap *cv.Snapshot) (*Model, *fakeSource, *record
 	}
 	src := newFakeSource(snap)
 	acts := &recordingActions{}
-	mono := MonoStyles(nil)
+	mono := MonoStyles()
 	m := New(context.Background(), src, acts, Options{Location: time.UTC, Styles: &mono})
 	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
 	msg := m.Init()()
@@ -125,28 +126,33 @@ func newTestModel(t *testing.T, snap *cv.Snapshot) (*Model, *fakeSource, *record
 	return m, src, acts
 }
 
-func keyMsg(s string) tea.KeyMsg {
+// plainScreen is the model's screen without escape sequences: what the
+// tests read (the styles have tests of their own).
+func plainScreen(m *Model) string { return ansi.Strip(m.Screen()) }
+
+func keyMsg(s string) tea.KeyPressMsg {
 	switch s {
 	case "tab":
-		return tea.KeyMsg{Type: tea.KeyTab}
+		return tea.KeyPressMsg{Code: tea.KeyTab}
 	case "shift+tab":
-		return tea.KeyMsg{Type: tea.KeyShiftTab}
+		return tea.KeyPressMsg{Code: tea.KeyTab, Mod: tea.ModShift}
 	case "enter":
-		return tea.KeyMsg{Type: tea.KeyEnter}
+		return tea.KeyPressMsg{Code: tea.KeyEnter}
 	case "esc":
-		return tea.KeyMsg{Type: tea.KeyEsc}
+		return tea.KeyPressMsg{Code: tea.KeyEscape}
 	case "ctrl+c":
-		return tea.KeyMsg{Type: tea.KeyCtrlC}
+		return tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl}
 	case "up":
-		return tea.KeyMsg{Type: tea.KeyUp}
+		return tea.KeyPressMsg{Code: tea.KeyUp}
 	case "down":
-		return tea.KeyMsg{Type: tea.KeyDown}
+		return tea.KeyPressMsg{Code: tea.KeyDown}
 	case "backspace":
-		return tea.KeyMsg{Type: tea.KeyBackspace}
+		return tea.KeyPressMsg{Code: tea.KeyBackspace}
 	case "pgdown":
-		return tea.KeyMsg{Type: tea.KeyPgDown}
+		return tea.KeyPressMsg{Code: tea.KeyPgDown}
 	}
-	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)}
+	r := []rune(s)
+	return tea.KeyPressMsg{Code: r[0], Text: s}
 }
 
 // press sends keys and returns the command of the last one.
@@ -161,7 +167,7 @@ func press(m *Model, keys ...string) tea.Cmd {
 // typeText sends each rune as its own key press.
 func typeText(m *Model, s string) {
 	for _, r := range s {
-		m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}})
+		m.Update(runeKey(r))
 	}
 }
 

@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	tea "github.com/charmbracelet/bubbletea"
+	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	cv "pacer/share/clusterview"
@@ -14,11 +14,11 @@ import (
 // fuzzKeys maps input bytes to the keys the monitor knows (and some it
 // does not), so the fuzzer explores prompts, the picker, the filter, help
 // and every pane.
-var fuzzKeys = []tea.KeyMsg{
-	{Type: tea.KeyTab}, {Type: tea.KeyShiftTab}, {Type: tea.KeyEnter}, {Type: tea.KeyEsc},
-	{Type: tea.KeyUp}, {Type: tea.KeyDown}, {Type: tea.KeyPgUp}, {Type: tea.KeyPgDown},
-	{Type: tea.KeyHome}, {Type: tea.KeyEnd}, {Type: tea.KeyBackspace}, {Type: tea.KeyCtrlU},
-	{Type: tea.KeyCtrlW}, {Type: tea.KeySpace, Runes: []rune{' '}},
+var fuzzKeys = []tea.KeyPressMsg{
+	{Code: tea.KeyTab}, {Code: tea.KeyTab, Mod: tea.ModShift}, {Code: tea.KeyEnter}, {Code: tea.KeyEscape},
+	{Code: tea.KeyUp}, {Code: tea.KeyDown}, {Code: tea.KeyPgUp}, {Code: tea.KeyPgDown},
+	{Code: tea.KeyHome}, {Code: tea.KeyEnd}, {Code: tea.KeyBackspace}, {Code: 'u', Mod: tea.ModCtrl},
+	{Code: 'w', Mod: tea.ModCtrl}, {Code: tea.KeySpace, Text: " "},
 }
 
 const fuzzRunes = "jkgG/?asoxcmuynNe123456 wxyz"
@@ -43,7 +43,7 @@ func FuzzModelKeys(f *testing.F) {
 				if r == 'q' {
 					continue
 				}
-				msg = tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{rune(r)}}
+				msg = runeKey(rune(r))
 			case b < 230:
 				msg = eventMsg{gen: m.gen, ev: cv.Event{Seq: uint64(1000 + i), Kind: cv.EventActionFinished, Resource: "ip", Op: "start", Node: "node1"}}
 			case b < 245:
@@ -56,7 +56,7 @@ func FuzzModelKeys(f *testing.F) {
 			m.fetching = false // the fuzzer plays the fetches itself
 		}
 		_ = src
-		lines := strings.Split(m.View(), "\n")
+		lines := strings.Split(m.Screen(), "\n")
 		if len(lines) != height {
 			t.Fatalf("%dx%d: %d lines", width, height, len(lines))
 		}

@@ -6,9 +6,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/charmbracelet/bubbles/help"
-	"github.com/charmbracelet/bubbles/key"
-	tea "github.com/charmbracelet/bubbletea"
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
 
 	cv "pacer/share/clusterview"
 )
@@ -302,7 +302,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
-		m.help.Width = msg.Width
+		m.help.SetWidth(msg.Width)
 		return m, nil
 	case connectedMsg:
 		if msg.gen != m.gen {
@@ -355,11 +355,19 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.status, m.statErr = msg.desc+": done", false
 		}
 		return m, nil
-	case tea.KeyMsg:
+	case tea.KeyPressMsg:
 		return m, m.handleKey(msg)
+	case tea.PasteMsg:
+		if m.filtering {
+			m.handleFilter(tea.KeyPressMsg{Text: msg.Content})
+		}
+		return m, nil
 	}
 	return m, nil
 }
+
+// runeKey is the key press that types r.
+func runeKey(r rune) tea.KeyPressMsg { return tea.KeyPressMsg{Code: r, Text: string(r)} }
 
 func (m *Model) quit() tea.Cmd {
 	if m.cancel != nil {
@@ -368,24 +376,22 @@ func (m *Model) quit() tea.Cmd {
 	return tea.Quit
 }
 
-func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
-	// Keys typed faster than the terminal is read arrive as one message
+func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
+	// Keys typed faster than the terminal is read may arrive as one message
 	// with several runes ("gj"); outside the filter line each is a key.
-	if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !m.filtering && !msg.Paste {
+	if runes := []rune(msg.Text); len(runes) > 1 && !m.filtering {
 		var cmds []tea.Cmd
-		for i, r := range msg.Runes {
-			cmds = append(cmds, m.handleKey(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}}))
+		for i, r := range runes {
+			cmds = append(cmds, m.handleKey(runeKey(r)))
 			if m.filtering { // "/" opened the filter: the rest is its text
-				for _, rest := range msg.Runes[i+1:] {
-					m.handleFilter(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{rest}})
-				}
+				m.handleFilter(tea.KeyPressMsg{Text: string(runes[i+1:])})
 				break
 			}
 		}
 		return tea.Batch(cmds...)
 	}
 	// Ctrl-C always quits, whatever is open.
-	if msg.Type == tea.KeyCtrlC {
+	if msg.String() == "ctrl+c" {
 		return m.quit()
 	}
 	switch {
@@ -502,7 +508,7 @@ func (m *Model) ask(prompt, desc string, run func(context.Context) error) {
 	m.status = ""
 }
 
-func (m *Model) handleConfirm(msg tea.KeyMsg) tea.Cmd {
+func (m *Model) handleConfirm(msg tea.KeyPressMsg) tea.Cmd {
 	switch {
 	case key.Matches(msg, m.keys.Confirm):
 		a := m.confirm
@@ -514,7 +520,7 @@ func (m *Model) handleConfirm(msg tea.KeyMsg) tea.Cmd {
 			defer cancel()
 			return actionDoneMsg{a.desc, a.run(ctx)}
 		}
-	case key.Matches(msg, m.keys.Cancel), msg.Type == tea.KeyEnter:
+	case key.Matches(msg, m.keys.Cancel), msg.Code == tea.KeyEnter:
 		// Enter does not confirm: the default answer is no.
 		m.status, m.statErr = m.confirm.desc+": cancelled", false
 		m.confirm = nil
@@ -522,19 +528,19 @@ func (m *Model) handleConfirm(msg tea.KeyMsg) tea.Cmd {
 	return nil
 }
 
-func (m *Model) handlePicker(msg tea.KeyMsg) tea.Cmd {
+func (m *Model) handlePicker(msg tea.KeyPressMsg) tea.Cmd {
 	p := m.picker
 	switch {
 	case key.Matches(msg, m.keys.Up):
 		p.cursor = max(0, p.cursor-1)
 	case key.Matches(msg, m.keys.Down):
 		p.cursor = min(len(p.nodes)-1, p.cursor+1)
-	case msg.Type == tea.KeyEnter:
+	case msg.Code == tea.KeyEnter:
 		rsc, node := p.rsc, p.nodes[p.cursor]
 		m.picker = nil
 		m.ask("Move "+rsc+" to "+node+"?", "move "+rsc+" to "+node,
 			func(ctx context.Context) error { return m.acts.Move(ctx, rsc, node) })
-	case msg.Type == tea.KeyEsc, key.Matches(msg, m.keys.Quit):
+	case msg.Code == tea.KeyEscape, key.Matches(msg, m.keys.Quit):
 		m.picker = nil
 	}
 	return nil
@@ -542,26 +548,31 @@ func (m *Model) handlePicker(msg tea.KeyMsg) tea.Cmd {
 
 // handleFilter edits the filter line. It is a deliberately small editor
 // (typing, backspace, ctrl+u, ctrl+w): a filter is a word or two.
-func (m *Model) handleFilter(msg tea.KeyMsg) tea.Cmd {
+func (m *Model) handleFilter(msg tea.KeyPressMsg) tea.Cmd {
 	before := m.filter
-	switch msg.Type {
-	case tea.KeyEnter:
+	switch {
+	case msg.Code == tea.KeyEnter:
 		m.filtering = false
-	case tea.KeyEsc:
+	case msg.Code == tea.KeyEscape:
 		m.filtering = false
 		m.filter = ""
-	case tea.KeyBackspace:
+	case msg.Code == tea.KeyBackspace:
 		if r := []rune(m.filter); len(r) > 0 {
 			m.filter = string(r[:len(r)-1])
 		}
-	case tea.KeyCtrlU:
+	case msg.String() == "ctrl+u":
 		m.filter = ""
-	case tea.KeyCtrlW:
+	case msg.String() == "ctrl+w":
 		f := strings.TrimRight(m.filter, " ")
 		m.filter = f[:strings.LastIndex(f, " ")+1]
-	case tea.KeyRunes, tea.KeySpace:
+	case msg.Text != "" && msg.Mod&^tea.ModShift == 0:
 		if len(m.filter) < 128 {
-			m.filter += string(msg.Runes)
+			m.filter += strings.Map(func(r rune) rune {
+				if r < ' ' || r == 0x7f {
+					return -1 // no control characters from a paste
+				}
+				return r
+			}, msg.Text)
 		}
 	}
 	if m.filter != before {

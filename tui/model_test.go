@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	tea "github.com/charmbracelet/bubbletea"
+	tea "charm.land/bubbletea/v2"
 
 	cv "pacer/share/clusterview"
 	"pacer/share/clusterview/clusterviewtest"
@@ -20,7 +20,7 @@ func TestConnectSubscribesBeforeSnapshot(t *testing.T) {
 	if m.conn != connLive {
 		t.Fatalf("conn = %v, want live", m.conn)
 	}
-	v := m.View()
+	v := plainScreen(m)
 	for _, want := range []string{"● live", "pacer mon demo", "DC node1", "node4", "db-clone [db]"} {
 		if !strings.Contains(v, want) {
 			t.Errorf("first screen lacks %q:\n%s", want, v)
@@ -63,14 +63,14 @@ func TestEventFetchesSnapshotAndCoalesces(t *testing.T) {
 	if got := collect(cmd); len(got) != 1 {
 		t.Fatalf("after the fetch the pending refetch must run once, got %v", got)
 	}
-	if !strings.Contains(m.View(), "node2  OFFLINE") {
-		t.Errorf("node2 offline not shown:\n%s", m.View())
+	if !strings.Contains(plainScreen(m), "node2  OFFLINE") {
+		t.Errorf("node2 offline not shown:\n%s", plainScreen(m))
 	}
 	if last := m.events[len(m.events)-1]; last.Seq != 11 {
 		t.Errorf("last event seq %d, want 11", last.Seq)
 	}
-	if !strings.Contains(m.View(), "cib changed") {
-		t.Errorf("latest event not on the status line:\n%s", m.View())
+	if !strings.Contains(plainScreen(m), "cib changed") {
+		t.Errorf("latest event not on the status line:\n%s", plainScreen(m))
 	}
 }
 
@@ -136,7 +136,7 @@ func TestConnectionLossRetriesWithBackoff(t *testing.T) {
 	if m.conn != connLost || cmd == nil {
 		t.Fatalf("stream end: conn %v, cmd %v; want lost and a retry timer", m.conn, cmd)
 	}
-	v := m.View()
+	v := plainScreen(m)
 	if !strings.Contains(v, "connection lost, retrying in 500ms") || !strings.Contains(v, "stale since") {
 		t.Errorf("lost connection not shown:\n%s", v)
 	}
@@ -162,8 +162,8 @@ func TestConnectionLossRetriesWithBackoff(t *testing.T) {
 	if !slices.Equal(waits, want) {
 		t.Errorf("backoff %v, want %v", waits, want)
 	}
-	if !strings.Contains(m.View(), "subscribe: boom") {
-		t.Errorf("the error must be shown:\n%s", m.View())
+	if !strings.Contains(plainScreen(m), "subscribe: boom") {
+		t.Errorf("the error must be shown:\n%s", plainScreen(m))
 	}
 	// The source comes back.
 	src.subErr = nil
@@ -176,8 +176,8 @@ func TestConnectionLossRetriesWithBackoff(t *testing.T) {
 	if m.conn != connLive || m.attempt != 0 {
 		t.Fatalf("after reconnect conn %v attempt %d, want live and 0", m.conn, m.attempt)
 	}
-	if !strings.Contains(m.View(), "● live") {
-		t.Errorf("live not shown after reconnect:\n%s", m.View())
+	if !strings.Contains(plainScreen(m), "● live") {
+		t.Errorf("live not shown after reconnect:\n%s", plainScreen(m))
 	}
 	// Messages of the old connection are ignored.
 	m.Update(streamEndedMsg{gen: gen})
@@ -193,8 +193,8 @@ func TestSnapshotErrorIsConnectionLoss(t *testing.T) {
 	for _, msg := range collect(cmd) {
 		m.Update(msg)
 	}
-	if m.conn != connLost || !strings.Contains(m.View(), "boom") {
-		t.Fatalf("snapshot error: conn %v\n%s", m.conn, m.View())
+	if m.conn != connLost || !strings.Contains(plainScreen(m), "boom") {
+		t.Fatalf("snapshot error: conn %v\n%s", m.conn, plainScreen(m))
 	}
 }
 
@@ -233,11 +233,11 @@ func TestPaneNavigation(t *testing.T) {
 		t.Fatalf("shift+tab from nodes: focus %v, want events", m.focus)
 	}
 	press(m, "3")
-	if m.focus != paneFailures || !strings.Contains(m.View(), "[Failures 1]") {
-		t.Fatalf("3: focus %v\n%s", m.focus, m.View())
+	if m.focus != paneFailures || !strings.Contains(plainScreen(m), "[Failures 1]") {
+		t.Fatalf("3: focus %v\n%s", m.focus, plainScreen(m))
 	}
-	if !strings.Contains(m.View(), "exit-reason: IP address 127.0.0.9 vanished") {
-		t.Errorf("failed action lacks its exit reason:\n%s", m.View())
+	if !strings.Contains(plainScreen(m), "exit-reason: IP address 127.0.0.9 vanished") {
+		t.Errorf("failed action lacks its exit reason:\n%s", plainScreen(m))
 	}
 }
 
@@ -267,11 +267,11 @@ func TestCursorKeys(t *testing.T) {
 	if m.cursor[paneResources] == 0 {
 		t.Fatal("pgdown did not move")
 	}
-	m.Update(tea.KeyMsg{Type: tea.KeyPgUp})
+	m.Update(tea.KeyPressMsg{Code: tea.KeyPgUp})
 	if m.cursor[paneResources] != 0 {
 		t.Fatalf("pgup: cursor %d, want 0", m.cursor[paneResources])
 	}
-	if !strings.Contains(m.View(), "› ") {
+	if !strings.Contains(plainScreen(m), "› ") {
 		t.Error("no cursor marker on screen")
 	}
 }
@@ -280,7 +280,7 @@ func TestFilter(t *testing.T) {
 	m, _, _ := newTestModel(t, nil)
 	press(m, "/")
 	typeText(m, "node2")
-	v := m.View()
+	v := plainScreen(m)
 	if !strings.Contains(v, "/node2█") {
 		t.Errorf("filter line not shown:\n%s", v)
 	}
@@ -293,25 +293,25 @@ func TestFilter(t *testing.T) {
 		t.Errorf("resource filter by node wrong:\n%s", v)
 	}
 	press(m, "enter")
-	if m.filtering || m.filter != "node2" || !strings.Contains(m.View(), "filter /node2") {
+	if m.filtering || m.filter != "node2" || !strings.Contains(plainScreen(m), "filter /node2") {
 		t.Fatalf("enter must keep the filter: filtering %v filter %q", m.filtering, m.filter)
 	}
 	press(m, "/", "backspace", "backspace", "backspace", "backspace", "backspace")
 	typeText(m, "WEB") // case-insensitive, by resource name
-	v = m.View()
+	v = plainScreen(m)
 	if !strings.Contains(v, "  web ") || !strings.Contains(v, "ip ") || strings.Contains(v, "ping-clone") {
 		t.Errorf("filter by name wrong:\n%s", v)
 	}
 	press(m, "esc")
-	if m.filter != "" || m.filtering || !strings.Contains(m.View(), "ping-clone") {
-		t.Errorf("esc must clear the filter:\n%s", m.View())
+	if m.filter != "" || m.filtering || !strings.Contains(plainScreen(m), "ping-clone") {
+		t.Errorf("esc must clear the filter:\n%s", plainScreen(m))
 	}
 }
 
 func TestHelpComesFromKeyMap(t *testing.T) {
 	m, _, _ := newTestModel(t, nil)
 	press(m, "?")
-	v := m.View()
+	v := plainScreen(m)
 	for _, col := range m.keys.FullHelp() {
 		for _, b := range col {
 			if !b.Enabled() {
@@ -331,22 +331,22 @@ func TestHelpComesFromKeyMap(t *testing.T) {
 	}
 	// On the resources pane the resource actions are listed.
 	press(m, "tab", "?")
-	if v = m.View(); !strings.Contains(v, "m move") || strings.Contains(v, "s standby") {
+	if v = plainScreen(m); !strings.Contains(v, "m move") || strings.Contains(v, "s standby") {
 		t.Errorf("help on the resources pane:\n%s", v)
 	}
 }
 
 func TestAttributesOnDemand(t *testing.T) {
 	m, _, _ := newTestModel(t, nil)
-	if strings.Contains(m.View(), "pingd") {
+	if strings.Contains(plainScreen(m), "pingd") {
 		t.Fatal("attributes shown before asked for")
 	}
 	press(m, "a")
-	if !strings.Contains(m.View(), "pingd") {
-		t.Fatalf("a: attributes not shown:\n%s", m.View())
+	if !strings.Contains(plainScreen(m), "pingd") {
+		t.Fatalf("a: attributes not shown:\n%s", plainScreen(m))
 	}
 	press(m, "a")
-	if strings.Contains(m.View(), "pingd") {
+	if strings.Contains(plainScreen(m), "pingd") {
 		t.Fatal("a again must hide them")
 	}
 }
@@ -360,15 +360,15 @@ func TestExpandClone(t *testing.T) {
 	if r, _ := m.selected(); r.clone != "ping-clone" {
 		t.Fatalf("selected %+v, want the ping-clone header", r)
 	}
-	if strings.Contains(m.View(), "ping:2") {
+	if strings.Contains(plainScreen(m), "ping:2") {
 		t.Fatal("folded clone lists instances")
 	}
 	press(m, "enter")
-	if !strings.Contains(m.View(), "ping:2") || !strings.Contains(m.View(), "ping:3") {
-		t.Fatalf("enter did not expand:\n%s", m.View())
+	if !strings.Contains(plainScreen(m), "ping:2") || !strings.Contains(plainScreen(m), "ping:3") {
+		t.Fatalf("enter did not expand:\n%s", plainScreen(m))
 	}
 	press(m, "e")
-	if strings.Contains(m.View(), "ping:2") {
+	if strings.Contains(plainScreen(m), "ping:2") {
 		t.Fatal("e must fold too")
 	}
 }
@@ -379,8 +379,8 @@ func runConfirmed(t *testing.T, m *Model) {
 	if m.confirm == nil {
 		t.Fatal("no confirmation asked")
 	}
-	if !strings.Contains(m.View(), "[y/N]") {
-		t.Fatalf("prompt not shown:\n%s", m.View())
+	if !strings.Contains(plainScreen(m), "[y/N]") {
+		t.Fatalf("prompt not shown:\n%s", plainScreen(m))
 	}
 	cmd := press(m, "y")
 	msgs := collect(cmd)
@@ -393,8 +393,8 @@ func runConfirmed(t *testing.T, m *Model) {
 func TestNodeActions(t *testing.T) {
 	m, _, acts := newTestModel(t, nil)
 	press(m, "j", "s")
-	if !strings.Contains(m.View(), "Put node node2 in standby? [y/N]") {
-		t.Fatalf("standby prompt:\n%s", m.View())
+	if !strings.Contains(plainScreen(m), "Put node node2 in standby? [y/N]") {
+		t.Fatalf("standby prompt:\n%s", plainScreen(m))
 	}
 	press(m, "n")
 	if len(acts.get()) != 0 || m.confirm != nil {
@@ -411,8 +411,8 @@ func TestNodeActions(t *testing.T) {
 	if got := acts.get(); !slices.Equal(got, []string{"standby node2", "online node3"}) {
 		t.Fatalf("calls %v", got)
 	}
-	if !strings.Contains(m.View(), "online node3: done") {
-		t.Errorf("result not shown:\n%s", m.View())
+	if !strings.Contains(plainScreen(m), "online node3: done") {
+		t.Errorf("result not shown:\n%s", plainScreen(m))
 	}
 	// Resource keys do nothing on the nodes pane.
 	press(m, "x", "m", "u", "c")
@@ -428,8 +428,8 @@ func TestResourceActions(t *testing.T) {
 		t.Fatalf("selected %+v", r)
 	}
 	press(m, "c")
-	if !strings.Contains(m.View(), "Clean up ip on node1?") {
-		t.Fatalf("cleanup prompt:\n%s", m.View())
+	if !strings.Contains(plainScreen(m), "Clean up ip on node1?") {
+		t.Fatalf("cleanup prompt:\n%s", plainScreen(m))
 	}
 	runConfirmed(t, m)
 	press(m, "x")
@@ -441,12 +441,12 @@ func TestResourceActions(t *testing.T) {
 	if m.picker == nil || !slices.Equal(m.picker.nodes, []string{"node1", "node2"}) {
 		t.Fatalf("move picker %+v: want the online nodes", m.picker)
 	}
-	if !strings.Contains(m.View(), "Move web to which node?") {
-		t.Fatalf("picker not shown:\n%s", m.View())
+	if !strings.Contains(plainScreen(m), "Move web to which node?") {
+		t.Fatalf("picker not shown:\n%s", plainScreen(m))
 	}
 	press(m, "down", "enter")
-	if !strings.Contains(m.View(), "Move web to node2? [y/N]") {
-		t.Fatalf("move prompt:\n%s", m.View())
+	if !strings.Contains(plainScreen(m), "Move web to node2? [y/N]") {
+		t.Fatalf("move prompt:\n%s", plainScreen(m))
 	}
 	runConfirmed(t, m)
 	press(m, "u")
@@ -484,7 +484,7 @@ func TestReadOnlyActionsReportError(t *testing.T) {
 	m.Update(m.Init()())
 	press(m, "s")
 	runConfirmed(t, m)
-	if v := m.View(); !strings.Contains(v, "standby node1: read-only: CIB_file") {
+	if v := plainScreen(m); !strings.Contains(v, "standby node1: read-only: CIB_file") {
 		t.Fatalf("read-only error not shown:\n%s", v)
 	}
 }
@@ -496,7 +496,7 @@ func TestFirstConnectFails(t *testing.T) {
 	m := New(t.Context(), src, nil, Options{Location: time.UTC})
 	m.Update(windowSize(80, 24))
 	m.Update(m.Init()())
-	v := m.View()
+	v := plainScreen(m)
 	if !strings.Contains(v, "connection lost, retrying in 500ms") || !strings.Contains(v, "error: subscribe: boom") {
 		t.Fatalf("first connection failure not shown:\n%s", v)
 	}
@@ -505,7 +505,7 @@ func TestFirstConnectFails(t *testing.T) {
 func TestNoSnapshotYet(t *testing.T) {
 	m := New(t.Context(), newFakeSource(nil), nil, Options{Location: time.UTC})
 	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
-	v := m.View()
+	v := plainScreen(m)
 	if !strings.Contains(v, "connecting") || !strings.Contains(v, "no cluster status yet") {
 		t.Fatalf("before the first snapshot:\n%s", v)
 	}
@@ -519,11 +519,11 @@ func TestNoSnapshotYet(t *testing.T) {
 // produces) are handled one by one; after "/" the rest is filter text.
 func TestRunesArrivingTogether(t *testing.T) {
 	m, _, _ := newTestModel(t, nil)
-	m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("Gkk")})
+	m.Update(tea.KeyPressMsg{Text: "Gkk"})
 	if r, _ := m.selected(); r.node != "node2" {
 		t.Fatalf("Gkk: selected %+v, want node2", r)
 	}
-	m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("/web")})
+	m.Update(tea.KeyPressMsg{Text: "/web"})
 	if !m.filtering || m.filter != "web" {
 		t.Fatalf("/web: filtering %v filter %q", m.filtering, m.filter)
 	}
@@ -571,7 +571,7 @@ func TestInFlightFetchAfterLossIgnored(t *testing.T) {
 func TestByNode(t *testing.T) {
 	m, _, acts := newTestModel(t, trouble())
 	press(m, "tab", "n")
-	v := m.View()
+	v := plainScreen(m)
 	for _, want := range []string{"node2  online", "ghost", "ORPHANED Started", "spare", "not running"} {
 		if !strings.Contains(v, want) {
 			t.Errorf("by-node view lacks %q:\n%s", want, v)
@@ -594,7 +594,7 @@ func TestByNode(t *testing.T) {
 		t.Fatalf("calls %v", got)
 	}
 	press(m, "n")
-	if !strings.Contains(m.View(), "ping-clone [ping]") {
+	if !strings.Contains(plainScreen(m), "ping-clone [ping]") {
 		t.Error("n again must bring the tree back")
 	}
 }

@@ -1,13 +1,15 @@
 package tui
 
 import (
-	"bytes"
 	"io"
+	"strings"
 	"testing"
 	"time"
 
-	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/x/exp/teatest"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/teatest/v2"
+	"github.com/charmbracelet/x/vt"
 
 	cv "pacer/share/clusterview"
 	"pacer/share/clusterview/clusterviewtest"
@@ -19,23 +21,35 @@ import (
 type screenLog struct {
 	t    *testing.T
 	r    io.Reader
-	buf  bytes.Buffer
-	mark int
+	term *vt.Emulator
+}
+
+// newScreenLog plays the program's output on a w x h terminal emulator:
+// bubbletea v2 redraws only the cells that changed, so the text to look
+// for is on the emulated screen, not whole in the byte stream.
+func newScreenLog(t *testing.T, r io.Reader, w, h int) *screenLog {
+	term := vt.NewEmulator(w, h)
+	// The output is not a terminal, so no line discipline turns the
+	// program's "\n" into CR LF: the emulator's newline mode does.
+	term.WriteString(ansi.SetModeLineFeedNewLine)
+	go io.Copy(io.Discard, term) // answers to the program's queries
+	t.Cleanup(func() { term.Close() })
+	return &screenLog{t: t, r: r, term: term}
 }
 
 func (s *screenLog) wait(want string) {
 	s.t.Helper()
 	deadline := time.Now().Add(5 * time.Second)
 	for {
-		if _, err := io.Copy(&s.buf, s.r); err != nil {
+		if _, err := io.Copy(s.term, s.r); err != nil {
 			s.t.Fatal(err)
 		}
-		if i := bytes.Index(s.buf.Bytes()[s.mark:], []byte(want)); i >= 0 {
-			s.mark += i + len(want)
+		screen := s.term.String()
+		if strings.Contains(screen, want) {
 			return
 		}
 		if time.Now().After(deadline) {
-			s.t.Fatalf("screen never showed %q; output after the last match:\n%q", want, s.buf.Bytes()[s.mark:])
+			s.t.Fatalf("screen never showed %q; the screen:\n%s", want, screen)
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
@@ -49,7 +63,7 @@ func TestProgramLive(t *testing.T) {
 	acts := &recordingActions{}
 	m := New(t.Context(), src, acts, Options{Location: time.UTC})
 	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(80, 24))
-	screen := &screenLog{t: t, r: tm.Output()}
+	screen := newScreenLog(t, tm.Output(), 80, 24)
 	screen.wait("● live")
 
 	// node2 dies: the daemon reports it and the next snapshot shows it.
@@ -66,8 +80,8 @@ func TestProgramLive(t *testing.T) {
 	screen.wait("● live")
 
 	// Standby node3 through the keys.
-	tm.Send(tea.KeyMsg{Type: tea.KeyDown})
-	tm.Send(tea.KeyMsg{Type: tea.KeyDown})
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyDown})
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyDown})
 	tm.Type("s")
 	screen.wait("Put node node3 in standby? [y/N]")
 	tm.Type("y")

@@ -7,9 +7,7 @@ import (
 	"os"
 	"time"
 
-	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
-	"github.com/muesli/termenv"
+	tea "charm.land/bubbletea/v2"
 )
 
 // Options tune the monitor.
@@ -35,9 +33,9 @@ func (o Options) styles() Styles {
 		return *o.Styles
 	}
 	if o.NoColor {
-		return MonoStyles(nil)
+		return MonoStyles()
 	}
-	return DefaultStyles(nil)
+	return DefaultStyles()
 }
 
 // Run shows the monitor until the user quits or ctx ends. acts may be nil
@@ -50,31 +48,12 @@ func Run(ctx context.Context, src Source, acts Actions, opts Options) error {
 	if out == nil {
 		out = os.Stdout
 	}
-	if opts.Styles == nil {
-		r := lipgloss.NewRenderer(out)
-		var st Styles
-		if opts.NoColor {
-			// termenv reads NO_COLOR as "no styling at all"; no-color.org
-			// only asks for no color, so keep bold and reverse video on a
-			// terminal: the cursor bar needs it.
-			if f, ok := out.(*os.File); ok && termenv.NewOutput(f).TTY() != nil {
-				r.SetColorProfile(termenv.ANSI)
-			}
-			st = MonoStyles(r)
-		} else {
-			st = DefaultStyles(r)
-		}
-		opts.Styles = &st
-	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	m := New(ctx, src, acts, opts)
 	popts := []tea.ProgramOption{tea.WithContext(ctx), tea.WithOutput(out)}
 	if opts.Input != nil {
 		popts = append(popts, tea.WithInput(opts.Input))
-	}
-	if !opts.InlineScreen {
-		popts = append(popts, tea.WithAltScreen())
 	}
 	_, err := tea.NewProgram(m, popts...).Run()
 	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {

@@ -1,7 +1,7 @@
 package tui
 
 import (
-	"github.com/charmbracelet/lipgloss"
+	"charm.land/lipgloss/v2"
 )
 
 // Styles is every look of the monitor in one place. Nothing else in the
@@ -32,19 +32,15 @@ type Styles struct {
 	Help       lipgloss.Style
 }
 
-// DefaultStyles are the colored styles, made with renderer r (nil means
-// lipgloss's default renderer, which follows the terminal's profile).
-func DefaultStyles(r *lipgloss.Renderer) Styles {
-	if r == nil {
-		r = lipgloss.DefaultRenderer()
-	}
-	ns := r.NewStyle
-	green := lipgloss.AdaptiveColor{Light: "#007a33", Dark: "#5fd787"}
-	red := lipgloss.AdaptiveColor{Light: "#c00000", Dark: "#ff5f5f"}
-	yellow := lipgloss.AdaptiveColor{Light: "#8a6d00", Dark: "#ffd75f"}
-	blue := lipgloss.AdaptiveColor{Light: "#0050b0", Dark: "#87afff"}
-	magenta := lipgloss.AdaptiveColor{Light: "#8700af", Dark: "#d787ff"}
-	grey := lipgloss.AdaptiveColor{Light: "#707070", Dark: "#8a8a8a"}
+// DefaultStyles are the colored styles. They use the terminal's own 16
+// colors, which its theme already fits to a light or dark background: asking
+// the terminal for its background would stall on one that never answers
+// (ssh -tt, script, CI ptys). The program lowers them to what the terminal
+// supports.
+func DefaultStyles() Styles {
+	ns := lipgloss.NewStyle
+	green, red, yellow := lipgloss.Green, lipgloss.Red, lipgloss.Yellow
+	blue, magenta, grey := lipgloss.Blue, lipgloss.Magenta, lipgloss.BrightBlack
 	return Styles{
 		Title:      ns().Bold(true).Foreground(blue),
 		Header:     ns(),
@@ -72,11 +68,8 @@ func DefaultStyles(r *lipgloss.Renderer) Styles {
 
 // MonoStyles use no color at all, only bold, faint, underline and reverse:
 // what NO_COLOR (https://no-color.org) asks for.
-func MonoStyles(r *lipgloss.Renderer) Styles {
-	if r == nil {
-		r = lipgloss.DefaultRenderer()
-	}
-	ns := r.NewStyle
+func MonoStyles() Styles {
+	ns := lipgloss.NewStyle
 	return Styles{
 		Title:      ns().Bold(true),
 		Header:     ns(),

@@ -4,7 +4,8 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/charmbracelet/lipgloss"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 )
 
@@ -73,8 +74,16 @@ func (m *Model) toneStyle(t tone) *lipgloss.Style {
 	return nil
 }
 
-// View draws the whole screen: exactly height lines, none wider than width.
-func (m *Model) View() string {
+// View is the program's frame: the screen, in the alternate screen unless
+// the options ask for the normal one.
+func (m *Model) View() tea.View {
+	v := tea.NewView(m.Screen())
+	v.AltScreen = !m.opts.InlineScreen
+	return v
+}
+
+// Screen draws the whole screen: exactly height lines, none wider than width.
+func (m *Model) Screen() string {
 	m.refresh()
 	w, h := max(m.width, 20), max(m.height, chromeLines+1)
 	lines := make([]string, 0, h)
@@ -361,7 +370,7 @@ func (m *Model) pickerScreen(w int) []string {
 }
 
 func (m *Model) helpScreen(w int) []string {
-	m.help.Width = w
+	m.help.SetWidth(w)
 	out := []string{fit(w, seg{"Keys (any key closes this help)", &m.styles.Section}), ""}
 	for _, l := range strings.Split(m.help.FullHelpView(m.keys.FullHelp()), "\n") {
 		out = append(out, ansi.Truncate(l, w, "…"))
@@ -396,7 +405,7 @@ func (m *Model) statusLine(w int) string {
 }
 
 func (m *Model) helpLine(w int) string {
-	m.help.Width = w
+	m.help.SetWidth(w)
 	return ansi.Truncate(m.help.ShortHelpView(m.keys.ShortHelp()), w, "…")
 }
 

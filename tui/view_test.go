@@ -2,7 +2,6 @@ package tui
 
 import (
 	"flag"
-	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -10,9 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
-	"github.com/muesli/termenv"
 
 	cv "pacer/share/clusterview"
 	"pacer/share/clusterview/clusterviewtest"
@@ -87,7 +84,7 @@ func TestGoldenScreens(t *testing.T) {
 			m, _, _ := newTestModel(t, snap)
 			sized(m, c.w, c.h)
 			press(m, c.keys...)
-			golden(t, c.name, m.View()+"\n")
+			golden(t, c.name, plainScreen(m)+"\n")
 		})
 	}
 }
@@ -118,7 +115,7 @@ func TestViewFitsAnySize(t *testing.T) {
 				m, _, _ := newTestModel(t, clusterviewtest.Large(8, 60))
 				sized(m, w, h)
 				press(m, keys...)
-				lines := strings.Split(m.View(), "\n")
+				lines := strings.Split(plainScreen(m), "\n")
 				if len(lines) != h {
 					t.Fatalf("%dx%d %v: %d lines", w, h, keys, len(lines))
 				}
@@ -135,27 +132,25 @@ func TestViewFitsAnySize(t *testing.T) {
 	}
 }
 
-var colorSeq = regexp.MustCompile(`\x1b\[[0-9;]*(38|48);[25];`)
+var colorSeq = regexp.MustCompile(`\x1b\[([0-9;]*;)?([34][0-7]|9[0-7]|10[0-7]|[34]8;[25];)`)
 
 // NO_COLOR: monochrome styles emit bold/reverse but never a color, even on
 // a true-color terminal; the default styles do use color.
 func TestMonoStylesHaveNoColor(t *testing.T) {
-	r := lipgloss.NewRenderer(io.Discard)
-	r.SetColorProfile(termenv.TrueColor)
 	render := func(st Styles) string {
 		m, _, _ := newTestModel(t, degradedSnapshot())
 		m.styles = st
 		press(m, "j")
-		return m.View()
+		return m.Screen()
 	}
-	mono := render(MonoStyles(r))
+	mono := render(MonoStyles())
 	if colorSeq.MatchString(mono) {
 		t.Errorf("monochrome view has color: %q", colorSeq.FindString(mono))
 	}
 	if !strings.Contains(mono, "\x1b[7m") && !strings.Contains(mono, ";7m") {
 		t.Error("monochrome view lost the reverse-video cursor")
 	}
-	if !colorSeq.MatchString(render(DefaultStyles(r))) {
+	if !colorSeq.MatchString(render(DefaultStyles())) {
 		t.Error("default styles show no color on a true-color terminal")
 	}
 	// And the words carry the meaning without any styling.
@@ -183,7 +178,7 @@ func BenchmarkView32x1000(b *testing.B) {
 		if i%2 == 1 {
 			m.focus = paneResources
 		}
-		_ = m.View()
+		_ = plainScreen(m)
 	}
 }
 
@@ -195,7 +190,7 @@ func BenchmarkViewCached32x1000(b *testing.B) {
 	m.Update(m.Init()())
 	for b.Loop() {
 		press(m, "j")
-		_ = m.View()
+		_ = plainScreen(m)
 	}
 }
 
@@ -204,7 +199,7 @@ func BenchmarkViewCached32x1000(b *testing.B) {
 func TestREADMECapture(t *testing.T) {
 	m, _, _ := newTestModel(t, degradedReadme())
 	sized(m, 100, 30)
-	screen := m.View()
+	screen := plainScreen(m)
 	text := "$ pacer mon        # 100x30 terminal, NO_COLOR\n\n" + screen + "\n\n" +
 		"$ pacer status\n\n" + cv.FormatText(degradedReadme(), cv.TextOptions{Inactive: true, FenceHistory: 1, Location: time.UTC})
 	path := "README-capture.txt"

@@ -7,7 +7,7 @@ import (
 	"pacer/lrm"
 )
 
-var commands = []string{"classes", "help", "info", "list", "run"}
+var commands = []string{"classes", "help", "info", "list", "providers", "run"}
 
 // Complete returns completions for the last word of args (the words after
 // "ra"; the last one is the partial word, "" at a fresh position). Agent

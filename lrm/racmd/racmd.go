@@ -2,8 +2,9 @@
 // agents locally, with no cluster. The shell wires `pacer ra ARGS...` to
 // Main(ARGS); the commands are
 //
-//	classes
-//	list CLASS[:PROVIDER]
+//	classes [-o json]
+//	providers [-o json] [AGENT]
+//	list [-o json] CLASS[:PROVIDER] | list CLASS [PROVIDER]
 //	info [-o json] AGENT
 //	run AGENT ACTION [name=value ...] [--timeout 20s] [--id NAME] [--interval 10s] [--depth N]
 //
@@ -22,6 +23,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -37,9 +39,10 @@ const (
 )
 
 const usage = `usage: pacer ra COMMAND ...
-  classes                         list agent classes
-  list CLASS[:PROVIDER]           list agents (e.g. list ocf:heartbeat, list stonith)
-  info [-o json] AGENT            parameters and actions of an agent
+  classes [-o json]               list agent classes
+  providers [-o json] [TYPE]      list OCF providers (of agent TYPE)
+  list [-o json] CLASS[:PROVIDER] list agents (e.g. list ocf:heartbeat, list ocf heartbeat, list stonith)
+  info [-o json] AGENT            parameters and actions of an agent (a bare TYPE is ocf:heartbeat:TYPE)
   run AGENT ACTION [name=value ...] [--timeout 20s] [--id NAME] [--interval DUR] [--depth N]
                                   run one action locally; exits with the agent's rc
 AGENT is ocf:PROVIDER:TYPE, lsb:NAME, systemd:UNIT, service:NAME or stonith:fence_X.
@@ -55,13 +58,13 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	cmd, rest := args[0], args[1:]
 	switch cmd {
 	case "classes":
-		if len(rest) != 0 {
-			return usageErr(stderr, "classes takes no arguments")
+		format, rest, err := outputFormat(rest)
+		if err != nil || len(rest) != 0 {
+			return usageErr(stderr, "classes takes no arguments but -o json")
 		}
-		for _, c := range lrm.Classes() {
-			fmt.Fprintln(stdout, c)
-		}
-		return exitOK
+		return printNames(stdout, stderr, format, lrm.Classes())
+	case "providers":
+		return providers(rest, stdout, stderr)
 	case "list":
 		return list(rest, stdout, stderr)
 	case "info", "meta":
@@ -80,20 +83,105 @@ func usageErr(stderr io.Writer, msg string) int {
 	return exitUsage
 }
 
-func list(args []string, stdout, stderr io.Writer) int {
-	if len(args) != 1 {
-		return usageErr(stderr, "list needs CLASS or ocf:PROVIDER")
+// outputFormat takes "-o FORMAT" (or --output) out of args.
+func outputFormat(args []string) (string, []string, error) {
+	format := "text"
+	var rest []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "-o" || a == "--output":
+			if i+1 >= len(args) {
+				return "", nil, fmt.Errorf("%s needs a format", a)
+			}
+			i++
+			format = args[i]
+		case strings.HasPrefix(a, "--output="):
+			format = strings.TrimPrefix(a, "--output=")
+		default:
+			rest = append(rest, a)
+		}
 	}
-	class, provider, _ := strings.Cut(args[0], ":")
-	names, err := lrm.ListAgents(class, provider)
-	if err != nil {
-		fmt.Fprintf(stderr, "pacer ra list: %v\n", err)
-		return exitError
+	if format != "text" && format != "json" {
+		return "", nil, fmt.Errorf("unknown output format %q (text, json)", format)
+	}
+	return format, rest, nil
+}
+
+// printNames prints one name a line, or a JSON array.
+func printNames(stdout, stderr io.Writer, format string, names []string) int {
+	if format == "json" {
+		if names == nil {
+			names = []string{}
+		}
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(names); err != nil {
+			fmt.Fprintf(stderr, "pacer ra: %v\n", err)
+			return exitError
+		}
+		return exitOK
 	}
 	for _, n := range names {
 		fmt.Fprintln(stdout, n)
 	}
 	return exitOK
+}
+
+// list is crm_resource --list-agents, and crmsh's `ra list CLASS [PROVIDER]`.
+func list(args []string, stdout, stderr io.Writer) int {
+	format, args, err := outputFormat(args)
+	if err != nil {
+		return usageErr(stderr, "list: "+err.Error())
+	}
+	var class, provider string
+	switch len(args) {
+	case 1:
+		class, provider, _ = strings.Cut(args[0], ":")
+	case 2:
+		class, provider = args[0], args[1]
+	default:
+		return usageErr(stderr, "list needs CLASS or ocf:PROVIDER")
+	}
+	names, err := lrm.ListAgents(class, provider)
+	if err != nil {
+		fmt.Fprintf(stderr, "pacer ra list: %v\n", err)
+		return exitError
+	}
+	return printNames(stdout, stderr, format, names)
+}
+
+// providers lists the OCF providers, or those that have agent TYPE
+// (crm_resource --list-ocf-alternatives).
+func providers(args []string, stdout, stderr io.Writer) int {
+	format, args, err := outputFormat(args)
+	if err != nil || len(args) > 1 {
+		return usageErr(stderr, "providers [-o json] [TYPE]")
+	}
+	all := lrm.Providers()
+	if len(args) == 0 {
+		return printNames(stdout, stderr, format, all)
+	}
+	var have []string
+	for _, p := range all {
+		if names, err := lrm.ListAgents(lrm.ClassOCF, p); err == nil && slices.Contains(names, args[0]) {
+			have = append(have, p)
+		}
+	}
+	return printNames(stdout, stderr, format, have)
+}
+
+// AgentSpec turns crm's short forms into a full agent name: a bare TYPE is
+// ocf:heartbeat:TYPE (crmsh's default, as in a primitive), a bare fence_X
+// is stonith:fence_X.
+func AgentSpec(a string) string {
+	switch n := strings.Count(a, ":"); {
+	case n == 0 && strings.HasPrefix(a, "fence_"):
+		return "stonith:" + a
+	case n == 0 && a != "":
+		return "ocf:heartbeat:" + a
+	}
+	return a
 }
 
 func info(args []string, stdout, stderr io.Writer) int {
@@ -106,7 +194,7 @@ func info(args []string, stdout, stderr io.Writer) int {
 	if fs.NArg() != 1 {
 		return usageErr(stderr, "info needs one AGENT")
 	}
-	m, err := lrm.Metadata(fs.Arg(0))
+	m, err := lrm.Metadata(AgentSpec(fs.Arg(0)))
 	if err != nil {
 		fmt.Fprintf(stderr, "pacer ra info: %v\n", err)
 		if errors.Is(err, lrm.ErrUnknownAgent) {
@@ -182,7 +270,7 @@ func runCtx(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return usageErr(stderr, "run: --timeout must be positive")
 	}
 	agentSpec, action := fs.Arg(0), fs.Arg(1)
-	agent, err := lrm.ParseAgent(agentSpec)
+	agent, err := lrm.ParseAgent(AgentSpec(agentSpec))
 	if err != nil {
 		fmt.Fprintf(stderr, "pacer ra run: %v\n", err)
 		return exitUsage

@@ -140,12 +140,16 @@ func TestRunErrors(t *testing.T) {
 	if rc != lrm.OCFErrInstalled || !strings.Contains(errs, "no such agent") {
 		t.Errorf("unknown agent: rc %d %q", rc, errs)
 	}
+	// A bare type is ocf:heartbeat:TYPE, as in crm's primitive.
+	rc, _, errs = ra(t, "run", "Env", "start")
+	if rc != lrm.OCFErrInstalled || !strings.Contains(errs, "ocf:heartbeat:Env") {
+		t.Errorf("bare type: rc %d %q", rc, errs)
+	}
 	for _, args := range [][]string{
 		{"run", "ocf:pacertest:Env"},
 		{"run", "ocf:pacertest:Env", "start", "novalue"},
 		{"run", "ocf:pacertest:Env", "start", "a=1", "a=2"},
 		{"run", "ocf:pacertest:Env", "start", "--timeout", "soon"},
-		{"run", "Env", "start"},
 	} {
 		if rc, _, errs := ra(t, args...); rc != 2 || errs == "" {
 			t.Errorf("%v: rc %d, %q", args, rc, errs)
@@ -173,7 +177,7 @@ func TestComplete(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{""}, "classes help info list run"},
+		{[]string{""}, "classes help info list providers run"},
 		{[]string{"l"}, "list"},
 		{[]string{"list", ""}, "lsb ocf ocf:pacertest service stonith systemd"},
 		{[]string{"info", "ocf:pacertest:E"}, "ocf:pacertest:Env"},

@@ -661,20 +661,21 @@ func (a *applier) rename(from, to string) error {
 	return nil
 }
 
-// addComments keeps a statement's comment lines as one XML comment that
-// opens the element's content, where crmsh keeps them too.
+// addComments keeps a statement's comment lines as XML comments that
+// open the element's content, one a line, where crmsh keeps them too.
 func addComments(el *xmltree.Element, lines []string) {
-	if len(lines) == 0 {
-		return
-	}
-	data := strings.Join(lines, "\n")
-	if strings.Contains(data, "--") || strings.HasSuffix(data, "-") {
-		return // not representable in an XML comment
-	}
+	have := map[string]bool{}
 	for _, m := range el.Misc {
-		if m.Kind == xmltree.Comment && m.Before == 0 && strings.TrimSpace(m.Data) == strings.TrimSpace(data) {
-			return
+		if m.Kind == xmltree.Comment && m.Before == 0 {
+			have[strings.TrimSpace(m.Data)] = true
 		}
 	}
-	el.Misc = append(el.Misc, xmltree.Misc{Kind: xmltree.Comment, Data: data, Before: 0})
+	var add []xmltree.Misc
+	for _, l := range lines {
+		if strings.Contains(l, "--") || strings.HasSuffix(l, "-") || have[strings.TrimSpace(l)] {
+			continue // not representable in an XML comment, or already there
+		}
+		add = append(add, xmltree.Misc{Kind: xmltree.Comment, Data: l, Before: 0})
+	}
+	el.Misc = append(add, el.Misc...)
 }

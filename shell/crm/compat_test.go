@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -15,34 +16,73 @@ import (
 	"pacer/share/xmltree"
 )
 
-// crmsh drives the real crm shell on temporary copies of CIB files.
+// crmsh drives the real crm shell on temporary copies of CIB files:
+// crmsh 5.0 with Pacemaker 3.0 in the oracle chroot
+// (../shared/pacemaker-oracle) when it is set up, else this machine's crm.
 type crmsh struct {
-	dir   string
-	empty string // an empty CIB as cibadmin --empty writes it
+	dir     string
+	empty   string   // an empty CIB as cibadmin --empty writes it
+	via     []string // the oracle's run script, or nothing
+	version string
+}
+
+// oracleRun is ../shared/pacemaker-oracle/run when the oracle chroot is
+// set up (and we are root, as chroot needs), else "".
+func oracleRun() string {
+	run := os.Getenv("PACER_ORACLE")
+	if run == "" {
+		wd, _ := os.Getwd()
+		run = filepath.Join(wd, "..", "..", "..", "shared", "pacemaker-oracle", "run")
+	}
+	dir := os.Getenv("PACEMAKER_ORACLE")
+	if dir == "" {
+		dir = "/var/lib/pacemaker-oracle"
+	}
+	if _, err := os.Stat(run); err != nil || os.Geteuid() != 0 {
+		return ""
+	}
+	if _, err := os.Stat(filepath.Join(dir, "usr", "sbin", "crm")); err != nil {
+		return ""
+	}
+	return run
 }
 
 func newCrmsh(t *testing.T) *crmsh {
 	t.Helper()
-	if _, err := exec.LookPath("crm"); err != nil {
-		t.Skip("crm (crmsh) is not installed; install the crmsh package to run the compatibility tests")
+	c := &crmsh{dir: t.TempDir()}
+	if run := oracleRun(); run != "" {
+		c.via = []string{run}
+	} else {
+		if _, err := exec.LookPath("crm"); err != nil {
+			t.Skip("neither the pacemaker oracle (crmsh 5.0) nor crm (crmsh) is installed")
+		}
+		if _, err := exec.LookPath("cibadmin"); err != nil {
+			t.Skip("cibadmin is not installed; install pacemaker-cli-utils")
+		}
 	}
-	if _, err := exec.LookPath("cibadmin"); err != nil {
-		t.Skip("cibadmin is not installed; install pacemaker-cli-utils")
-	}
-	dir := t.TempDir()
-	out, err := exec.Command("cibadmin", "--empty").Output()
+	dir := c.dir
+	out, err := c.tool("cibadmin", "--empty").Output()
 	if err != nil {
 		t.Skipf("cibadmin --empty: %v", err)
 	}
-	empty := filepath.Join(dir, "empty.xml")
-	if err := os.WriteFile(empty, out, 0o644); err != nil {
+	if v, err := c.tool("crm", "--version").Output(); err == nil {
+		c.version = strings.TrimSpace(string(v))
+	}
+	c.empty = filepath.Join(dir, "empty.xml")
+	if err := os.WriteFile(c.empty, out, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	return &crmsh{dir: dir, empty: empty}
+	return c
+}
+
+// tool is TOOL ARGS, in the oracle when there is one.
+func (c *crmsh) tool(name string, args ...string) *exec.Cmd {
+	argv := append(append(append([]string{}, c.via...), name), args...)
+	return exec.Command(argv[0], argv[1:]...)
 }
 
 func (c *crmsh) run(cibFile string, args ...string) (string, error) {
-	cmd := exec.Command("crm", args...)
+	cmd := c.tool("crm", args...)
 	cmd.Env = append(os.Environ(), "CIB_file="+cibFile, "TERM=dumb", "HOME="+c.dir)
 	cmd.Dir = c.dir
 	var out, errb strings.Builder
@@ -57,7 +97,7 @@ func (c *crmsh) run(cibFile string, args ...string) (string, error) {
 		if err != nil {
 			return out.String(), fmt.Errorf("crm %s: %v: %s", strings.Join(args, " "), err, errb.String())
 		}
-	case <-time.After(60 * time.Second):
+	case <-time.After(5 * time.Minute):
 		cmd.Process.Kill()
 		<-done
 		return "", fmt.Errorf("crm %s: timed out", strings.Join(args, " "))
@@ -146,7 +186,11 @@ type compatResult struct {
 	whyA, whyB string // first difference or error
 }
 
-// compatCase runs the three round trips for one CIB file.
+// compatCase runs the round trips for one CIB file, comparing
+// configurations with Same (ids exact, attribute order and white space
+// aside): (a) crmsh's text loaded by Pacer gives the file's configuration;
+// (b) Pacer's text loaded by crmsh gives it. The file counts when crmsh's
+// own round trip (its text loaded by crmsh) gives it.
 func compatCase(c *crmsh, name, path string) compatResult {
 	r := compatResult{name: name}
 	orig, err := configOf(path)
@@ -156,28 +200,31 @@ func compatCase(c *crmsh, name, path string) compatResult {
 	}
 	text, err := c.show(name, path)
 	if err != nil {
-		r.whyA = "crm show: " + err.Error()
-	} else {
-		if self, err := c.load(name+"-self", text); err == nil && Equivalent(self, orig) {
-			r.self = true
-		}
-		got, err := pacerLoad(text)
-		switch {
-		case err != nil:
-			r.whyA = err.Error()
-		case !Equivalent(got, orig):
-			r.whyA = FirstDifference(orig, got)
-		default:
-			r.a = true
-		}
+		r.whyA, r.whyB = "crm show: "+err.Error(), "crm show: "+err.Error()
+		return r
+	}
+	self, err := c.load(name+"-self", text)
+	if err != nil {
+		r.whyA, r.whyB = "crm load of its own text: "+err.Error(), "crm load of its own text: "+err.Error()
+		return r
+	}
+	r.self = Same(self, orig)
+	got, err := pacerLoad(text)
+	switch {
+	case err != nil:
+		r.whyA = err.Error()
+	case !Same(got, orig):
+		r.whyA = FirstDifferenceExact(orig, got)
+	default:
+		r.a = true
 	}
 	ptext := Show(orig)
-	got, err := c.load(name+"-pacer", ptext)
+	got, err = c.load(name+"-pacer", ptext)
 	switch {
 	case err != nil:
 		r.whyB = err.Error()
-	case !Equivalent(got, orig):
-		r.whyB = FirstDifference(orig, got)
+	case !Same(got, orig):
+		r.whyB = FirstDifferenceExact(orig, got)
 	default:
 		r.b = true
 	}
@@ -187,8 +234,17 @@ func compatCase(c *crmsh, name, path string) compatResult {
 // compatSample is the fixed set of cases `go test` runs; PACER_COMPAT=all
 // runs every case.
 func compatSample(names []string) []string {
-	if os.Getenv("PACER_COMPAT") == "all" {
+	switch v := os.Getenv("PACER_COMPAT"); {
+	case v == "all":
 		return names
+	case strings.HasPrefix(v, "every="):
+		// PACER_COMPAT=every=N: every Nth case, for a quicker full-range run.
+		n, _ := strconv.Atoi(strings.TrimPrefix(v, "every="))
+		var out []string
+		for i := 0; n > 0 && i < len(names); i += n {
+			out = append(out, names[i])
+		}
+		return out
 	}
 	var out []string
 	for i := 0; i < len(names); i += len(names)/32 + 1 {
@@ -222,7 +278,7 @@ func TestCompatCrmsh(t *testing.T) {
 	// one; the sample stops taking new files when its budget is spent so
 	// `go test` stays bounded, and says how many it ran.
 	deadline := time.Now().Add(80 * time.Second)
-	if os.Getenv("PACER_COMPAT") == "all" {
+	if os.Getenv("PACER_COMPAT") != "" {
 		deadline = time.Now().Add(24 * time.Hour)
 	}
 	if d, ok := t.Deadline(); ok && d.Add(-time.Minute).Before(deadline) {
@@ -231,6 +287,7 @@ func TestCompatCrmsh(t *testing.T) {
 	results := make([]compatResult, len(names))
 	ran := make([]bool, len(names))
 	var wg sync.WaitGroup
+	var logMu sync.Mutex
 	work := make(chan int)
 	for w := 0; w < 2; w++ {
 		wg.Add(1)
@@ -239,6 +296,18 @@ func TestCompatCrmsh(t *testing.T) {
 			for i := range work {
 				results[i] = compatCase(c, names[i], filepath.Join(dir, "xml", names[i]+".xml"))
 				ran[i] = true
+				if p := os.Getenv("PACER_COMPAT_LOG"); p != "" {
+					// A long run can be followed (and its failures read) while it goes.
+					r := results[i]
+					line := fmt.Sprintf("%s self=%v a=%v b=%v\n  a: %s\n  b: %s\n", r.name, r.self, r.a, r.b,
+						strings.ReplaceAll(r.whyA, "\n", " | "), strings.ReplaceAll(r.whyB, "\n", " | "))
+					logMu.Lock()
+					if f, err := os.OpenFile(p, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644); err == nil {
+						f.WriteString(line)
+						f.Close()
+					}
+					logMu.Unlock()
+				}
 			}
 		}()
 	}
@@ -288,8 +357,8 @@ func TestCompatCrmsh(t *testing.T) {
 			}
 		}
 	}
-	msg := fmt.Sprintf("crmsh compatibility on %d files: crmsh round-trips itself %d; (a) crmsh text -> Pacer %d/%d of those (%d/%d of all); (b) Pacer text -> crmsh %d/%d of those (%d/%d of all)",
-		len(results), self, aSelf, self, aAll, len(results), bSelf, self, bAll, len(results))
+	msg := fmt.Sprintf("%s compatibility on %d files: crmsh round-trips itself %d; (a) crmsh text -> Pacer %d/%d of those (%d/%d of all); (b) Pacer text -> crmsh %d/%d of those (%d/%d of all)",
+		c.version, len(results), self, aSelf, self, aAll, len(results), bSelf, self, bAll, len(results))
 	t.Log(msg)
 	fmt.Println(msg)
 	if self == 0 {

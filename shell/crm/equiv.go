@@ -29,12 +29,24 @@ var orderedChildren = map[string]bool{
 // equivalent when their canonical forms are equal.
 func Canonical(e *xmltree.Element) string {
 	var b strings.Builder
-	canon(&b, e, 0)
+	canon(&b, e, 0, false)
+	return b.String()
+}
+
+// CanonicalExact is Canonical keeping every id: two tools that load the
+// same text must name what they create alike.
+func CanonicalExact(e *xmltree.Element) string {
+	var b strings.Builder
+	canon(&b, e, 0, true)
 	return b.String()
 }
 
 // Equivalent reports whether a and b configure the same thing.
 func Equivalent(a, b *xmltree.Element) bool { return Canonical(a) == Canonical(b) }
+
+// Same reports whether a and b are the same configuration, ids included,
+// attribute order and white space aside.
+func Same(a, b *xmltree.Element) bool { return CanonicalExact(a) == CanonicalExact(b) }
 
 // sections of <configuration> that may be absent when empty.
 var sections = map[string]bool{
@@ -43,7 +55,7 @@ var sections = map[string]bool{
 	"tags": true, "acls": true,
 }
 
-func canon(b *strings.Builder, e *xmltree.Element, depth int) {
+func canon(b *strings.Builder, e *xmltree.Element, depth int, exact bool) {
 	for i := 0; i < depth; i++ {
 		b.WriteString("  ")
 	}
@@ -51,8 +63,11 @@ func canon(b *strings.Builder, e *xmltree.Element, depth int) {
 	b.WriteString(e.Name)
 	attrs := make([]xmltree.Attr, 0, len(e.Attrs))
 	for _, a := range e.Attrs {
-		if a.Name == "id" && idFree[e.Name] {
+		if a.Name == "id" && idFree[e.Name] && !exact {
 			continue
+		}
+		if e.Name == "node" && a.Name == "type" && a.Value == "member" {
+			continue // the default: the same node either way
 		}
 		attrs = append(attrs, a)
 	}
@@ -75,7 +90,7 @@ func canon(b *strings.Builder, e *xmltree.Element, depth int) {
 			continue
 		}
 		var cb strings.Builder
-		canon(&cb, c, depth+1)
+		canon(&cb, c, depth+1, exact)
 		pos := -1
 		// Members of groups and resource sets keep their place; so do
 		// ordered refs. Everything else sorts by content.
@@ -102,7 +117,16 @@ func canon(b *strings.Builder, e *xmltree.Element, depth int) {
 // FirstDifference describes where the canonical forms of a and b first
 // differ, for test failures; "" when equivalent.
 func FirstDifference(a, b *xmltree.Element) string {
-	ca, cb := strings.Split(Canonical(a), "\n"), strings.Split(Canonical(b), "\n")
+	return firstDiff(Canonical(a), Canonical(b))
+}
+
+// FirstDifferenceExact is FirstDifference for Same.
+func FirstDifferenceExact(a, b *xmltree.Element) string {
+	return firstDiff(CanonicalExact(a), CanonicalExact(b))
+}
+
+func firstDiff(x, y string) string {
+	ca, cb := strings.Split(x, "\n"), strings.Split(y, "\n")
 	for i := 0; i < len(ca) || i < len(cb); i++ {
 		var la, lb string
 		if i < len(ca) {

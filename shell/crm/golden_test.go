@@ -25,8 +25,9 @@ func emptyConfig() *xmltree.Element {
 	return cfg
 }
 
-// testdata/constructs.crm is what crmsh 4.4.1's `crm configure show`
-// printed, and constructs.xml the configuration crmsh made, for one
+// testdata/constructs.crm is what crmsh 5.0.0's `crm configure show`
+// printed (4.4.1's differed only in writing node1:member), and
+// constructs.xml the configuration crmsh 4.4.1 made, for one
 // configuration using every construct crmsh supports. Pacer must read the
 // text to the same XML (ids included) and print the XML to the same text.
 func TestGoldenConstructs(t *testing.T) {

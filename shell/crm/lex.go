@@ -98,11 +98,8 @@ func split(text string) ([]rawStatement, error) {
 				continue
 			}
 			if strings.HasPrefix(t, "#") {
-				// crmsh prints a comment that starts with '#' as it is,
-				// others after "# ".
-				if !strings.HasPrefix(t, "##") {
-					t = strings.TrimPrefix(strings.TrimPrefix(t, "#"), " ")
-				}
+				// Kept as written, '#' included, as crmsh keeps them
+				// (<!--# text-->).
 				comments = append(comments, t)
 				continue
 			}

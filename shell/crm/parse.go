@@ -30,8 +30,8 @@ type Statement struct {
 	// Args are a command's arguments (delete: ids; rename: old, new).
 	Args []string
 
-	// Comments are the '#' lines right before the statement, without the
-	// '#'; Apply keeps them as XML comments before the object.
+	// Comments are the '#' lines right before the statement, as written;
+	// Apply keeps them as XML comments before the object.
 	Comments []string
 
 	// generated lists elements whose id Parse made up (nvpairs, sets, ops,
@@ -491,10 +491,25 @@ func (p *parser) attrSet(setName, idBase string) (*xmltree.Element, error) {
 		if !ok {
 			break
 		}
+		nvID := ""
 		if strings.HasPrefix(n, "$") {
-			return nil, p.errf("unexpected %s in attribute list", n)
+			// crmsh's "$ID:NAME=VALUE": the nvpair's own id, so that
+			// another set can refer to it with @ID.
+			id, name, found := strings.Cut(n[1:], ":")
+			if !found || name == "" {
+				return nil, p.errf("unexpected %s in attribute list (an nvpair id is written $ID:NAME=VALUE)", n)
+			}
+			var err error
+			if nvID, err = p.useID(t, id); err != nil {
+				return nil, err
+			}
+			n = name
 		}
 		p.next()
+		if nvID != "" {
+			set.Append(xmltree.New("nvpair", "id", nvID, "name", n, "value", v))
+			continue
+		}
 		set.Append(p.gen("nvpair", set.ID()+"-"+n, "name", n, "value", v))
 	}
 	return set, nil

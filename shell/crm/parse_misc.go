@@ -51,6 +51,15 @@ func (p *parser) nvset(elName, defID string) error {
 		if !ok {
 			return p.errf("expected name=value")
 		}
+		if nid, name, found := strings.Cut(strings.TrimPrefix(n, "$"), ":"); strings.HasPrefix(n, "$") && found && name != "" {
+			// "$ID:NAME=VALUE", as in params
+			if _, err := p.useID(t, nid); err != nil {
+				return err
+			}
+			p.next()
+			e.Append(xmltree.New("nvpair", "id", nid, "name", name, "value", v))
+			continue
+		}
 		p.next()
 		e.Append(p.gen("nvpair", id+"-"+n, "name", n, "value", v))
 	}
@@ -263,6 +272,12 @@ func (p *parser) aclRole() error {
 		n := 0
 		for !p.done() {
 			s := p.peekVal()
+			if x, ok := aclShortcutXPath(s); ok && perm.Attr("xpath") == "" {
+				perm.SetAttr("xpath", x)
+				p.next()
+				n++
+				continue
+			}
 			k, v, ok := strings.Cut(s, ":")
 			if !ok {
 				break
@@ -277,13 +292,13 @@ func (p *parser) aclRole() error {
 			case "type", "tag":
 				perm.SetAttr("object-type", v)
 			default:
-				return p.errf("expected xpath:, ref:, type: or attr:")
+				return p.errf("expected xpath:, ref:, tag:, attr: or a shorthand (status, cib, property, node, nodeattr, nodeutil, meta:RSC, params:RSC, utilization:RSC, location:RSC)")
 			}
 			p.next()
 			n++
 		}
 		if n == 0 {
-			return p.errf("expected xpath:, ref: or type: after %s", t.Val)
+			return p.errf("expected xpath:, ref:, tag: or a shorthand (status, cib, meta:RSC...) after %s", t.Val)
 		}
 		e.Append(perm)
 	}

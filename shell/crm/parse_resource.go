@@ -14,11 +14,13 @@ func (p *parser) node() error {
 	var id string
 	if t := p.peek(); t != nil {
 		if n, v, ok := splitNV(t.Val); ok && n == "$id" {
+			// A node's id is the cluster layer's (corosync's numbers), not
+			// an XML ID: any non-empty word.
 			p.next()
-			var err error
-			if id, err = p.useID(t, v); err != nil {
-				return err
+			if v == "" {
+				return p.errAt(t, "empty node id")
 			}
+			id = v
 		}
 	}
 	t := p.next()
@@ -218,7 +220,12 @@ func (p *parser) resourceBody(e *xmltree.Element, ops bool) error {
 			if opsEl == nil {
 				opsEl = e.Append(xmltree.New("operations"))
 			}
-			op, err := p.op(id)
+			// Under "operations $id=X" crmsh names the ops after X.
+			base := id
+			if oid := opsEl.Attr("id"); oid != "" {
+				base = oid
+			}
+			op, err := p.op(base)
 			if err != nil {
 				return err
 			}
@@ -276,6 +283,10 @@ func (p *parser) op(rscID string) (*xmltree.Element, error) {
 			}
 			explicitID = id
 		case opAttrs[n]:
+			if v == "" && (n == "interval" || n == "timeout" || n == "start-delay") {
+				p.i--
+				return nil, p.errf("op %s: %s= needs a value (a duration such as 10s)", nt.Val, n)
+			}
 			op.SetAttr(n, v)
 		default:
 			extra = append(extra, xmltree.Attr{Name: n, Value: v})

@@ -137,7 +137,25 @@ func collect(cfg *xmltree.Element) []object {
 // printed in crmsh's "xml <...>" form instead, so Show never loses
 // information: Parse+Apply of its output gives an equivalent configuration.
 func Show(cfg *xmltree.Element, ids ...string) string {
+	return show(cfg, false, ids)
+}
+
+// ShowObscured is Show for display: secret parameter values (passw*) are
+// replaced by "******", as crmsh's configure show does. Its text is not
+// for loading back.
+func ShowObscured(cfg *xmltree.Element, ids ...string) string {
+	return show(cfg, true, ids)
+}
+
+func show(cfg *xmltree.Element, obscure bool, ids []string) string {
 	objs := collect(cfg)
+	refd := map[string]bool{}
+	cfg.Walk(func(x *xmltree.Element) bool {
+		if r := x.Attr("id-ref"); r != "" {
+			refd[r] = true
+		}
+		return true
+	})
 	want := map[string]bool{}
 	for _, id := range ids {
 		want[id] = true
@@ -153,7 +171,7 @@ func Show(cfg *xmltree.Element, ids ...string) string {
 			!(o.kind == "node" && want[o.el.Attr("uname")]) {
 			continue
 		}
-		text, ok := render(o)
+		text, ok := render(o, refd, obscure)
 		if !ok {
 			el := o.el
 			if o.kind == "rsc_defaults" || o.kind == "op_defaults" {
@@ -204,8 +222,8 @@ func stripMisc(e *xmltree.Element) {
 }
 
 // render prints one object and checks that it reads back the same.
-func render(o object) (string, bool) {
-	w := &writer{}
+func render(o object, refd map[string]bool, obscure bool) (string, bool) {
+	w := &writer{refd: refd}
 	if !w.object(o) {
 		return "", false
 	}
@@ -216,6 +234,12 @@ func render(o object) (string, bool) {
 	}
 	if !sameObject(o.el, sts[0]) {
 		return "", false
+	}
+	if obscure {
+		// Checked in clear; shown with the secrets hidden.
+		w := &writer{refd: refd, obscure: true}
+		w.object(o)
+		text = w.String()
 	}
 	return text, true
 }

@@ -2,6 +2,7 @@ package crm
 
 import (
 	"sort"
+	"strconv"
 	"strings"
 
 	"pacer/share/xmltree"
@@ -12,7 +13,18 @@ type writer struct {
 	inline bool // attribute sets continue the current line (alert recipients)
 	lines  []string
 	cur    strings.Builder
+	// refd are the ids that id-refs in the configuration point to: such
+	// an nvpair is written with its id ($ID:NAME=VALUE) so the reference
+	// still resolves once the text is loaded again.
+	refd map[string]bool
+	// obscure replaces secret values (passwords) with "******", as
+	// crmsh's show does; only for display, never for text loaded again.
+	obscure bool
 }
+
+// secret tells whether a parameter's value is hidden on display: crmsh's
+// default obscure_pattern, "passw*".
+func secret(name string) bool { return strings.HasPrefix(name, "passw") }
 
 func (w *writer) word(s string) {
 	if w.cur.Len() > 0 {
@@ -106,7 +118,18 @@ func (w *writer) nvpairs(set *xmltree.Element) bool {
 			if n == "" || !idSafe(n) || setKeywords[n] {
 				return false
 			}
-			w.word(n + "=" + value(c.Attr("value")))
+			v := value(c.Attr("value"))
+			if w.obscure && secret(n) {
+				v = `"******"`
+			}
+			// An id that a reference needs, or that loading the text
+			// would not give back (crmsh names nvpairs SET-NAME), is
+			// written: the text then loads to the same CIB, ids included.
+			if id := c.ID(); id != "" && (w.refd[id] || id != sanitizeID(set.ID()+"-"+n)) && validID(id) {
+				w.word("$" + id + ":" + n + "=" + v)
+				continue
+			}
+			w.word(n + "=" + v)
 		case "rule":
 		default:
 			return false
@@ -115,7 +138,7 @@ func (w *writer) nvpairs(set *xmltree.Element) bool {
 	return true
 }
 
-// attrSet writes "KEYWORD [SCORE:] [rule ...] name=value...".
+// attrSet writes "KEYWORD [$id=ID] [SCORE:] [rule ...] name=value...".
 func (w *writer) attrSet(keyword string, set *xmltree.Element) bool {
 	if !w.inline {
 		w.newline()
@@ -124,6 +147,14 @@ func (w *writer) attrSet(keyword string, set *xmltree.Element) bool {
 	if r := set.Attr("id-ref"); r != "" {
 		w.word("$id-ref=" + r)
 		return len(set.Children) == 0
+	}
+	// A set id that loading would not give back (crmsh names sets
+	// OWNER-instance_attributes and the like) is written.
+	if id := set.ID(); id != "" && id != defaultSetID(set) {
+		if !validID(id) {
+			return false
+		}
+		w.word("$id=" + id)
 	}
 	if s := set.Attr("score"); s != "" {
 		w.word(scoreText(s) + ":")
@@ -150,7 +181,8 @@ func (w *writer) node(e *xmltree.Element) bool {
 		return false
 	}
 	head := uname
-	if t := e.Attr("type"); t != "" {
+	// member is the default type: crmsh leaves it out.
+	if t := e.Attr("type"); t != "" && t != "member" {
 		head += ":" + t
 	}
 	if id != uname {
@@ -250,6 +282,14 @@ func (w *writer) op(op *xmltree.Element) bool {
 			return false
 		}
 		w.word(a.Name + "=" + value(a.Value))
+	}
+	// An id that loading would not give back (crmsh names ops
+	// RSC-NAME-INTERVAL, or after an explicit operations id) is written.
+	if id := op.ID(); id != "" && id != defaultOpID(op) {
+		if !validID(id) {
+			return false
+		}
+		w.word("id=" + id)
 	}
 	for _, c := range op.Children {
 		switch c.Name {
@@ -638,9 +678,10 @@ func (w *writer) ticket(e *xmltree.Element) bool {
 // nvset writes property, rsc_defaults and op_defaults sets one
 // name=value a line, like crmsh.
 func (w *writer) nvset(kind string, e *xmltree.Element) bool {
-	// crmsh writes sets with a score or rules in the xml form (Pacer
-	// reads "property ID: SCORE: rule ... name=value" too).
-	if _, ok := e.AttrOK("score"); ok || e.Child("rule") != nil {
+	// A set with a score of its own is written in the xml form (Pacer
+	// reads "property ID: SCORE: rule ... name=value" too); rules go on
+	// lines of their own before the values, as crmsh 5.0 writes them.
+	if _, ok := e.AttrOK("score"); ok {
 		return false
 	}
 	if strings.Contains(e.ID(), ".") {
@@ -648,6 +689,17 @@ func (w *writer) nvset(kind string, e *xmltree.Element) bool {
 		w.word(kind + " $id=" + e.ID())
 	} else {
 		w.word(kind + " " + e.ID() + ":")
+	}
+	for _, r := range e.ChildrenNamed("rule") {
+		if n := len(r.Children); n > 0 && r.Children[n-1].Name == "date_expression" {
+			// the values after "date in ..." would be read as part of it
+			if op := r.Children[n-1].Attr("operation"); op == "in_range" || op == "date_spec" {
+				return false
+			}
+		}
+		if !w.rule(r, true) {
+			return false
+		}
 	}
 	for _, c := range e.Children {
 		if c.Name == "rule" {
@@ -660,6 +712,10 @@ func (w *writer) nvset(kind string, e *xmltree.Element) bool {
 		n := c.Attr("name")
 		if n == "" || strings.ContainsAny(n, "= \t\"'") {
 			return false
+		}
+		if id := c.ID(); id != "" && (w.refd[id] || id != sanitizeID(e.ID()+"-"+n)) && validID(id) && idSafe(n) {
+			w.word("$" + id + ":" + n + "=" + value(c.Attr("value")))
+			continue
 		}
 		w.word(n + "=" + value(c.Attr("value")))
 	}
@@ -796,6 +852,10 @@ func (w *writer) role(e *xmltree.Element) bool {
 		// crmsh's order, whatever the XML's.
 		for _, f := range [][2]string{{"xpath", "xpath:"}, {"reference", "ref:"}, {"attribute", "attr:"}, {"object-type", "type:"}} {
 			if v, ok := p.AttrOK(f[0]); ok {
+				if s, ok := aclShortcutOf(v); ok && f[0] == "xpath" {
+					w.word(s) // crmsh's shorthand for that XPath
+					continue
+				}
 				w.word(f[1] + value(v))
 			}
 		}
@@ -812,4 +872,50 @@ func idSafe(s string) bool {
 		}
 	}
 	return true
+}
+
+// defaultOpID is the id the parser gives an op: after its resource (or
+// its operations element's own id), name and interval.
+func defaultOpID(op *xmltree.Element) string {
+	ops := op.Parent
+	if ops == nil {
+		return ""
+	}
+	base := ops.Attr("id")
+	if base == "" && ops.Parent != nil {
+		base = ops.Parent.ID()
+	}
+	interval, ok := op.AttrOK("interval")
+	if !ok {
+		interval = "0"
+	}
+	return sanitizeID(base + "-" + op.Attr("name") + "-" + interval)
+}
+
+// defaultSetID is the id the parser gives an attribute set: after its
+// owner (a node's name, else the owner's id) and its kind.
+func defaultSetID(set *xmltree.Element) string {
+	p := set.Parent
+	if p == nil {
+		return ""
+	}
+	owner := p.ID()
+	if p.Name == "node" {
+		owner = p.Attr("uname")
+	}
+	base := sanitizeID(owner + "-" + set.Name)
+	// The parser numbers further sets of the same kind: base-0, base-1...
+	k := 0
+	for _, c := range p.Children {
+		if c == set {
+			break
+		}
+		if c.Name == set.Name {
+			k++
+		}
+	}
+	if k > 0 {
+		return base + "-" + strconv.Itoa(k-1)
+	}
+	return base
 }
