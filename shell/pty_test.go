@@ -147,6 +147,7 @@ func TestSilentTerminalNoQueries(t *testing.T) {
 		"maintenance": {args: []string{"maintenance"}},
 		"verify":      {args: []string{"verify"}},
 		"completion":  {args: []string{"completion", "bash"}},
+		"import":      {args: []string{"import", "heartbeat", "importer/testdata/ha.cf", "importer/testdata/haresources"}},
 		"cd":          {args: []string{"cd"}},
 		"up":          {args: []string{"up"}},
 		"end":         {args: []string{"end"}},
