@@ -358,7 +358,7 @@ func (s *session) cmdNodeDelete(ctx context.Context, inv *cmdtree.Invocation) er
 	if err := mustNode(doc, node); err != nil {
 		return err
 	}
-	if _, ok := be.(*backend.Daemon); ok {
+	if d, ok := be.(*backend.Daemon); ok {
 		if snap, err := s.snapshot(ctx); err == nil {
 			for _, n := range snap.Nodes {
 				if n.Name == node && n.Online {
@@ -366,6 +366,10 @@ func (s *session) cmdNodeDelete(ctx context.Context, inv *cmdtree.Invocation) er
 				}
 			}
 		}
+		// crm_node -R: the DC forgets the node's entry and its state in
+		// one change (and refuses a node that is still a member).
+		_, err := d.C.RemoveNode(ctx, node)
+		return err
 	}
 	id := backend.NodeID(doc, node)
 	if err := s.change(ctx, func(doc *xmltree.Document) error {

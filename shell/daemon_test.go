@@ -108,4 +108,28 @@ func TestDaemonCommands(t *testing.T) {
 	if show := must("configure", "show"); !strings.Contains(show, "group g1 d1 d2") {
 		t.Errorf("configure show:\n%s", show)
 	}
+
+	// node delete (crm_node -R): refused for a member, then, once its
+	// pacerd is stopped, the node's entry and state are gone.
+	if r := pacer("node", "delete", "n3"); r.code == 0 {
+		t.Error("node delete of a running member was accepted")
+	}
+	must("sandbox", "stop", "n3", "--dir", dir)
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		r := pacer("node", "delete", "n3")
+		if r.code == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("node delete n3 after its stop: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+		}
+		time.Sleep(time.Second)
+	}
+	if st := must("status"); strings.Contains(st, "n3") {
+		t.Errorf("n3 still in status after node delete:\n%s", st)
+	}
+	if show := must("configure", "show"); strings.Contains(show, "node n3") {
+		t.Errorf("n3 still configured after node delete:\n%s", show)
+	}
 }

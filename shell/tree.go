@@ -139,7 +139,7 @@ func buildTree(s *session) *cmdtree.Tree {
 			{Name: "clearstate", Args: "NODE", Short: "confirm that a node is down (fenced by hand): the cluster treats it as fenced",
 				Long: "On the running cluster this is a manual fencing confirmation: it tells the cluster that NODE, which left without being fenced (say fencing keeps failing), is powered off. The confirmation is recorded in the fencing history on every node and the cluster then recovers NODE's resources elsewhere. If NODE is in fact still running, its resources run twice and shared data may be corrupted. Refused for members of the cluster and for the node it runs on. Asks for confirmation on a terminal unless --yes; without a terminal, --yes is required. On a CIB file or shadow it records NODE as cleanly down.",
 				Run:  s.cmdClearState, Complete: s.completeNodes()},
-			nodeCmd("delete", "NODE", "remove a node from the configuration", s.cmdNodeDelete),
+			nodeCmd("delete", "NODE", "remove a node that is down from the configuration and forget its state (crm_node -R)", s.cmdNodeDelete),
 			{Name: "attribute", Args: "NODE set|delete|show NAME [VALUE]", Short: "show or change a node attribute",
 				Run: s.cmdNodeAttr("attribute"), Complete: s.completeNodeAttrCmd()},
 			{Name: "utilization", Args: "NODE set|delete|show NAME [VALUE]", Short: "show or change a node's utilization",
