@@ -120,8 +120,15 @@ func (m *machine) run() int {
 			switch r.cmd {
 			case "start":
 				// The old pacerd may have exited before its SIGCHLD
-				// reached us.
+				// reached us, or still be dying from a kill sent just
+				// before (no longer in /proc's command lines, not yet a
+				// zombie): give it a moment, or this start would be
+				// taken for one that found pacerd running.
 				m.reap(false)
+				for i := 0; i < 100 && m.pacerd > 0 && dying(m.pacerd); i++ {
+					time.Sleep(20 * time.Millisecond)
+					m.reap(false)
+				}
 				m.startPacerd()
 				r.reply <- "ok"
 			case "ping":
@@ -138,6 +145,21 @@ func (m *machine) run() int {
 			}
 		}
 	}
+}
+
+// dying reports whether pid is on its way out: gone, a zombie, or
+// exiting (its command line already released).
+func dying(pid int) bool {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return true
+	}
+	st := string(b)
+	if i := strings.LastIndexByte(st, ')'); i > 0 && i+2 < len(st) && (st[i+2] == 'Z' || st[i+2] == 'X') {
+		return true
+	}
+	cmd, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/cmdline")
+	return err != nil || len(cmd) == 0
 }
 
 func (m *machine) startPacerd() {
