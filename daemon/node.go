@@ -55,6 +55,7 @@ type Node struct {
 	// peInputs keeps the scheduler's inputs; only the controller's
 	// goroutine (saveSchedulerInput) touches it.
 	peInputs *peinput.Store
+	peOnce   sync.Once
 
 	// clog is the replicated log: its leader is the DC, its state machine
 	// (fsm, replicated.go) the only writer of doc, ver, fsmVer and fsmData.

@@ -11,16 +11,21 @@ import (
 
 // saveSchedulerInput keeps a scheduler run's CIB under STATE_DIR/pengine
 // as Pacemaker does (pe-input-N.bz2, pe-error-N.bz2), bounded by the
-// pe-*-series-max options. It runs on the controller's goroutine, the
-// store's only user; a failure to save is logged, never fatal.
+// pe-*-series-max options. It runs on the controller's goroutine; one
+// controller runs at a time, though a stopping one may overlap a new one
+// for a moment, so the store is opened once. A failure to save is
+// logged, never fatal.
 func (n *Node) saveSchedulerInput(doc *xmltree.Document, failed bool) string {
-	if n.peInputs == nil {
+	n.peOnce.Do(func() {
 		s, err := peinput.Open(filepath.Join(n.cfg.StateDir, "pengine"))
 		if err != nil {
 			n.log.Warn("scheduler inputs will not be kept", "err", err)
-			return ""
+			return
 		}
 		n.peInputs = s
+	})
+	if n.peInputs == nil {
+		return ""
 	}
 	series, option := peinput.Input, "pe-input-series-max"
 	if failed {
