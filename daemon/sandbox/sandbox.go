@@ -247,7 +247,11 @@ func (l *Layout) node(name string) *NodeInfo {
 	return nil
 }
 
-func freePort() (int, error) {
+// freePort finds a port free on 127.0.0.1 for TCP and UDP that is not
+// among taken, and adds it there: the kernel may hand the same free port
+// out twice in a row, and two nodes (or a node's gossip and its log) on
+// one port do not start.
+func freePort(taken map[int]bool) (int, error) {
 	for range 50 {
 		ln, err := net.ListenTCP("tcp", &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1)})
 		if err != nil {
@@ -255,11 +259,15 @@ func freePort() (int, error) {
 		}
 		p := ln.Addr().(*net.TCPAddr).Port
 		ln.Close()
+		if taken[p] {
+			continue
+		}
 		u, err := net.ListenUDP("udp", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1), Port: p})
 		if err != nil {
 			continue
 		}
 		u.Close()
+		taken[p] = true
 		return p, nil
 	}
 	return 0, errors.New("no free port on 127.0.0.1")
@@ -433,13 +441,14 @@ func create(dir string, n int, netns bool) (*Layout, error) {
 	}
 	l := &Layout{Dir: dir, NetNS: netns, Prefix: fmt.Sprintf("pcr%d", os.Getpid()%100000), PIDNS: os.Geteuid() == 0}
 	subnet := 1 + os.Getpid()%250
+	taken := map[int]bool{}
 	for i := 1; i <= n; i++ {
 		nd := NodeInfo{Name: fmt.Sprintf("n%d", i), Socket: filepath.Join(dir, fmt.Sprintf("n%d", i), "pacerd.sock")}
 		if netns {
 			nd.Addr, nd.Port = fmt.Sprintf("10.213.%d.%d", subnet, 10+i), 7946
 			nd.NS = fmt.Sprintf("%s-%s", l.Prefix, nd.Name)
 		} else {
-			p, err := freePort()
+			p, err := freePort(taken)
 			if err != nil {
 				return nil, err
 			}
@@ -452,7 +461,7 @@ func create(dir string, n int, netns bool) (*Layout, error) {
 	raftPort := map[string]int{}
 	for _, nd := range l.Nodes {
 		if !netns {
-			p, err := freePort()
+			p, err := freePort(taken)
 			if err != nil {
 				return nil, err
 			}
