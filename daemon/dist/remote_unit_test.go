@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -43,23 +42,13 @@ func TestRemoteUnitStartsReadyAndRestartsAfterACrash(t *testing.T) {
 	}
 	addr := ln.Addr().String()
 	ln.Close()
-	b, err := os.ReadFile("pacerd-remote.service")
-	if err != nil {
-		t.Fatal(err)
-	}
-	unit := string(b)
-	for _, e := range []struct{ old, new string }{
+	unit := editUnit(t, "pacerd-remote.service", []unitEdit{
 		{"ExecStart=/usr/sbin/pacerd remote\n", "ExecStart=" + testDir + "/pacerd remote --listen " + addr + " --key-file " + testDir +
 			"/authkey --state-dir " + testDir + "/state --socket " + testDir + "/remote.sock\nStandardError=file:" + testDir + "/remote.log\n"},
 		{"ConditionPathExists=/etc/pacer/authkey\n", "ConditionPathExists=" + testDir + "/authkey\nDefaultDependencies=no\n"},
 		{"After=network-online.target time-sync.target\n", ""},
 		{"Wants=network-online.target\n", ""},
-	} {
-		if !strings.Contains(unit, e.old) {
-			t.Fatalf("pacerd-remote.service has no line %q any more: update this test", strings.TrimSpace(e.old))
-		}
-		unit = strings.Replace(unit, e.old, e.new, 1)
-	}
+	})
 	s := systemdtest.Start(t, map[string]string{"pacerd-remote.service": unit})
 	root := s.Root()
 	if err := os.MkdirAll(root+testDir, 0o755); err != nil {

@@ -31,20 +31,29 @@ const testDir = "/run/pacer-test"
 // change to the unit's shape shows here.
 func privateUnit(t *testing.T) string {
 	t.Helper()
-	b, err := os.ReadFile("pacerd.service")
-	if err != nil {
-		t.Fatal(err)
-	}
-	unit := string(b)
-	for _, e := range []struct{ old, new string }{
+	return editUnit(t, "pacerd.service", []unitEdit{
 		{"ExecStart=/usr/sbin/pacerd --config /etc/pacer/pacer.conf\n",
 			"ExecStart=" + testDir + "/pacerd --config " + testDir + "/pacer.conf\nStandardError=file:" + testDir + "/pacerd.log\n"},
 		{"ConditionPathExists=/etc/pacer/pacer.conf\n", "ConditionPathExists=" + testDir + "/pacer.conf\nDefaultDependencies=no\n"},
 		{"After=network-online.target time-sync.target\n", ""},
 		{"Wants=network-online.target\n", ""},
-	} {
+	})
+}
+
+type unitEdit struct{ old, new string }
+
+// editUnit reads a shipped unit file and applies edits, each of which
+// must apply, so that a change to the unit's shape shows here.
+func editUnit(t *testing.T, name string, edits []unitEdit) string {
+	t.Helper()
+	b, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	unit := string(b)
+	for _, e := range edits {
 		if !strings.Contains(unit, e.old) {
-			t.Fatalf("pacerd.service has no line %q any more: update this test", strings.TrimSpace(e.old))
+			t.Fatalf("%s has no line %q any more: update this test", name, strings.TrimSpace(e.old))
 		}
 		unit = strings.Replace(unit, e.old, e.new, 1)
 	}
