@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -48,10 +49,12 @@ func normalize(lines []string) []string {
 	return out
 }
 
-func runCase(dir string, c schedcases.Case) (got, want []string, err error) {
+// caseInput reads a case's CIB and the time it runs at: the execution
+// date it carries, or the -t of its arguments.
+func caseInput(dir string, c schedcases.Case) (*xmltree.Document, time.Time, error) {
 	doc, err := xmltree.ParseFile(filepath.Join(dir, "xml", c.Name+".xml"))
 	if err != nil {
-		return nil, nil, err
+		return nil, time.Time{}, err
 	}
 	now := time.Now().UTC()
 	if t, ok := ExecutionDate(doc); ok {
@@ -59,8 +62,16 @@ func runCase(dir string, c schedcases.Case) (got, want []string, err error) {
 	}
 	if a := strings.TrimSpace(c.Args); strings.HasPrefix(a, "-t ") {
 		if now, err = ParseNow(strings.TrimSpace(a[3:])); err != nil {
-			return nil, nil, err
+			return nil, time.Time{}, err
 		}
+	}
+	return doc, now, nil
+}
+
+func runCase(dir string, c schedcases.Case) (got, want []string, err error) {
+	doc, now, err := caseInput(dir, c)
+	if err != nil {
+		return nil, nil, err
 	}
 	res, err := Run(doc, Input{Now: now})
 	if err != nil {
@@ -76,21 +87,20 @@ func runCase(dir string, c schedcases.Case) (got, want []string, err error) {
 	return normalize(res.Summary), normalize(expectedSummary(string(exp))), nil
 }
 
-func equal(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
+// ratchet runs one comparison over Pacemaker's regression cases: the
+// cases named in list must stay equal, the counts per class are printed,
+// and PACER_SCHED_UPDATE=1 (or update) rewrites list with those equal now.
+// PACER_SCHED_CASE=name (or prefix*) runs some; PACER_SCHED_VERBOSE=1
+// shows what differs (show says how).
+type ratchet struct {
+	list   string
+	label  string // "conformance", "scores"
+	update bool
+	run    func(dir string, c schedcases.Case) (got, want []string, err error)
+	show   func(t *testing.T, c schedcases.Case, got, want []string, err error, only bool, listed bool)
 }
 
-// TestConformance runs Pacemaker's regression cases and compares
-// Transition Summaries; cases listed in testdata/passing.txt must pass.
-func TestConformance(t *testing.T) {
+func (r ratchet) check(t *testing.T) {
 	dir, ok := schedcases.Dir()
 	if !ok {
 		t.Skip("scheduler cases not found (../shared/pacemaker-scheduler or $PACER_SCHED_CASES)")
@@ -99,11 +109,11 @@ func TestConformance(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ratchet := map[string]bool{}
-	if b, err := os.ReadFile("testdata/passing.txt"); err == nil {
+	listed := map[string]bool{}
+	if b, err := os.ReadFile(r.list); err == nil {
 		for _, l := range strings.Split(string(b), "\n") {
 			if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") {
-				ratchet[l] = true
+				listed[l] = true
 			}
 		}
 	}
@@ -116,31 +126,41 @@ func TestConformance(t *testing.T) {
 		if only != "" && c.Name != only && !(strings.HasSuffix(only, "*") && strings.HasPrefix(c.Name, strings.TrimSuffix(only, "*"))) {
 			continue
 		}
-		got, want, err := runCase(dir, c)
-		ok := err == nil && equal(got, want)
-		if ok {
+		got, want, err := r.run(dir, c)
+		if err == nil && slices.Equal(got, want) {
 			passed[c.Class]++
 			passing = append(passing, c.Name)
 			continue
 		}
 		failed[c.Class]++
-		if ratchet[c.Name] {
-			t.Errorf("%s (listed in testdata/passing.txt) no longer passes: err=%v\n got: %q\nwant: %q", c.Name, err, got, want)
-		} else if verbose && (c.Class == "core" || only != "") {
-			t.Logf("FAIL %s [%s] err=%v\n got: %s\nwant: %s", c.Name, c.Group, err, strings.Join(got, "\n      "), strings.Join(want, "\n      "))
+		if listed[c.Name] || verbose {
+			r.show(t, c, got, want, err, only != "", listed[c.Name])
 		}
 	}
 	for _, cl := range []string{"core", "collective", "advanced"} {
-		t.Logf("%s: %d passed, %d failed", cl, passed[cl], failed[cl])
-		fmt.Printf("conformance %s: %d passed, %d failed\n", cl, passed[cl], failed[cl])
+		t.Logf("%s %s: %d equal, %d differ", r.label, cl, passed[cl], failed[cl])
+		fmt.Printf("%s %s: %d equal, %d differ\n", r.label, cl, passed[cl], failed[cl])
 	}
-	if *updateRatchet || os.Getenv("PACER_SCHED_UPDATE") != "" {
+	if r.update || os.Getenv("PACER_SCHED_UPDATE") != "" {
 		if only != "" {
 			t.Fatal("refusing to rewrite the ratchet from a partial run")
 		}
 		sort.Strings(passing)
-		if err := os.WriteFile("testdata/passing.txt", []byte(strings.Join(passing, "\n")+"\n"), 0o644); err != nil {
+		if err := os.WriteFile(r.list, []byte(strings.Join(passing, "\n")+"\n"), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
+}
+
+// TestConformance runs Pacemaker's regression cases and compares
+// Transition Summaries; cases listed in testdata/passing.txt must pass.
+func TestConformance(t *testing.T) {
+	ratchet{list: "testdata/passing.txt", label: "conformance", update: *updateRatchet, run: runCase,
+		show: func(t *testing.T, c schedcases.Case, got, want []string, err error, only, listed bool) {
+			if listed {
+				t.Errorf("%s (listed in testdata/passing.txt) no longer passes: err=%v\n got: %q\nwant: %q", c.Name, err, got, want)
+			} else if c.Class == "core" || only {
+				t.Logf("FAIL %s [%s] err=%v\n got: %s\nwant: %s", c.Name, c.Group, err, strings.Join(got, "\n      "), strings.Join(want, "\n      "))
+			}
+		}}.check(t)
 }
