@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"pacer/share/atomicfile"
-	"pacer/share/cib"
 	"pacer/share/xmltree"
 	"pacer/shell/cmdtree"
 	"pacer/shell/crm"
@@ -203,15 +202,7 @@ func (s *session) importResult(ctx context.Context, f *importFlags, res *importe
 // cluster keeps its own nodes and cluster options (the imported options
 // are set over them); what the cluster would do is shown first.
 func (s *session) applyImport(ctx context.Context, imported *xmltree.Document) error {
-	be, err := s.backend()
-	if err != nil {
-		return err
-	}
-	doc, err := be.CIB(ctx)
-	if err != nil {
-		return err
-	}
-	base, err := cib.ReadVersion(doc.Root)
+	doc, base, err := s.readCIBVersion(ctx)
 	if err != nil {
 		return err
 	}

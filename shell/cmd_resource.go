@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"pacer/share/cib"
 	"pacer/share/clusterview"
 	"pacer/share/iso8601"
 	"pacer/share/xmltree"
@@ -683,6 +684,20 @@ func (s *session) readCIB(ctx context.Context) (*xmltree.Document, error) {
 		return nil, err
 	}
 	return be.CIB(ctx)
+}
+
+// readCIBVersion is readCIB with the version read, the base a write of
+// it carries.
+func (s *session) readCIBVersion(ctx context.Context) (*xmltree.Document, cib.Version, error) {
+	doc, err := s.readCIB(ctx)
+	if err != nil {
+		return nil, cib.Version{}, err
+	}
+	v, err := cib.ReadVersion(doc.Root)
+	if err != nil {
+		return nil, cib.Version{}, err
+	}
+	return doc, v, nil
 }
 
 // locate says where a resource (or any instance of it) is active: from the

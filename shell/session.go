@@ -189,11 +189,7 @@ func (s *session) change(ctx context.Context, fn func(doc *xmltree.Document) err
 		return err
 	}
 	for attempt := 0; ; attempt++ {
-		doc, err := be.CIB(ctx)
-		if err != nil {
-			return err
-		}
-		base, err := cib.ReadVersion(doc.Root)
+		doc, base, err := s.readCIBVersion(ctx)
 		if err != nil {
 			return err
 		}
@@ -253,15 +249,7 @@ func (s *session) ensureWork(ctx context.Context) error {
 	if s.work != nil {
 		return nil
 	}
-	be, err := s.backend()
-	if err != nil {
-		return err
-	}
-	doc, err := be.CIB(ctx)
-	if err != nil {
-		return err
-	}
-	v, err := cib.ReadVersion(doc.Root)
+	doc, v, err := s.readCIBVersion(ctx)
 	if err != nil {
 		return err
 	}
