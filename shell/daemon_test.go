@@ -1,10 +1,7 @@
 package shell_test
 
 import (
-	"bytes"
-	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -29,20 +26,7 @@ func TestDaemonCommands(t *testing.T) {
 	env := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir()}
 	pacer := func(args ...string) result {
 		t.Helper()
-		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-		defer cancel()
-		cmd := exec.CommandContext(ctx, pacerBin, args...)
-		cmd.Env = env
-		var so, se bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &so, &se
-		err := cmd.Run()
-		code := 0
-		if ee, ok := err.(*exec.ExitError); ok {
-			code = ee.ExitCode()
-		} else if err != nil {
-			t.Fatalf("pacer %v: %v", args, err)
-		}
-		return result{so.String(), se.String(), code}
+		return pacerIn(t, env, "", 60*time.Second, args...)
 	}
 	must := func(args ...string) string {
 		t.Helper()

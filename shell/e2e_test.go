@@ -2,12 +2,14 @@ package shell_test
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"pacer/share/schedcases"
 	"pacer/share/xmltree"
@@ -49,12 +51,25 @@ type result struct {
 // run runs bin/pacer with CIB_file=cib (when not "") and stdin.
 func run(t *testing.T, cib, stdin string, args ...string) result {
 	t.Helper()
-	cmd := exec.Command(pacerBin, args...)
 	env := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(), "PACER_SOCKET=" + filepath.Join(t.TempDir(), "none.sock"),
 		"CIB_shadow_dir=" + filepath.Join(filepath.Dir(cib), "shadow")}
 	if cib != "" {
 		env = append(env, "CIB_file="+cib)
 	}
+	return pacerIn(t, env, stdin, 0, args...)
+}
+
+// pacerIn runs the pacer binary with env and stdin, within timeout (0:
+// none), and fails the test when it cannot run or panics.
+func pacerIn(t *testing.T, env []string, stdin string, timeout time.Duration, args ...string) result {
+	t.Helper()
+	ctx := context.Background()
+	if timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, timeout)
+		defer cancel()
+	}
+	cmd := exec.CommandContext(ctx, pacerBin, args...)
 	cmd.Env = env
 	cmd.Stdin = strings.NewReader(stdin)
 	var so, se bytes.Buffer

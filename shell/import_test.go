@@ -1,8 +1,6 @@
 package shell_test
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -62,21 +60,7 @@ func TestImportApplyOnSandbox(t *testing.T) {
 	env := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir()}
 	pacer := func(stdin string, args ...string) result {
 		t.Helper()
-		ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-		defer cancel()
-		cmd := exec.CommandContext(ctx, pacerBin, args...)
-		cmd.Env = env
-		cmd.Stdin = strings.NewReader(stdin)
-		var so, se bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &so, &se
-		err := cmd.Run()
-		code := 0
-		if ee, ok := err.(*exec.ExitError); ok {
-			code = ee.ExitCode()
-		} else if err != nil {
-			t.Fatalf("pacer %v: %v", args, err)
-		}
-		return result{so.String(), se.String(), code}
+		return pacerIn(t, env, stdin, 90*time.Second, args...)
 	}
 	must := func(args ...string) result {
 		t.Helper()
