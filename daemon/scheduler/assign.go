@@ -112,15 +112,15 @@ func (c *cluster) assignOrder() []*Resource {
 				v = score.Add(v, m.Allowed.at(n))
 			}
 		}
-		if r.Kind == Clone && !p.Managed {
-			// An unmanaged instance's INFINITY where it runs is its own,
-			// not the clone's: the clone's table has no such score.
-			return r.Priority
-		}
-		if r.Kind == Clone && p.Managed && len(p.Running) == 1 && !v.IsInfinite() {
-			// a clone is ordered by its own preferences, not by the
-			// stickiness of an instance
-			v -= p.Stickiness
+		if r.Kind == Clone {
+			// A clone is ordered by its own table, not by what only an
+			// instance has there: its stickiness, or the INFINITY of an
+			// unmanaged instance where it runs.
+			cv, ok := r.Allowed.get(n)
+			if !ok {
+				return r.Priority
+			}
+			v = cv
 		}
 		return v
 	}
