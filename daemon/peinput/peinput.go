@@ -118,10 +118,13 @@ func (s *Store) next(series Series) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	newest, n := time.Time{}, 0
+	// List is oldest first, equal times by number: the last of the
+	// series is the newest (files written within one clock tick count in
+	// number order).
+	n := 0
 	for _, e := range list {
-		if e.Series == series && e.Time.After(newest) {
-			newest, n = e.Time, e.N+1
+		if e.Series == series {
+			n = e.N + 1
 		}
 	}
 	return n, nil
